@@ -1,0 +1,1 @@
+"""Adapters: each turns platform traffic into core requests and renders the replies."""

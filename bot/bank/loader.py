@@ -1,0 +1,269 @@
+"""Load and validate the tip bank (``tips/*.yaml``) with ``file:line`` errors.
+
+Every problem found is collected (not just the first) and raised together as
+:class:`BankError`, so a self-hoster fixes a broken bank in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import paths
+from bot.bank.docinfo import read_doc_infos
+from bot.bank.model import CATEGORIES, Bank, Industry, Role, Skill, Source, Step, Tip
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+FILES = ("skills.yaml", "tips.yaml", "roles.yaml", "roadmap.yaml")
+TIP_MAX = 280
+QUOTE_MIN = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class BankError(Exception):
+    """The bank is invalid; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        shown = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"the tip bank has {len(problems)} problem(s):\n{shown}{more}")
+
+
+class _Map(dict[str, Any]):
+    """A YAML mapping that remembers the line of itself and of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    m = _Map()
+    m.line = node.start_mark.line + 1
+    m.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        m[str(key)] = loader.construct_object(value_node, deep=True)
+        m.key_lines[str(key)] = key_node.start_mark.line + 1
+    return m
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
+
+
+class _Reader:
+    """Checks fields of one record, collecting problems against its file and lines."""
+
+    def __init__(self, file: str, problems: list[Problem], docs: Container[str] | None) -> None:
+        self.file = file
+        self.problems = problems
+        self.docs = docs
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.file, line, message))
+
+    def line_of(self, rec: _Map, key: str) -> int:
+        return rec.key_lines.get(key, rec.line)
+
+    def text(self, rec: _Map, key: str, max_len: int, *, min_len: int = 1) -> str:
+        value = rec.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.problem(self.line_of(rec, key), f"'{key}' must be a non-empty string")
+            return ""
+        value = " ".join(value.split())
+        if len(value) > max_len:
+            self.problem(
+                self.line_of(rec, key), f"'{key}' is {len(value)} characters (max {max_len})"
+            )
+        elif len(value) < min_len:
+            self.problem(
+                self.line_of(rec, key), f"'{key}' is {len(value)} characters (min {min_len})"
+            )
+        return value
+
+    def texts(self, rec: _Map, key: str, max_len: int, *, min_items: int = 0) -> tuple[str, ...]:
+        value = rec.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(self.line_of(rec, key), f"'{key}' must be a list of non-empty strings")
+            return ()
+        if len(value) < min_items:
+            self.problem(self.line_of(rec, key), f"'{key}' needs at least {min_items} item(s)")
+        for v in value:
+            if len(v) > max_len:
+                self.problem(
+                    self.line_of(rec, key), f"an item of '{key}' is over {max_len} characters"
+                )
+        return tuple(" ".join(v.split()) for v in value)
+
+    def ident(self, rec: _Map, seen: set[str]) -> str:
+        value = rec.get("id")
+        if not isinstance(value, str) or not ID_RE.match(value):
+            self.problem(self.line_of(rec, "id"), f"'id' must match {ID_RE.pattern}, got {value!r}")
+            return ""
+        if value in seen:
+            self.problem(self.line_of(rec, "id"), f"duplicate id '{value}'")
+        seen.add(value)
+        return value
+
+    def source(self, rec: _Map) -> Source:
+        value = rec.get("source")
+        if not isinstance(value, _Map):
+            self.problem(self.line_of(rec, "source"), "'source' must be a mapping {doc, quote}")
+            return Source("", "")
+        doc = self.text(value, "doc", 200)
+        if doc and self.docs is not None and doc not in self.docs:
+            self.problem(self.line_of(value, "doc"), f"unknown source document '{doc}'")
+        quote = self.text(value, "quote", 1000, min_len=QUOTE_MIN)
+        return Source(doc, quote)
+
+
+def _records(path: Path, key: str, problems: list[Problem]) -> list[_Map]:
+    name = path.name
+    if not path.is_file():
+        problems.append(Problem(name, 0, "file is missing"))
+        return []
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+        problems.append(Problem(name, line, f"invalid YAML: {exc.problem}"))
+        return []
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, 0, f"cannot read: {exc}"))
+        return []
+    if not isinstance(data, _Map) or not isinstance(data.get(key), list):
+        problems.append(Problem(name, 1, f"expected a top-level '{key}:' list"))
+        return []
+    out: list[_Map] = []
+    for i, item in enumerate(data[key]):
+        if isinstance(item, _Map):
+            out.append(item)
+        else:
+            problems.append(
+                Problem(name, data.key_lines.get(key, 1), f"{key}[{i}] must be a mapping")
+            )
+    return out
+
+
+def _check_refs(
+    r: _Reader, rec: _Map, key: str, values: Iterable[str], known: Callable[[str], bool], kind: str
+) -> None:
+    for v in values:
+        if not known(v):
+            r.problem(r.line_of(rec, key), f"unknown {kind} '{v}' in '{key}'")
+
+
+def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Bank:
+    """Load ``tips_dir`` (default: the bundled bank); raise :class:`BankError` if invalid."""
+    tips_dir = tips_dir or paths.tips_dir()
+    problems: list[Problem] = []
+    skills: dict[str, Skill] = {}
+    tips: dict[str, Tip] = {}
+    roles: dict[str, Role] = {}
+    industries: dict[str, Industry] = {}
+    steps: list[Step] = []
+    pending: list[tuple[_Reader, _Map, str, tuple[str, ...], str]] = []
+    docs = read_doc_infos(seeds_dir or paths.seeds_dir())
+    known_docs = docs or None  # without the documents (a bare bank dir) names are not checked
+
+    r = _Reader("skills.yaml", problems, known_docs)
+    seen: set[str] = set()
+    for rec in _records(tips_dir / "skills.yaml", "skills", problems):
+        sid = r.ident(rec, seen)
+        category = r.text(rec, "category", 40)
+        if category and category not in CATEGORIES:
+            r.problem(
+                r.line_of(rec, "category"),
+                f"unknown category '{category}' ({', '.join(CATEGORIES)})",
+            )
+        skill = Skill(
+            id=sid,
+            name=r.text(rec, "name", 60),
+            category=category,
+            aliases=r.texts(rec, "aliases", 60),
+            what=r.text(rec, "what", 300),
+            why=r.text(rec, "why", 400),
+            learn=r.texts(rec, "learn", 200, min_items=1),
+            related=r.texts(rec, "related", 64),
+            roles=r.texts(rec, "roles", 64),
+            source=r.source(rec),
+        )
+        skills[sid] = skill
+        pending.append((r, rec, "related", skill.related, "skill"))
+        pending.append((r, rec, "roles", skill.roles, "role"))
+
+    r = _Reader("tips.yaml", problems, known_docs)
+    seen = set()
+    for rec in _records(tips_dir / "tips.yaml", "tips", problems):
+        tid = r.ident(rec, seen)
+        tip = Tip(
+            id=tid,
+            text=r.text(rec, "text", TIP_MAX),
+            skills=r.texts(rec, "skills", 64, min_items=1),
+            source=r.source(rec),
+        )
+        tips[tid] = tip
+        pending.append((r, rec, "skills", tip.skills, "skill"))
+
+    r = _Reader("roles.yaml", problems, known_docs)
+    seen = set()
+    for rec in _records(tips_dir / "roles.yaml", "roles", problems):
+        rid = r.ident(rec, seen)
+        role = Role(
+            id=rid,
+            name=r.text(rec, "name", 80),
+            aliases=r.texts(rec, "aliases", 60),
+            summary=r.text(rec, "summary", 400),
+            skills=r.texts(rec, "skills", 64, min_items=1),
+            source=r.source(rec),
+        )
+        roles[rid] = role
+        pending.append((r, rec, "skills", role.skills, "skill"))
+    seen = set()
+    for rec in _records(tips_dir / "roles.yaml", "industries", problems):
+        iid = r.ident(rec, seen)
+        industries[iid] = Industry(
+            id=iid,
+            name=r.text(rec, "name", 80),
+            hires_for=r.text(rec, "hires_for", 300),
+            source=r.source(rec),
+        )
+
+    r = _Reader("roadmap.yaml", problems, known_docs)
+    seen = set()
+    for rec in _records(tips_dir / "roadmap.yaml", "steps", problems):
+        step = Step(
+            id=r.ident(rec, seen),
+            title=r.text(rec, "title", 100),
+            done_when=r.text(rec, "done_when", 300),
+            skills=r.texts(rec, "skills", 64),
+            source=r.source(rec),
+        )
+        steps.append(step)
+        pending.append((r, rec, "skills", step.skills, "skill"))
+
+    for reader, rec, key, values, kind in pending:
+        table: dict[str, Any] = skills if kind == "skill" else roles
+        _check_refs(reader, rec, key, values, table.__contains__, kind)
+
+    if problems:
+        raise BankError(problems)
+    return Bank(skills, tips, roles, industries, tuple(steps), docs)

@@ -1,0 +1,154 @@
+"""The core: parse a request, run its command in one transaction, return a reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.bank.model import Bank, Role, Skill, Tip
+from bot.core import lookup, messages
+from bot.core.commands import REGISTRY, Command, Registry, clean_text, zone_names
+from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
+from bot.core.replies import Reply, SourceRef
+from bot.core.requests import Request
+from bot.storage.store import Store, Tx, UserRow
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Context:
+    """What a handler sees: the request, the bank, the clock and its transaction."""
+
+    core: Core
+    request: Request
+    now: datetime
+    tx: Tx
+    user: UserRow
+
+    @property
+    def bank(self) -> Bank:
+        return self.core.bank
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.user.tz or "UTC")
+
+    @property
+    def today(self) -> date:
+        """The user's local date (UTC until they tell us their zone)."""
+        return self.now.astimezone(self.zone).date()
+
+    async def mark_active(self) -> None:
+        """Record a learning action today (streaks count local days with one)."""
+        await self.tx.record_activity(self.user.pk, self.today)
+
+    def skill(self, query: str) -> Skill:
+        found = lookup.find_skill(self.bank, query)
+        if found.match is None:
+            raise NotFound("skill", query[:60], [s.name for s in found.suggestions])
+        return found.match
+
+    def role(self, query: str) -> Role:
+        found = lookup.find_role(self.bank, query)
+        if found.match is None:
+            raise NotFound("role", query[:60], [r.name for r in found.suggestions])
+        return found.match
+
+    def tip(self, tip_id: str) -> Tip:
+        tip = self.bank.tips.get(tip_id.lower())
+        if tip is None:
+            raise NotFound("tip", tip_id[:20], [])
+        return tip
+
+    def source(self, tip_or_skill: Tip | Skill | Role) -> SourceRef:
+        src = tip_or_skill.source
+        info = self.bank.docs.get(src.doc)
+        return SourceRef(
+            doc=src.doc,
+            title=info.title if info else src.doc,
+            url=info.url if info else None,
+            quote=src.quote,
+        )
+
+
+class Core:
+    def __init__(
+        self, bank: Bank, store: Store, *, clock: Clock = utcnow, registry: Registry = REGISTRY
+    ) -> None:
+        # Importing the handlers fills the registry (each declares its commands).
+        import bot.core.handlers  # noqa: F401
+
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.registry = registry
+
+    async def respond(self, request: Request) -> Reply:
+        """Answer any request with a reply; never raises (except cancellation)."""
+        try:
+            return await self.handle(request)
+        except CareerbotError as err:
+            return error_reply(err)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("command failed: platform=%s", request.user.platform)
+            return Reply(title=messages.ERROR_TITLE, body=messages.APOLOGY, ok=False, kind="error")
+
+    async def handle(self, request: Request) -> Reply:
+        """Run the request's command; raises :class:`CareerbotError` for user mistakes."""
+        parsed = self.registry.parse(clean_text(request.text))
+        cmd = parsed.command
+        if cmd.admin and not request.is_admin:
+            raise Forbidden(messages.FORBIDDEN.format(command=cmd.name))
+        now = self.clock()
+        async with self.store.transaction() as tx:
+            user = await tx.user(request.user, now, request.tz_hint)
+            notices = await tx.pop_notices(user.pk)
+            ctx = Context(self, request, now, tx, user)
+            reply = await cmd.handler(ctx, **parsed.args)
+        if notices:
+            reply = _with_notices(reply, notices)
+        return reply
+
+    # helpers for adapters (autocomplete) ----------------------------------------------
+
+    def complete(self, kind: str, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(label, value) choices for an option of ``kind``, ranked by the core's look-up."""
+        if kind == "skill":
+            return [(s.name, s.id) for s in lookup.complete_skills(self.bank, prefix, limit)]
+        if kind == "role":
+            return [(r.name, r.id) for r in lookup.complete_roles(self.bank, prefix, limit)]
+        if kind == "timezone":
+            needle = prefix.strip().lower().replace(" ", "_")
+            zones = [z for z in zone_names() if needle in z.lower()]
+            zones.sort(key=lambda z: (not z.lower().startswith(needle), len(z), z))
+            return [(z, z) for z in zones[:limit]]
+        return []
+
+    def commands(self) -> list[Command]:
+        return list(self.registry)
+
+
+def error_reply(err: CareerbotError) -> Reply:
+    body = err.message
+    if isinstance(err, UsageError) and err.usage:
+        body = f"{body}\n{messages.USAGE.format(usage=err.usage)}"
+    return Reply(title=messages.ERROR_TITLE, body=body, ok=False, kind="error")
+
+
+def _with_notices(reply: Reply, notices: list[str]) -> Reply:
+    from dataclasses import replace
+
+    return replace(reply, notices=(*notices, *reply.notices))

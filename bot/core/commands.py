@@ -1,0 +1,287 @@
+"""The ONE command registry.
+
+Every command is declared once, next to its handler, with :func:`command`. From the
+registry come the console and Slack text parsing (:meth:`Registry.parse`), the help
+text, and each platform's command definitions (Discord's tree is generated from
+:attr:`Command.options` and :attr:`Command.slug`). Nothing lists the commands twice.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import time
+from typing import TYPE_CHECKING, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.core.errors import InputTooLong, UnknownCommand, UsageError
+
+if TYPE_CHECKING:
+    from bot.core.replies import Reply
+
+MAX_TEXT = 500  # characters of command text we accept at all
+OptionKind = Literal[
+    "word", "text", "skill", "role", "tip", "int", "time", "timezone", "days", "channel", "choice"
+]
+Handler = Callable[..., Awaitable["Reply"]]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The order of groups in help (and in platform command lists).
+GROUPS = ("General", "Tips", "Skills and roles", "Progress", "Daily tips", "Your data", "Admin")
+GREEDY: frozenset[str] = frozenset({"text", "skill", "role", "days"})
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    kind: OptionKind
+    help: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    min_value: int | None = None
+    max_value: int | None = None
+
+    @property
+    def autocomplete(self) -> bool:
+        return self.kind in ("skill", "role", "timezone")
+
+    @property
+    def greedy(self) -> bool:
+        """Consumes the rest of the text ("skill py torch", "daily 07:00 every day")."""
+        return self.kind in GREEDY
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str  # one or two words: "tip", "roadmap done", "admin daily"
+    summary: str  # one line, <= 100 characters (Discord's description limit)
+    handler: Handler
+    options: tuple[Option, ...] = ()
+    group: str = "General"
+    admin: bool = False
+    button_only: bool = False  # reached by buttons; not offered as a slash command
+
+    @property
+    def slug(self) -> str:
+        """The single-token name for platforms that need one (Discord subcommands)."""
+        return self.name.replace(" ", "-")
+
+    @property
+    def usage(self) -> str:
+        parts = [self.name]
+        for o in self.options:
+            label = "|".join(o.choices) if o.choices else o.name
+            parts.append(f"<{label}>" if o.required else f"[{label}]")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    command: Command
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_text(text: str) -> str:
+    """Drop control and invisible characters, collapse whitespace, refuse huge input."""
+    text = _CONTROL.sub(" ", text)
+    text = " ".join(text.split())
+    if len(text) > MAX_TEXT:
+        raise InputTooLong(f"That is {len(text)} characters; commands are at most {MAX_TEXT}.")
+    for prefix in ("/career ", "career "):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix) :]
+    return text.strip()
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._commands: dict[str, Command] = {}
+
+    def __iter__(self) -> Iterator[Command]:
+        """Commands in help order: by group, then as declared."""
+        return iter(sorted(self._commands.values(), key=lambda c: GROUPS.index(c.group)))
+
+    def __len__(self) -> int:
+        return len(self._commands)
+
+    def get(self, name: str) -> Command | None:
+        return self._commands.get(name) or self._by_slug().get(name)
+
+    def _by_slug(self) -> dict[str, Command]:
+        return {c.slug: c for c in self._commands.values()}
+
+    def command(
+        self,
+        name: str,
+        summary: str,
+        *options: Option,
+        group: str = "General",
+        admin: bool = False,
+        button_only: bool = False,
+    ) -> Callable[[Handler], Handler]:
+        if group not in GROUPS:
+            raise ValueError(f"unknown group {group!r} for {name!r}")
+        if len(summary) > 100:
+            raise ValueError(f"summary of {name!r} is over 100 characters")
+        if name in self._commands:
+            raise ValueError(f"command {name!r} is declared twice")
+
+        def register(fn: Handler) -> Handler:
+            self._commands[name] = Command(name, summary, fn, options, group, admin, button_only)
+            return fn
+
+        return register
+
+    def parse(self, text: str) -> Parsed:
+        """Parse cleaned command text; the longest matching command name wins."""
+        words = text.split(" ") if text else []
+        if not words:
+            help_cmd = self._commands["help"]
+            return Parsed(help_cmd, {})
+        for n in (2, 1):
+            if len(words) >= n:
+                cmd = self.get(" ".join(words[:n]).lower())
+                if cmd is not None:
+                    return Parsed(cmd, _bind(cmd, words[n:]))
+        names = [c.name for c in self if not c.button_only]
+        word = words[0].lower()[:40]
+        raise UnknownCommand(word, difflib.get_close_matches(word, names, n=3, cutoff=0.6))
+
+
+def _bind(cmd: Command, words: list[str]) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    rest = list(words)
+    for i, opt in enumerate(cmd.options):
+        if not rest:
+            if opt.required:
+                raise UsageError(f"'{cmd.name}' needs <{opt.name}>: {opt.help}.", cmd.usage)
+            args[opt.name] = None
+            continue
+        if opt.greedy and i == len(cmd.options) - 1:
+            taken, rest = " ".join(rest), []
+        elif not opt.required and not _fits(opt, rest[0]):
+            args[opt.name] = None  # an optional option that this word is not: skip it
+            continue
+        else:
+            taken, rest = rest[0], rest[1:]
+        args[opt.name] = convert(opt, taken, cmd.usage)
+    if rest:
+        extra = " ".join(rest)[:40]
+        raise UsageError(f"Too many words for '{cmd.name}': '{extra}'.", cmd.usage)
+    return args
+
+
+def _fits(opt: Option, word: str) -> bool:
+    try:
+        convert(opt, word, "")
+    except UsageError:
+        return False
+    return True
+
+
+def convert(opt: Option, raw: str, usage: str) -> Any:
+    """Turn one option's text into its value, or raise a :class:`UsageError`."""
+    value = raw.strip()
+    if opt.kind == "int":
+        if not re.fullmatch(r"[+-]?\d{1,9}", value):
+            raise UsageError(f"<{opt.name}> must be a whole number, not '{value[:20]}'.", usage)
+        number = int(value)
+        if (opt.min_value is not None and number < opt.min_value) or (
+            opt.max_value is not None and number > opt.max_value
+        ):
+            raise UsageError(
+                f"<{opt.name}> must be between {opt.min_value} and {opt.max_value}.", usage
+            )
+        return number
+    if opt.kind == "choice":
+        if value.lower() not in opt.choices:
+            raise UsageError(f"<{opt.name}> must be one of: {', '.join(opt.choices)}.", usage)
+        return value.lower()
+    if opt.kind == "time":
+        return parse_time(value, usage)
+    if opt.kind == "timezone":
+        return parse_zone(value, usage)
+    if opt.kind == "days":
+        return parse_days(value, usage)
+    if opt.kind == "channel":
+        m = re.fullmatch(r"<#([A-Z0-9]+|\d+)(?:\|[^>]*)?>|#?([A-Za-z0-9_-]{1,80})", value)
+        if not m:
+            raise UsageError(f"<{opt.name}> must be a channel like #general.", usage)
+        return m.group(1) or m.group(2)
+    if len(value) > 100:
+        raise UsageError(f"<{opt.name}> is too long (at most 100 characters).", usage)
+    return value
+
+
+def parse_time(value: str, usage: str = "") -> time:
+    m = _TIME.fullmatch(value.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise UsageError(f"'{value[:20]}' is not a time; use 24-hour HH:MM, e.g. 07:30.", usage)
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def parse_zone(value: str, usage: str = "") -> str:
+    name = value.strip()
+    if name.upper() in ("UTC", "Z", "GMT"):
+        return "UTC"
+    canonical = _zone_index().get(name.lower())
+    if canonical is None:
+        raise UsageError(
+            f"'{name[:40]}' is not a known time zone; use an IANA name like Europe/Berlin.",
+            usage,
+        )
+    try:
+        ZoneInfo(canonical)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UsageError(f"Time zone '{canonical}' is not available here.", usage) from exc
+    return canonical
+
+
+_ZONES: dict[str, str] = {}
+
+
+def _zone_index() -> dict[str, str]:
+    if not _ZONES:
+        _ZONES.update({z.lower(): z for z in available_timezones()})
+    return _ZONES
+
+
+def zone_names() -> list[str]:
+    return sorted(_zone_index().values())
+
+
+def parse_days(value: str, usage: str = "") -> frozenset[int]:
+    """'every day' / 'daily', 'weekdays', 'weekends', or a list like 'mon,wed,fri'."""
+    text = value.strip().lower()
+    if text in ("every day", "everyday", "daily", "all"):
+        return frozenset(range(7))
+    if text == "weekdays":
+        return frozenset(range(5))
+    if text == "weekends":
+        return frozenset({5, 6})
+    days: set[int] = set()
+    for part in re.split(r"[\s,]+", text):
+        if part not in DAY_NAMES and part not in _FULL_DAYS:
+            raise UsageError(
+                f"'{value[:30]}' is not a day list; use 'every day', 'weekdays' or 'mon,wed,fri'.",
+                usage,
+            )
+        days.add(DAY_NAMES.index(part[:3]))
+    return frozenset(days)
+
+
+def format_days(days: frozenset[int]) -> str:
+    if len(days) == 7:
+        return "every day"
+    if days == frozenset(range(5)):
+        return "weekdays"
+    return ",".join(DAY_NAMES[d] for d in sorted(days))
+
+
+REGISTRY = Registry()
+command = REGISTRY.command

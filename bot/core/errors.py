@@ -1,0 +1,56 @@
+"""The error hierarchy of the core. The core raises; adapters render via ``Core.respond``.
+
+CareerbotError              a user-facing problem; ``str(err)`` is the message
+├── UsageError              bad arguments; carries the command's usage line
+├── UnknownCommand          the first word is no command; carries suggestions
+├── NotFound                an unknown skill/role/tip/step; carries suggestions
+├── Forbidden               an admin command from a non-admin
+└── InputTooLong            the text is over the limit
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class CareerbotError(Exception):
+    """A problem the user can fix; the message is safe to show."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(CareerbotError):
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class UnknownCommand(CareerbotError):
+    def __init__(self, word: str, suggestions: Sequence[str]) -> None:
+        self.word = word
+        self.suggestions = tuple(suggestions)
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"Unknown command '{word}'.{hint} Type 'help' for the list.")
+
+
+class NotFound(CareerbotError):
+    def __init__(self, kind: str, query: str, suggestions: Sequence[str]) -> None:
+        self.kind = kind
+        self.query = query
+        self.suggestions = tuple(suggestions)
+        hint = (
+            f" Did you mean: {', '.join(self.suggestions)}?"
+            if self.suggestions
+            else f" Try '{kind}s' for the list."
+        )
+        super().__init__(f"No {kind} matches '{query}'.{hint}")
+
+
+class Forbidden(CareerbotError):
+    pass
+
+
+class InputTooLong(CareerbotError):
+    pass

@@ -1,0 +1,5 @@
+"""Command handlers. Importing this package declares every command in the registry."""
+
+from bot.core.handlers import account, general, roadmap, roles, skills, tips
+
+__all__ = ["account", "general", "roadmap", "roles", "skills", "tips"]

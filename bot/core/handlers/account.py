@@ -1,0 +1,80 @@
+"""progress, export, forget"""
+
+from __future__ import annotations
+
+import json
+
+from bot.core import messages
+from bot.core.app import Context
+from bot.core.commands import Option, command
+from bot.core.progress import bar, streaks
+from bot.core.replies import Attachment, Button, Field, Reply
+
+
+@command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
+async def progress(ctx: Context) -> Reply:
+    pk = ctx.user.pk
+    statuses = await ctx.tx.skill_statuses(pk)
+    views = await ctx.tx.tip_views(pk)
+    marks = await ctx.tx.marks(pk)
+    steps_done = await ctx.tx.roadmap_done(pk)
+    current, best = streaks(await ctx.tx.activity_days(pk), ctx.today)
+    bank = ctx.bank
+
+    def names(status: str) -> str:
+        found = sorted(
+            bank.skills[s].name for s, st in statuses.items() if st == status and s in bank.skills
+        )
+        return ", ".join(found) if found else "—"
+
+    learning = sum(1 for s in statuses.values() if s == "learning")
+    done = sum(1 for s in statuses.values() if s == "done")
+    seen = sum(1 for t in views if t in bank.tips)
+    n_steps = len(bank.steps)
+    roadmap_done = sum(1 for s in bank.steps if s.id in steps_done)
+    fields = (
+        Field(f"📘 Learning ({learning})", names("learning")),
+        Field(f"✅ Done ({done})", names("done")),
+        Field("Skills done", bar(done, len(bank.skills)), inline=True),
+        Field("Roadmap", f"{bar(roadmap_done, n_steps)} · {roadmap_done}/{n_steps}", inline=True),
+        Field("Tips read", f"{bar(seen, len(bank.tips))} · {seen}/{len(bank.tips)}", inline=True),
+        Field("Saved tips", str(sum(1 for _, at in marks.values() if at)), inline=True),
+        Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
+        Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
+    )
+    return Reply(
+        title=messages.PROGRESS_TITLE,
+        fields=fields,
+        kind="progress",
+        buttons=(
+            Button("Next tip", "tip", "primary"),
+            Button("Roadmap", "roadmap"),
+            Button("Saved tips", "saved"),
+        ),
+        replace=ctx.request.via_button,
+    )
+
+
+@command("export", "All your data as JSON", group="Your data")
+async def export(ctx: Context) -> Reply:
+    data = await ctx.tx.export(ctx.user.pk)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return Reply(
+        title=messages.EXPORT_TITLE,
+        body=messages.EXPORT_BODY,
+        kind="export",
+        attachment=Attachment("careerbot-export.json", text),
+    )
+
+
+@command(
+    "forget",
+    "Delete all your data (asks to confirm)",
+    Option("confirm", "choice", "type confirm to delete", required=False, choices=("confirm",)),
+    group="Your data",
+)
+async def forget(ctx: Context, confirm: str | None = None) -> Reply:
+    if confirm != "confirm":
+        return Reply(title=messages.FORGET_TITLE, body=messages.FORGET_BODY, kind="notice")
+    await ctx.tx.forget(ctx.user.pk)
+    return Reply(title=messages.FORGOTTEN, kind="notice")

@@ -1,0 +1,64 @@
+"""roadmap, roadmap done, roadmap undo"""
+
+from __future__ import annotations
+
+from bot.core import messages
+from bot.core.app import Context
+from bot.core.commands import Option, command
+from bot.core.errors import UsageError
+from bot.core.progress import bar
+from bot.core.replies import Button, Field, Reply
+
+G = "Progress"
+STEP = Option("n", "int", "the step number", min_value=1, max_value=999)
+
+
+@command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
+async def roadmap(ctx: Context) -> Reply:
+    done = await ctx.tx.roadmap_done(ctx.user.pk)
+    steps = ctx.bank.steps
+    fields = []
+    for n, step in enumerate(steps, 1):
+        mark = "✅" if step.id in done else "⬜"
+        fields.append(Field(f"{mark} {n}. {step.title}", step.done_when))
+    finished = sum(1 for s in steps if s.id in done)
+    next_open = next((n for n, s in enumerate(steps, 1) if s.id not in done), None)
+    buttons = (
+        (Button(f"Mark step {next_open} done", f"roadmap done {next_open}", "primary"),)
+        if next_open
+        else ()
+    )
+    return Reply(
+        title=messages.ROADMAP_TITLE,
+        body=f"{bar(finished, len(steps))}  {messages.ROADMAP_HINT}",
+        fields=tuple(fields),
+        buttons=buttons,
+        kind="roadmap",
+        replace=ctx.request.via_button,
+    )
+
+
+async def _mark(ctx: Context, n: int, done: bool) -> Reply:
+    steps = ctx.bank.steps
+    if not 1 <= n <= len(steps):
+        raise UsageError(messages.STEP_RANGE.format(n=n, total=len(steps)))
+    step = steps[n - 1]
+    await ctx.tx.set_step(ctx.user.pk, step.id, done, ctx.now)
+    if done:
+        await ctx.mark_active()
+    text = messages.STEP_DONE if done else messages.STEP_UNDONE
+    return Reply(
+        title=text.format(n=n, title=step.title),
+        kind="notice",
+        buttons=(Button("Show roadmap", "roadmap"),),
+    )
+
+
+@command("roadmap done", "Check off roadmap step n", STEP, group=G)
+async def roadmap_done(ctx: Context, n: int) -> Reply:
+    return await _mark(ctx, n, True)
+
+
+@command("roadmap undo", "Un-check roadmap step n", STEP, group=G)
+async def roadmap_undo(ctx: Context, n: int) -> Reply:
+    return await _mark(ctx, n, False)

@@ -1,0 +1,127 @@
+"""skill, skills, learn, done, drop"""
+
+from __future__ import annotations
+
+from bot.bank.model import CATEGORIES, Skill
+from bot.core import messages
+from bot.core.app import Context
+from bot.core.commands import Option, command
+from bot.core.errors import NotFound
+from bot.core.replies import Button, Field, Reply
+
+G = "Skills and roles"
+MARK = {"done": "✅ ", "learning": "📘 "}
+
+
+@command(
+    "skill",
+    "A skill card: what it is, why it matters, how to learn it",
+    Option("name", "skill", "a skill, e.g. pytorch, k8s, sql"),
+    group=G,
+)
+async def skill(ctx: Context, name: str) -> Reply:
+    found = ctx.skill(name)
+    status = (await ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    return skill_card(ctx, found, status)
+
+
+def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
+    bank = ctx.bank
+    related = [bank.skills[r].name for r in s.related if r in bank.skills]
+    roles = [bank.roles[r].name for r in s.roles if r in bank.roles]
+    fields = [
+        Field("Why it matters for ML engineers", s.why),
+        Field("How to learn it", "\n".join(f"• {step}" for step in s.learn)),
+    ]
+    if related:
+        fields.append(Field("Related skills", ", ".join(related), inline=True))
+    if roles:
+        fields.append(Field("Roles", ", ".join(roles), inline=True))
+    fields.append(Field("Your status", messages.SKILL_STATUS[status], inline=True))
+    buttons = []
+    if status != "learning":
+        buttons.append(Button("Learn", f"learn {s.id}", "primary"))
+    if status != "done":
+        buttons.append(Button("Done", f"done {s.id}"))
+    buttons.append(Button("Tips", f"tip {s.id}"))
+    if status is not None:
+        buttons.append(Button("Drop", f"drop {s.id}", "danger"))
+    return Reply(
+        title=f"{s.name} ({s.category})",
+        body=s.what,
+        fields=tuple(fields),
+        source=ctx.source(s),
+        buttons=tuple(buttons),
+        kind="skill",
+        replace=ctx.request.via_button,
+    )
+
+
+@command(
+    "skills",
+    "All skills grouped by category",
+    Option("category", "word", "only this category", required=False),
+    group=G,
+)
+async def skills(ctx: Context, category: str | None = None) -> Reply:
+    statuses = await ctx.tx.skill_statuses(ctx.user.pk)
+    wanted: tuple[str, ...] = CATEGORIES
+    if category:
+        key = category.lower().rstrip("s")
+        wanted = tuple(c for c in CATEGORIES if c.rstrip("s") == key or c.startswith(key))
+        if not wanted:
+            raise NotFound("category", category[:40], CATEGORIES[:3])
+    fields = []
+    for cat in wanted:
+        members = sorted(
+            (s for s in ctx.bank.skills.values() if s.category == cat), key=lambda s: s.name.lower()
+        )
+        if members:
+            names = ", ".join(MARK.get(statuses.get(s.id, ""), "") + s.name for s in members)
+            fields.append(Field(f"{cat} ({len(members)})", names))
+    count = sum(1 for s in ctx.bank.skills.values() if s.category in wanted)
+    return Reply(
+        title=messages.SKILLS_TITLE.format(count=count),
+        body=messages.SKILLS_BODY,
+        fields=tuple(fields),
+        kind="skills",
+    )
+
+
+async def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
+    found = ctx.skill(name)
+    current = (await ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    if current == status:
+        text = (messages.STATUS_NOT_SET if status is None else messages.STATUS_ALREADY).format(
+            skill=found.name, status=status
+        )
+        return Reply(title=text, kind="notice")
+    await ctx.tx.set_skill(ctx.user.pk, found.id, status, ctx.now)
+    if status is not None:
+        await ctx.mark_active()
+    buttons = (Button("Tip for it", f"tip {found.id}", "primary"),) if status == "learning" else ()
+    return Reply(
+        title=messages.STATUS_SET[status].format(skill=found.name), kind="notice", buttons=buttons
+    )
+
+
+@command(
+    "learn",
+    "Add a skill to your learning list",
+    Option("skill", "skill", "the skill"),
+    group="Progress",
+)
+async def learn(ctx: Context, skill: str) -> Reply:
+    return await _set_status(ctx, skill, "learning")
+
+
+@command("done", "Mark a skill as done", Option("skill", "skill", "the skill"), group="Progress")
+async def done(ctx: Context, skill: str) -> Reply:
+    return await _set_status(ctx, skill, "done")
+
+
+@command(
+    "drop", "Remove a skill from your list", Option("skill", "skill", "the skill"), group="Progress"
+)
+async def drop(ctx: Context, skill: str) -> Reply:
+    return await _set_status(ctx, skill, None)

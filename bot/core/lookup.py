@@ -1,0 +1,130 @@
+"""Tolerant look-up of skills and roles: case, spacing, aliases and typos.
+
+A query is normalised (lower case, letters and digits only: "Py Torch" -> "pytorch")
+and compared with every name, alias and id of every entry. An exact key wins; then a
+key that contains the query as a whole word or prefix; then the closest key by edit
+similarity, if it is close enough to be trusted. Below that threshold nothing is
+returned as a match — only up to three suggestions — so a poor query never shows a
+wrong card.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar, cast
+
+from bot.bank.model import Bank, Role, Skill
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+T = TypeVar("T", bound=_Named)
+
+MATCH_CUTOFF = 0.8  # similarity needed to answer with a card
+SUGGEST_CUTOFF = 0.3  # similarity needed to be offered as a suggestion
+_NON_ALNUM = re.compile(r"[^0-9a-z+#]+")
+
+
+def norm(text: str) -> str:
+    """'Py-Torch ' -> 'pytorch'; keeps + and # (C++, C#)."""
+    return _NON_ALNUM.sub("", text.lower())
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[^0-9a-z+#]+", text.lower()) if w]
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult(Generic[T]):
+    match: T | None
+    suggestions: tuple[T, ...] = ()
+
+
+class Index(Generic[T]):
+    """Keys of every entry, built once per bank."""
+
+    def __init__(self, entries: Iterable[T]) -> None:
+        self.entries: list[T] = list(entries)
+        self.keys: list[tuple[str, T]] = []
+        for e in self.entries:
+            for k in {norm(e.id), norm(e.name), *(norm(a) for a in e.aliases)}:
+                if k:
+                    self.keys.append((k, e))
+        self.exact: dict[str, T] = {}
+        for k, e in self.keys:
+            self.exact.setdefault(k, e)
+
+    def find(self, query: str, limit: int = 3) -> LookupResult[T]:
+        q = norm(query)
+        if not q:
+            return LookupResult(None, ())
+        if q in self.exact:
+            return LookupResult(self.exact[q], ())
+        ranked = self.rank(query)
+        if ranked and ranked[0][0] >= MATCH_CUTOFF:
+            best = ranked[0][1]
+            # Two different entries equally close: ambiguous, ask instead of guessing.
+            rivals = [e for s, e in ranked[1:] if s >= ranked[0][0] - 0.02 and e is not best]
+            if not rivals:
+                return LookupResult(best, ())
+        suggestions = tuple(e for s, e in ranked if s >= SUGGEST_CUTOFF)[:limit]
+        return LookupResult(None, suggestions)
+
+    def rank(self, query: str) -> list[tuple[float, T]]:
+        """Entries by descending similarity to ``query`` (one score per entry)."""
+        q = norm(query)
+        qwords = _words(query)
+        best: dict[str, tuple[float, T]] = {}
+        for key, entry in self.keys:
+            score = difflib.SequenceMatcher(None, q, key, autojunk=False).ratio()
+            if len(q) >= 3 and key.startswith(q):
+                score = max(score, 0.85 + 0.1 * len(q) / len(key))
+            if qwords and any(w == key for w in qwords) and len(key) >= 3:
+                score = max(score, 0.7)
+            prev = best.get(entry.id)
+            if prev is None or score > prev[0]:
+                best[entry.id] = (score, entry)
+        return sorted(best.values(), key=lambda se: (-se[0], se[1].name))
+
+    def complete(self, prefix: str, limit: int = 25) -> list[T]:
+        """Autocomplete: entries for a partial query, best first (empty query: all by name)."""
+        if not norm(prefix):
+            return sorted(self.entries, key=lambda e: e.name.lower())[:limit]
+        return [e for s, e in self.rank(prefix) if s >= 0.4][:limit]
+
+
+def _indexes(bank: Bank) -> tuple[Index[Skill], Index[Role]]:
+    cached = bank.cache.get("lookup")
+    if cached is None:
+        cached = bank.cache["lookup"] = (Index(bank.skills.values()), Index(bank.roles.values()))
+    return cast("tuple[Index[Skill], Index[Role]]", cached)
+
+
+def find_skill(bank: Bank, query: str) -> LookupResult[Skill]:
+    return _indexes(bank)[0].find(query)
+
+
+def find_role(bank: Bank, query: str) -> LookupResult[Role]:
+    return _indexes(bank)[1].find(query)
+
+
+def complete_skills(bank: Bank, prefix: str, limit: int = 25) -> list[Skill]:
+    return _indexes(bank)[0].complete(prefix, limit)
+
+
+def complete_roles(bank: Bank, prefix: str, limit: int = 25) -> list[Role]:
+    return _indexes(bank)[1].complete(prefix, limit)
+
+
+def names(items: Sequence[_Named]) -> list[str]:
+    return [i.name for i in items]

@@ -1,0 +1,98 @@
+"""Schema migrations, applied in order on start-up.
+
+``MIGRATIONS[i]`` brings a database from version ``i`` to ``i + 1`` (``PRAGMA
+user_version``). Append; never edit a migration that has shipped. Each runs in its
+own transaction together with the version bump, so a crash leaves the old version.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+V1 = """
+CREATE TABLE users (
+    id           INTEGER PRIMARY KEY,
+    platform     TEXT NOT NULL,
+    tenant       TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    display_name TEXT NOT NULL DEFAULT '',
+    tz           TEXT,
+    created_at   TEXT NOT NULL,
+    UNIQUE (platform, tenant, user_id)
+);
+CREATE TABLE skill_status (
+    user_pk    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    skill_id   TEXT NOT NULL,
+    status     TEXT NOT NULL CHECK (status IN ('learning', 'done')),
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (user_pk, skill_id)
+) WITHOUT ROWID;
+CREATE TABLE tip_views (
+    user_pk    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id     TEXT NOT NULL,
+    times      INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL,
+    PRIMARY KEY (user_pk, tip_id)
+) WITHOUT ROWID;
+CREATE TABLE tip_marks (
+    user_pk  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id   TEXT NOT NULL,
+    vote     INTEGER NOT NULL DEFAULT 0 CHECK (vote IN (-1, 0, 1)),
+    saved_at TEXT,
+    PRIMARY KEY (user_pk, tip_id)
+) WITHOUT ROWID;
+CREATE TABLE roadmap_done (
+    user_pk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    step_id TEXT NOT NULL,
+    done_at TEXT NOT NULL,
+    PRIMARY KEY (user_pk, step_id)
+) WITHOUT ROWID;
+CREATE TABLE activity (
+    user_pk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     TEXT NOT NULL,
+    PRIMARY KEY (user_pk, day)
+) WITHOUT ROWID;
+CREATE TABLE notices (
+    id         INTEGER PRIMARY KEY,
+    user_pk    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    text       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX notices_by_user ON notices (user_pk);
+"""
+
+MIGRATIONS: list[str] = [V1]
+LATEST = len(MIGRATIONS)
+
+
+async def migrate(db: aiosqlite.Connection, target: int = LATEST) -> int:
+    """Bring ``db`` (in autocommit mode) up to ``target``; return the version reached."""
+    async with db.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    version = int(row[0]) if row else 0
+    if version > LATEST:
+        raise RuntimeError(
+            f"database schema version {version} is newer than this careerbot ({LATEST}); "
+            "upgrade careerbot or restore a backup"
+        )
+    while version < target:
+        script = MIGRATIONS[version]
+        statements = [s.strip() for s in script.split(";") if s.strip()]
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                await db.execute(statement)
+            # PRAGMA takes no parameters; the value is our own integer.
+            await db.execute(f"PRAGMA user_version = {version + 1:d}")
+            await db.execute("COMMIT")
+        except BaseException:
+            await db.execute("ROLLBACK")
+            raise
+        version += 1
+        log.info("database migrated to schema version %d", version)
+    return version
