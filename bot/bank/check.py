@@ -1,0 +1,244 @@
+"""``careerbot tips check``: validate the whole bank, with ``file:line`` problems.
+
+The loader (:func:`bot.bank.loader.load_bank`) checks the schema, references, unique
+ids and length limits. This module adds what needs the cleaned documents or the whole
+bank at once:
+
+* every ``source.quote`` occurs verbatim in its cleaned document (compared with
+  :func:`bot.bank.clean.normalize_for_match`: whitespace and curly quotes folded);
+* tip ids have the stable form ``t`` + three or more digits;
+* no two tips say the same thing (see :func:`near_duplicate`);
+* every skill has at least :data:`MIN_TIPS_PER_SKILL` tips;
+* every tip is actionable: some clause starts with an imperative verb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import itertools
+import logging
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.bank.clean import find_seeds_dir, load_seed_docs, normalize_for_match
+from bot.bank.extract import is_actionable
+from bot.bank.loader import BankError, Problem, load_bank
+
+log = logging.getLogger(__name__)
+
+MIN_TIPS_PER_SKILL = 2
+TIP_ID = re.compile(r"^t\d{3,}$")
+# Near-duplicate thresholds, measured on the real bank (148 tips): the closest pair of
+# distinct tips scores content-word Jaccard 0.32 and difflib ratio 0.53. A tip reworded
+# by swapping a few words or reordering its clauses scores Jaccard >= 0.75, and a terse
+# paraphrase ("Get fluent in Python first; ...") 0.5. The gap leaves room both ways.
+JACCARD_MAX = 0.5
+RATIO_MAX = 0.8
+_TOKEN = re.compile(r"[a-z0-9+#]+")
+_STOPWORDS = (
+    "a an the and or of to in on for with your you it its is are be by as at from this that "
+    "than then so not no do does one each every any into before after when if"
+)
+_STOP = frozenset(_STOPWORDS.split())
+
+__all__ = ["Problem", "check_bank", "main_check", "main_extract", "near_duplicate"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rec:
+    """One YAML list item as plain values, with the line of each key."""
+
+    line: int
+    values: dict[str, Any]
+    lines: dict[str, int]
+
+
+def _plain(node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return {str(_plain(k)): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(v) for v in node.value]
+    return node.value
+
+
+def _records(path: Path, key: str) -> list[_Rec]:
+    """Items of the top-level ``key`` list; [] if unreadable (the loader reports that)."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    out: list[_Rec] = []
+    for k, v in root.value:
+        if k.value != key or not isinstance(v, yaml.SequenceNode):
+            continue
+        for item in v.value:
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            values: dict[str, Any] = {}
+            lines: dict[str, int] = {}
+            for ik, iv in item.value:
+                values[str(ik.value)] = _plain(iv)
+                lines[str(ik.value)] = ik.start_mark.line + 1
+                if isinstance(iv, yaml.MappingNode):  # source: {doc, quote}
+                    for sk, _ in iv.value:
+                        lines[f"{ik.value}.{sk.value}"] = sk.start_mark.line + 1
+            out.append(_Rec(item.start_mark.line + 1, values, lines))
+    return out
+
+
+def _all_sourced(tips_dir: Path) -> Iterator[tuple[str, _Rec]]:
+    for file, key in (
+        ("skills.yaml", "skills"),
+        ("tips.yaml", "tips"),
+        ("roles.yaml", "roles"),
+        ("roles.yaml", "industries"),
+        ("roadmap.yaml", "steps"),
+    ):
+        for rec in _records(tips_dir / file, key):
+            yield file, rec
+
+
+def _tokens(text: str) -> set[str]:
+    words = _TOKEN.findall(text.lower())
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words if w not in _STOP}
+
+
+def near_duplicate(a: str, b: str) -> bool:
+    """True if two tip texts say the same thing (content-word Jaccard or char ratio)."""
+    ta, tb = _tokens(a), _tokens(b)
+    jaccard = len(ta & tb) / len(ta | tb) if ta | tb else 1.0
+    if jaccard >= JACCARD_MAX:
+        return True
+    na, nb = normalize_for_match(a).lower(), normalize_for_match(b).lower()
+    return difflib.SequenceMatcher(None, na, nb, autojunk=False).ratio() >= RATIO_MAX
+
+
+def _check_quotes(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
+    docs = {n: normalize_for_match(d.text) for n, d in load_seed_docs(seeds_dir).items()}
+    if not docs:
+        return [Problem(str(seeds_dir), 0, "no seed documents (*.txt) found")]
+    problems: list[Problem] = []
+    for file, rec in _all_sourced(tips_dir):
+        source = rec.values.get("source")
+        if not isinstance(source, dict):
+            continue
+        doc, quote = source.get("doc"), source.get("quote")
+        if not isinstance(doc, str) or not isinstance(quote, str) or doc not in docs:
+            continue  # missing fields and unknown documents: reported by the loader
+        if normalize_for_match(quote) not in docs[doc]:
+            line = rec.lines.get("source.quote", rec.lines.get("source", rec.line))
+            problems.append(
+                Problem(file, line, f"quote of '{rec.values.get('id')}' not found in {doc}")
+            )
+    return problems
+
+
+def _check_tips(tips_dir: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    tips = [
+        r for r in _records(tips_dir / "tips.yaml", "tips") if isinstance(r.values.get("text"), str)
+    ]
+    for rec in tips:
+        tid = str(rec.values.get("id", ""))
+        if tid and not TIP_ID.match(tid):
+            problems.append(
+                Problem(
+                    "tips.yaml",
+                    rec.lines.get("id", rec.line),
+                    f"tip id '{tid}' must be t + 3 digits",
+                )
+            )
+        if not is_actionable(rec.values["text"]):
+            problems.append(
+                Problem(
+                    "tips.yaml",
+                    rec.lines.get("text", rec.line),
+                    f"tip '{tid}' is not actionable: start a clause with a verb ('Build ...')",
+                )
+            )
+    for a, b in itertools.combinations(tips, 2):
+        if near_duplicate(a.values["text"], b.values["text"]):
+            problems.append(
+                Problem(
+                    "tips.yaml",
+                    b.lines.get("text", b.line),
+                    f"tip '{b.values.get('id')}' nearly duplicates '{a.values.get('id')}' "
+                    f"(line {a.lines.get('text', a.line)})",
+                )
+            )
+    counts: dict[str, int] = {}
+    for rec in tips:
+        skills = rec.values.get("skills")
+        for sid in skills if isinstance(skills, list) else []:
+            counts[sid] = counts.get(sid, 0) + 1
+    for rec in _records(tips_dir / "skills.yaml", "skills"):
+        sid = rec.values.get("id")
+        if isinstance(sid, str) and counts.get(sid, 0) < MIN_TIPS_PER_SKILL:
+            problems.append(
+                Problem(
+                    "skills.yaml",
+                    rec.lines.get("id", rec.line),
+                    f"skill '{sid}' has {counts.get(sid, 0)} tip(s); needs {MIN_TIPS_PER_SKILL}",
+                )
+            )
+    return problems
+
+
+def check_bank(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
+    """Every problem of the bank in ``tips_dir`` against the documents in ``seeds_dir``."""
+    problems: list[Problem] = []
+    try:
+        load_bank(tips_dir, seeds_dir)
+    except BankError as exc:
+        problems.extend(exc.problems)
+    problems.extend(_check_quotes(tips_dir, seeds_dir))
+    problems.extend(_check_tips(tips_dir))
+    unique = dict.fromkeys((p.file, p.line, p.message) for p in problems)
+    return sorted((Problem(*k) for k in unique), key=lambda p: (p.file, p.line, p.message))
+
+
+def _default_tips_dir() -> Path:
+    from bot import paths
+
+    return paths.tips_dir()
+
+
+def main_check(argv: Sequence[str]) -> int:
+    """``careerbot tips check [--tips DIR] [--seeds DIR]``: 0 if clean, 1 on problems."""
+    parser = argparse.ArgumentParser(
+        prog="careerbot tips check", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--tips", type=Path, default=None, help="bank directory (default: bundled)")
+    parser.add_argument("--seeds", type=Path, default=None, help="seed documents directory")
+    args = parser.parse_args(list(argv))
+    tips_dir: Path = args.tips or _default_tips_dir()
+    seeds_dir: Path = args.seeds or find_seeds_dir()
+    problems = check_bank(tips_dir, seeds_dir)
+    for p in problems:
+        print(f"{p.file}:{p.line}: {p.message}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {tips_dir}", file=sys.stderr)
+        return 1
+    bank = load_bank(tips_dir, seeds_dir)
+    print(
+        f"ok: {len(bank.skills)} skills, {len(bank.tips)} tips, {len(bank.roles)} roles, "
+        f"{len(bank.industries)} industries, {len(bank.steps)} roadmap steps; "
+        f"all quotes verified in {len(load_seed_docs(seeds_dir))} documents"
+    )
+    return 0
+
+
+def main_extract(argv: Sequence[str]) -> int:
+    """``careerbot tips extract FILE... [-o OUT] [--tips DIR]``: draft tips as YAML."""
+    from bot.bank.extract import main as extract_main
+
+    return extract_main(argv)
