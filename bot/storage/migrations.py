@@ -66,7 +66,54 @@ CREATE TABLE notices (
 CREATE INDEX notices_by_user ON notices (user_pk);
 """
 
-MIGRATIONS: list[str] = [V1]
+# Daily tips (issue 6): subscriptions (a user's DM or an admin's channel post) and the
+# delivery ledger, one row per (subscription, local date). ``next_due`` / ``due_at`` /
+# ``retry_at`` / ``paused_until`` are Unix seconds (UTC) so "what is due" is one range scan.
+V2 = """
+CREATE TABLE subscriptions (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_pk      INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    platform     TEXT NOT NULL,
+    tenant       TEXT NOT NULL,
+    channel_id   TEXT,
+    owner_pk     INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    minute       INTEGER NOT NULL CHECK (minute BETWEEN 0 AND 1439),
+    tz           TEXT NOT NULL,
+    days         INTEGER NOT NULL CHECK (days BETWEEN 1 AND 127),
+    status       TEXT NOT NULL CHECK (status IN ('active', 'off', 'suspended')),
+    paused_until INTEGER,
+    next_due     INTEGER NOT NULL,
+    next_date    TEXT NOT NULL,
+    missed       INTEGER NOT NULL DEFAULT 0,
+    reason       TEXT NOT NULL DEFAULT '',
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    CHECK ((user_pk IS NULL) != (channel_id IS NULL))
+);
+CREATE UNIQUE INDEX subscriptions_by_user ON subscriptions (user_pk) WHERE user_pk IS NOT NULL;
+CREATE UNIQUE INDEX subscriptions_by_channel ON subscriptions (platform, tenant, channel_id)
+    WHERE channel_id IS NOT NULL;
+CREATE INDEX subscriptions_due ON subscriptions (next_due) WHERE status = 'active';
+CREATE TABLE deliveries (
+    id         INTEGER PRIMARY KEY,
+    sub_id     INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    local_date TEXT NOT NULL,
+    due_at     INTEGER NOT NULL,
+    state      TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'skipped', 'failed')),
+    key        TEXT NOT NULL UNIQUE CHECK (length(key) <= 25),
+    tip_id     TEXT,
+    missed     INTEGER NOT NULL DEFAULT 0,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    retry_at   INTEGER NOT NULL,
+    message_id TEXT,
+    detail     TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    UNIQUE (sub_id, local_date)
+);
+CREATE INDEX deliveries_pending ON deliveries (retry_at) WHERE state = 'pending';
+"""
+
+MIGRATIONS: list[str] = [V1, V2]
 LATEST = len(MIGRATIONS)
 
 

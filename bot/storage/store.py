@@ -272,4 +272,9 @@ EXPORT_QUERIES: dict[str, str] = {
     "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = ?",
     "activity_days": "SELECT day FROM activity WHERE user_pk = ? ORDER BY day",
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
+    "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
+    " FROM subscriptions WHERE user_pk = ?",
+    "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = ?"
+    " ORDER BY d.local_date",
 }
