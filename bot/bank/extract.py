@@ -55,7 +55,7 @@ _CLAUSE_SPLIT = re.compile(r"[.;:!?]\s+|,\s+|\s+[\u2013\u2014-]\s+|\s*\(\s*")
 _LEAD = re.compile(r"^[\s\-*\u2022\d.)]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 ADVICE = re.compile(
-    r"\b(?:should|must|need to|needs to|learn|learning|tip|build|practice|practise|"
+    r"\b(?:should|must|need to|needs to|learn|tip|build|practice|practise|"
     r"focus on|make sure|consider|master|start with|begin|it is (?:important|crucial|"
     r"essential)|is (?:crucial|essential|key|important))\b",
     re.I,
@@ -75,10 +75,33 @@ def is_advice(sentence: str) -> bool:
     return is_actionable(sentence) or bool(ADVICE.search(sentence))
 
 
+GENERIC_TERMS = frozenset(
+    {
+        "ml",
+        "machine learning",
+        "ai",
+        "algorithms",
+        "programming",
+        "coding",
+        "projects",
+        "cloud",
+        "deployment",
+        "features",
+        "writing",
+        "trends",
+        "vision",
+        "api",
+        "apis",
+    }
+)
+"""Broad words: they tag a sentence only when it names nothing more specific."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Term:
     pattern: re.Pattern[str]
     skill_id: str
+    generic: bool
 
 
 def _terms(skills: Iterable[Skill]) -> list[_Term]:
@@ -92,25 +115,28 @@ def _terms(skills: Iterable[Skill]) -> list[_Term]:
             if short:  # "R", "ML", "CV": only as written in upper case (or the name)
                 body = "|".join({re.escape(form.upper()), re.escape(s.name)})
             flags = 0 if short else re.I
-            terms.append(_Term(re.compile(rf"(?<![\w+#])(?:{body})(?![\w+#])", flags), s.id))
+            pattern = re.compile(rf"(?<![\w+#])(?:{body})(?![\w+#])", flags)
+            terms.append(_Term(pattern, s.id, form.lower() in GENERIC_TERMS))
     return terms
 
 
 def skills_in(sentence: str, terms: Sequence[_Term]) -> list[str]:
     """Skill ids named in ``sentence``; overlapping mentions go to the longest match."""
-    spans: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, _Term]] = []
     for t in terms:
-        spans.extend((m.start(), m.end(), t.skill_id) for m in t.pattern.finditer(sentence))
+        spans.extend((m.start(), m.end(), t) for m in t.pattern.finditer(sentence))
     spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    found: list[str] = []
+    specific: list[str] = []
+    generic: list[str] = []
     end = -1
-    for start, stop, sid in spans:
+    for start, stop, term in spans:
         if start < end:
             continue
         end = stop
-        if sid not in found:
-            found.append(sid)
-    return found
+        bucket = generic if term.generic else specific
+        if term.skill_id not in bucket:
+            bucket.append(term.skill_id)
+    return specific or generic
 
 
 def _sentences(text: str) -> list[str]:
