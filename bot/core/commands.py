@@ -27,6 +27,7 @@ OptionKind = Literal[
 ]
 Handler = Callable[..., Awaitable["Reply"]]
 
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -88,7 +89,7 @@ class Parsed:
 
 def clean_text(text: str) -> str:
     """Drop control and invisible characters, collapse whitespace, refuse huge input."""
-    text = _CONTROL.sub(" ", text)
+    text = _CONTROL.sub(" ", _ANSI.sub("", text))
     text = " ".join(text.split())
     if len(text) > MAX_TEXT:
         raise InputTooLong(f"That is {len(text)} characters; commands are at most {MAX_TEXT}.")

@@ -1,0 +1,118 @@
+"""The one registry: parsing, help, and the rules every command definition follows."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+import pytest
+
+import bot.core.handlers  # noqa: F401 - fills the registry
+from bot.core.commands import REGISTRY, clean_text, parse_days, parse_time, parse_zone
+from bot.core.errors import InputTooLong, UnknownCommand, UsageError
+
+NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
+
+
+def test_every_command_is_declared_once_with_a_short_summary() -> None:
+    names = [c.name for c in REGISTRY]
+    assert len(names) == len(set(names))
+    slugs = [c.slug for c in REGISTRY]
+    assert len(slugs) == len(set(slugs))
+    for c in REGISTRY:
+        assert NAME.match(c.slug), c.slug
+        assert 1 <= len(c.summary) <= 100
+        for o in c.options:
+            assert NAME.match(o.name)
+            assert 1 <= len(o.help) <= 100
+    # the issue's commands all exist (more may follow)
+    for required in (
+        "help",
+        "tip",
+        "skill",
+        "skills",
+        "roles",
+        "role",
+        "roadmap",
+        "roadmap done",
+        "learn",
+        "done",
+        "drop",
+        "progress",
+        "saved",
+        "export",
+        "forget",
+    ):
+        assert REGISTRY.get(required) is not None, required
+
+
+def test_registry_refuses_a_second_declaration() -> None:
+    with pytest.raises(ValueError, match="declared twice"):
+        REGISTRY.command("tip", "again")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "args"),
+    [
+        ("", "help", {}),
+        ("tip", "tip", {"skill": None}),
+        ("tip rust", "tip", {"skill": "rust"}),
+        ("skill Py Torch", "skill", {"name": "Py Torch"}),
+        ("SKILL k8s", "skill", {"name": "k8s"}),
+        ("roadmap done 2", "roadmap done", {"n": 2}),
+        ("roadmap-done 3", "roadmap done", {"n": 3}),
+        ("roadmap", "roadmap", {}),
+        ("forget confirm", "forget", {"confirm": "confirm"}),
+        ("rate t001 up", "rate", {"tip": "t001", "vote": "up"}),
+        ("/career learn rust", "learn", {"skill": "rust"}),
+    ],
+)
+def test_parse(text: str, name: str, args: dict[str, object]) -> None:
+    parsed = REGISTRY.parse(clean_text(text))
+    assert parsed.command.name == name
+    assert parsed.args == args
+
+
+def test_unknown_command_suggests_close_names() -> None:
+    with pytest.raises(UnknownCommand) as err:
+        REGISTRY.parse("progres")
+    assert "progress" in err.value.suggestions
+    assert "help" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("skill", "needs <name>"),
+        ("roadmap done x", "whole number"),
+        ("roadmap done 0", "between 1"),
+        ("rate t001 sideways", "one of: up, down"),
+        ("progress now please", "Too many words"),
+    ],
+)
+def test_bad_arguments_give_the_usage(text: str, fragment: str) -> None:
+    with pytest.raises(UsageError) as err:
+        REGISTRY.parse(clean_text(text))
+    assert fragment in str(err.value)
+    assert err.value.usage.startswith(text.split()[0])
+
+
+def test_clean_text_strips_control_characters_and_refuses_huge_input() -> None:
+    assert clean_text("  skill\x00 \x1b[31mrust\x1b[0m\u200b\n") == "skill rust"
+    with pytest.raises(InputTooLong):
+        clean_text("skill " + "x" * 10_000)
+
+
+def test_time_zone_and_day_parsing() -> None:
+    assert parse_time("7:05") == time(7, 5)
+    assert parse_zone("europe/berlin") == "Europe/Berlin"
+    assert parse_zone("utc") == "UTC"
+    assert parse_days("weekdays") == frozenset(range(5))
+    assert parse_days("mon,wed, friday") == frozenset({0, 2, 4})
+    for bad in ("24:00", "7pm", "12:60"):
+        with pytest.raises(UsageError):
+            parse_time(bad)
+    with pytest.raises(UsageError, match="IANA"):
+        parse_zone("Mars/Olympus")
+    with pytest.raises(UsageError):
+        parse_days("someday")

@@ -1,0 +1,102 @@
+"""The command line, run as a user would: separate processes on one database file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def careerbot(
+    db: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    full_env.update({"CAREERBOT_DB": str(db), **(env or {})})
+    full_env.pop("CAREERBOT_TIPS_DIR", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        env=full_env,
+        timeout=60,
+    )
+    return subprocess.CompletedProcess(
+        out.args, out.returncode, out.stdout.decode("utf-8"), out.stderr.decode("utf-8")
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+def test_progress_persists_across_processes_per_user(db: Path) -> None:
+    assert careerbot(db, "say", "--user", "a", "learn rust").returncode == 0
+    a = careerbot(db, "say", "--user", "a", "progress")
+    b = careerbot(db, "say", "--user", "b", "progress")
+    assert a.returncode == 0 and b.returncode == 0
+    learning_a = a.stdout.split("Done")[0]
+    assert "Rust" in learning_a
+    assert "Rust" not in b.stdout
+
+
+def test_skill_lookup_and_not_found(db: Path) -> None:
+    found = careerbot(db, "say", "skill pytroch")
+    assert found.returncode == 0 and found.stdout.startswith("PyTorch")
+    missing = careerbot(db, "say", "skill cooking")
+    assert missing.returncode == 1
+    assert "No skill matches 'cooking'. Did you mean:" in missing.stdout
+    assert "Traceback" not in missing.stdout + missing.stderr
+
+
+def test_say_json_prints_the_neutral_reply(db: Path) -> None:
+    out = careerbot(db, "say", "--json", "--platform", "slack", "--tenant", "T1", "tip")
+    reply = json.loads(out.stdout)
+    assert reply["kind"] == "tip" and reply["ok"] is True
+    assert reply["source"]["quote"] and reply["buttons"][0]["command"] == "tip"
+    bad = careerbot(db, "say", "--json", "frobnicate")
+    assert bad.returncode == 1 and json.loads(bad.stdout)["ok"] is False
+
+
+def test_console_answers_until_quit(db: Path) -> None:
+    out = careerbot(db, "console", stdin=b"tip\nquit\nhelp\n")
+    assert out.returncode == 0
+    assert "Source:" in out.stdout and "Bye!" in out.stdout
+    assert "careerbot: commands" not in out.stdout  # nothing after quit
+
+
+def test_console_survives_bad_input(db: Path) -> None:
+    lines = [
+        b"\xff\xfe not utf-8\n",
+        b"\n",
+        b"frobnicate\n",
+        b"skill " + b"x" * 10_000 + b"\n",
+        b"learn rust'); DROP TABLE users; --\n",
+        b"\x1b[2J\x00learn python\n",
+        b"progress\n",
+    ]
+    out = careerbot(db, "console", stdin=b"".join(lines))
+    assert out.returncode == 0, out.stderr
+    assert "not valid UTF-8" in out.stdout
+    assert "Unknown command 'frobnicate'" in out.stdout
+    assert "commands are at most 500" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+    assert "Python is now on your learning list" in out.stdout
+    check = careerbot(db, "say", "progress")
+    assert "Python" in check.stdout  # the SQL-looking text changed nothing else
+
+
+def test_no_arguments_and_no_tokens_starts_the_console(db: Path) -> None:
+    out = careerbot(db, stdin=b"")
+    assert out.returncode == 0 and "careerbot console" in out.stdout
+
+
+def test_help_flag(db: Path) -> None:
+    out = careerbot(db, "--help")
+    assert out.returncode == 0
+    for word in ("console", "say", "run", "tips"):
+        assert word in out.stdout
