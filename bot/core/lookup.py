@@ -44,6 +44,14 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^0-9a-z+#]+", text.lower()) if w]
 
 
+_FILLER = frozenset({"and", "of", "the", "for", "in"})
+
+
+def _word_set(text: str) -> frozenset[str]:
+    """Order-free key: 'statistics and probability' == 'Probability and statistics'."""
+    return frozenset(w for w in _words(text) if w not in _FILLER)
+
+
 @dataclass(frozen=True, slots=True)
 class LookupResult(Generic[T]):
     match: T | None
@@ -63,6 +71,12 @@ class Index(Generic[T]):
         self.exact: dict[str, T] = {}
         for k, e in self.keys:
             self.exact.setdefault(k, e)
+        self.by_words: dict[frozenset[str], T] = {}
+        for e in self.entries:
+            for text in (e.name, *e.aliases):
+                ws = _word_set(text)
+                if len(ws) >= 2:
+                    self.by_words.setdefault(ws, e)
 
     def find(self, query: str, limit: int = 3) -> LookupResult[T]:
         q = norm(query)
@@ -70,6 +84,9 @@ class Index(Generic[T]):
             return LookupResult(None, ())
         if q in self.exact:
             return LookupResult(self.exact[q], ())
+        reordered = self.by_words.get(_word_set(query))
+        if reordered is not None:
+            return LookupResult(reordered, ())
         ranked = self.rank(query)
         if ranked and ranked[0][0] >= MATCH_CUTOFF:
             best = ranked[0][1]

@@ -1,0 +1,84 @@
+"""Look-up quality on the real bank: >= 95% right first answers, never a wrong card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.bank import Bank, load_bank
+from bot.core.lookup import find_role, find_skill
+from tests.bank.lookup_cases import ROLE_MISSES, ROLE_QUERIES, SKILL_MISSES, SKILL_QUERIES
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET = 0.95
+
+
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank(ROOT / "tips", ROOT / "seeds")
+
+
+def test_the_set_is_big_enough_and_names_real_cards(bank: Bank) -> None:
+    assert len(SKILL_QUERIES) >= 60
+    assert {e for _, e in SKILL_QUERIES} <= set(bank.skills)
+    assert {e for _, e in ROLE_QUERIES} <= set(bank.roles)
+    assert len({e for _, e in SKILL_QUERIES}) >= 50  # spread over the bank, not one card
+
+
+def test_skill_queries_resolve_right_first_time(bank: Bank) -> None:
+    results = [(q, e, find_skill(bank, q).match) for q, e in SKILL_QUERIES]
+    wrong = [(q, e, m.id) for q, e, m in results if m is not None and m.id != e]
+    missed = [(q, e) for q, e, m in results if m is None]
+    right = len(results) - len(wrong) - len(missed)
+    assert not wrong, f"wrong cards shown: {wrong}"
+    assert right / len(results) >= TARGET, f"{right}/{len(results)} right; missed: {missed}"
+
+
+def test_role_queries_resolve_right_first_time(bank: Bank) -> None:
+    results = [(q, e, find_role(bank, q).match) for q, e in ROLE_QUERIES]
+    wrong = [(q, e, m.id) for q, e, m in results if m is not None and m.id != e]
+    right = sum(1 for _, e, m in results if m is not None and m.id == e)
+    assert not wrong, f"wrong cards shown: {wrong}"
+    assert right / len(results) >= TARGET
+
+
+@pytest.mark.parametrize("query", SKILL_MISSES)
+def test_skill_without_a_good_match_is_not_found(bank: Bank, query: str) -> None:
+    result = find_skill(bank, query)
+    assert result.match is None
+    assert len(result.suggestions) <= 3
+
+
+@pytest.mark.parametrize("query", ROLE_MISSES)
+def test_role_without_a_good_match_is_not_found(bank: Bank, query: str) -> None:
+    result = find_role(bank, query)
+    assert result.match is None
+    assert len(result.suggestions) <= 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("kubernetis cluster", "kubernetes"), ("pytorch lightnin", "pytorch"), ("mlop", "mlops")],
+)
+def test_near_misses_offer_the_right_suggestion(bank: Bank, query: str, expected: str) -> None:
+    result = find_skill(bank, query)
+    shown = [result.match.id] if result.match else [s.id for s in result.suggestions]
+    assert expected in shown
+
+
+def test_every_name_alias_and_id_reaches_its_own_card(bank: Bank) -> None:
+    unreachable = [
+        (s.id, text)
+        for s in bank.skills.values()
+        for text in (s.id, s.name, *s.aliases)
+        if (m := find_skill(bank, text).match) is None or m.id != s.id
+    ]
+    assert not unreachable
+    roles = [
+        (r.id, text)
+        for r in bank.roles.values()
+        for text in (r.id, r.name, *r.aliases)
+        if (m := find_role(bank, text).match) is None or m.id != r.id
+    ]
+    assert not roles
