@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 # Subcommands that own their argument parsing: name -> (module:function(argv) -> int, help)
 DELEGATED: dict[str, tuple[str, str]] = {
     "tips": ("bot.bank.cli:main", "check the tip bank, or draft tips from a document"),
+    "db": ("bot.storage.maintenance:main", "back up, restore or check the database"),
+    "health": ("bot.health:main", "exit 0 when the running bot is healthy (HEALTHCHECK)"),
 }
 
 

@@ -1,12 +1,33 @@
-"""``careerbot run``: the configured platform adapters plus the daily-tip scheduler."""
+"""``careerbot run``: the configured platform adapters plus the daily-tip scheduler.
+
+Start-up: open the database (migrations run here), build the adapters whose tokens are
+set — each platform library is imported only when its adapter runs — start them, then
+start the scheduler with their messengers, and keep a heartbeat file fresh for
+``careerbot health``.
+
+Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``:
+close the adapters first (no new commands), then stop the scheduler (an in-flight send
+finishes or stays pending in its ledger), then close the database. Each step has its
+own time limit; a failure is logged and the next step still runs.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import importlib
 import logging
+import signal
 import sys
+from collections.abc import Callable, Coroutine, Sequence
+from datetime import timedelta
+from typing import Any, Protocol
 
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.core.app import Core
+from bot.core.ports import Adapter, Messenger
+from bot.health import INTERVAL, heartbeat_path, remove_heartbeat, write_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +37,274 @@ NO_PLATFORM = (
     "To try the bot without a platform, run 'careerbot console'."
 )
 
+# platform -> "module:Class"; imported lazily so an unused platform library never loads
+ADAPTERS: dict[str, str] = {
+    "slack": "bot.adapters.slack:SlackAdapter",
+    "discord": "bot.adapters.discord_bot:DiscordAdapter",
+}
+SCHEDULER = "bot.delivery.scheduler:Scheduler"
+
+ADAPTER_CLOSE_TIMEOUT = 4.0  # each adapter, closed concurrently
+SCHEDULER_STOP_TIMEOUT = 4.0  # in-flight sends finish or stay pending
+DB_CLOSE_TIMEOUT = 1.5
+SHUTDOWN_BUDGET = ADAPTER_CLOSE_TIMEOUT + SCHEDULER_STOP_TIMEOUT + DB_CLOSE_TIMEOUT  # < 10 s
+
+
+class Scheduler(Protocol):
+    async def run(self) -> None: ...
+
+
+AdapterFactory = Callable[[str, Settings, Core], Adapter]
+SchedulerFactory = Callable[[Core, Sequence[Messenger], Settings], Scheduler]
+
+
+def _load(spec: str) -> Any:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def make_adapter(platform: str, settings: Settings, core: Core) -> Adapter:
+    cls = _load(ADAPTERS[platform])
+    adapter: Adapter = cls(settings, core)
+    return adapter
+
+
+def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settings) -> Scheduler:
+    cls = _load(SCHEDULER)
+    scheduler: Scheduler = cls(
+        core,
+        list(messengers),
+        clock=core.clock,
+        sleep=asyncio.sleep,
+        catchup=timedelta(hours=settings.catchup_hours),
+    )
+    return scheduler
+
+
+def platforms_for(settings: Settings, choice: str = "all") -> list[str]:
+    wanted = []
+    if settings.slack_configured and choice in ("all", "slack"):
+        wanted.append("slack")
+    if settings.discord_configured and choice in ("all", "discord"):
+        wanted.append("discord")
+    return wanted
+
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
-    if not (settings.slack_configured or settings.discord_configured):
+    """Entry point of ``careerbot run``; returns the exit status."""
+    platforms = platforms_for(settings, getattr(args, "platform", "all") or "all")
+    if not platforms:
         print(NO_PLATFORM, file=sys.stderr)
         return 2
-    print("careerbot run: the platform adapters are not built yet", file=sys.stderr)
-    return 2
+    return asyncio.run(serve(settings, platforms))
+
+
+async def serve(
+    settings: Settings,
+    platforms: Sequence[str],
+    *,
+    stop: asyncio.Event | None = None,
+    adapter_factory: AdapterFactory = make_adapter,
+    scheduler_factory: SchedulerFactory = make_scheduler,
+    heartbeat_interval: float = INTERVAL,
+) -> int:
+    """Run until ``stop`` is set (by SIGTERM/SIGINT when not given); return the exit status."""
+    beat = heartbeat_interval
+    handled: list[signal.Signals] = []
+    if stop is None:
+        stop = _stop_on_signals(handled)
+    try:
+        return await _serve(settings, platforms, stop, adapter_factory, scheduler_factory, beat)
+    finally:
+        loop = asyncio.get_running_loop()
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+
+
+async def _serve(
+    settings: Settings,
+    platforms: Sequence[str],
+    stop: asyncio.Event,
+    adapter_factory: AdapterFactory,
+    scheduler_factory: SchedulerFactory,
+    heartbeat_interval: float,
+) -> int:
+    from bot.bank import BankError, load_bank
+    from bot.storage import Store
+
+    try:
+        bank = load_bank(settings.tips_dir)
+    except BankError as exc:
+        print(f"careerbot run: {exc}", file=sys.stderr)
+        return 1
+    try:
+        store = await Store.open(settings.db_path)
+    except Exception as exc:  # unreadable file, newer schema, disk full, ...
+        log.debug("opening the database failed", exc_info=True)
+        print(f"careerbot run: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        service = _Service(Core(bank, store), settings, stop, heartbeat_interval)
+        return await service.run(platforms, adapter_factory, scheduler_factory)
+    finally:
+        # 3. last: the database (adapters and scheduler are closed by now)
+        await _step("closing the database", store.close, DB_CLOSE_TIMEOUT)
+        log.info("careerbot stopped")
+
+
+def _stop_on_signals(handled: list[signal.Signals]) -> asyncio.Event:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def on_signal(sig: signal.Signals) -> None:
+        if stop.is_set():
+            return
+        log.info("%s received: shutting down", sig.name)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal, sig)
+        handled.append(sig)
+    return stop
+
+
+class _Service:
+    def __init__(self, core: Core, settings: Settings, stop: asyncio.Event, beat: float) -> None:
+        self.core = core
+        self.settings = settings
+        self.stop = stop
+        self.beat = beat
+        self.adapters: list[Adapter] = []
+        self.heartbeat = heartbeat_path(settings.db_path)
+
+    async def run(
+        self,
+        platforms: Sequence[str],
+        adapter_factory: AdapterFactory,
+        scheduler_factory: SchedulerFactory,
+    ) -> int:
+        status = 0
+        scheduler_task: asyncio.Task[None] | None = None
+        beat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
+        try:
+            for platform in platforms:
+                self.adapters.append(adapter_factory(platform, self.settings, self.core))
+            status = await self._start_adapters()
+            if status == 0 and not self.stop.is_set():
+                scheduler = scheduler_factory(
+                    self.core, [a.messenger for a in self.adapters], self.settings
+                )
+                scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
+                scheduler_task.add_done_callback(self._scheduler_ended)
+                log.info("careerbot running: %s", ", ".join(a.name for a in self.adapters))
+                await self.stop.wait()
+        except ConfigError as exc:
+            print(f"careerbot run: {exc}", file=sys.stderr)
+            status = 2
+        finally:
+            await self._shutdown(scheduler_task, beat_task)
+        return status
+
+    async def _start_adapters(self) -> int:
+        """Start every adapter concurrently; give up early when asked to stop."""
+        names: dict[asyncio.Future[Any], str] = {
+            asyncio.create_task(a.start()): a.name for a in self.adapters
+        }
+        starts = list(names)
+        stopper = asyncio.create_task(self.stop.wait())
+        try:
+            pending: set[asyncio.Future[Any]] = set(starts)
+            while pending:
+                done, pending = await asyncio.wait(
+                    pending | {stopper}, return_when=asyncio.FIRST_COMPLETED
+                )
+                pending.discard(stopper)
+                if stopper in done:
+                    log.info("stop requested while connecting")
+                    return 0
+                for task in done:
+                    exc = task.exception()
+                    if isinstance(exc, ConfigError):
+                        print(f"careerbot run: {exc}", file=sys.stderr)
+                        return 2
+                    if exc is not None:
+                        name = names[task]
+                        log.error("the %s adapter failed to start: %s", name, exc, exc_info=exc)
+                        print(f"careerbot run: {name} failed to start: {exc}", file=sys.stderr)
+                        return 1
+            return 0
+        finally:
+            stopper.cancel()
+            for task in starts:
+                task.cancel()
+            await asyncio.gather(stopper, *starts, return_exceptions=True)
+
+    def _scheduler_ended(self, task: asyncio.Task[None]) -> None:
+        if task.cancelled() or self.stop.is_set():
+            return
+        exc = task.exception()
+        log.error("the daily-tip scheduler stopped unexpectedly: %s", exc, exc_info=exc)
+        self.stop.set()
+
+    async def _heartbeat(self) -> None:
+        while True:
+            db_ok = True
+            try:
+                await asyncio.wait_for(self.core.store.schema_version(), timeout=self.beat)
+            except Exception as exc:  # includes the time-out
+                log.warning("database health probe failed: %s", exc)
+                db_ok = False
+            connected = {a.name: _connected(a) for a in self.adapters}
+            try:
+                await asyncio.to_thread(
+                    write_heartbeat, self.heartbeat, adapters=connected, db_ok=db_ok
+                )
+            except OSError as exc:
+                log.warning("cannot write the heartbeat %s: %s", self.heartbeat, exc)
+            await asyncio.sleep(self.beat)
+
+    async def _shutdown(
+        self, scheduler_task: asyncio.Task[None] | None, beat_task: asyncio.Task[None]
+    ) -> None:
+        beat_task.cancel()
+        await asyncio.gather(beat_task, return_exceptions=True)
+        remove_heartbeat(self.heartbeat)
+        # 1. no new commands
+        await asyncio.gather(
+            *(
+                _step(f"closing the {a.name} adapter", a.close, ADAPTER_CLOSE_TIMEOUT)
+                for a in self.adapters
+            )
+        )
+        # 2. no new deliveries; an in-flight one finishes or stays pending in the ledger
+        if scheduler_task is not None and not scheduler_task.done():
+            scheduler_task.remove_done_callback(self._scheduler_ended)
+            scheduler_task.cancel()
+            await _step(
+                "stopping the scheduler",
+                lambda: _await_quietly(scheduler_task),
+                SCHEDULER_STOP_TIMEOUT,
+            )
+
+
+def _connected(adapter: Adapter) -> bool:
+    try:
+        return bool(adapter.connected)
+    except Exception:
+        log.exception("%s: connected flag failed", adapter.name)
+        return False
+
+
+async def _await_quietly(task: asyncio.Task[None]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _step(what: str, action: Callable[[], Coroutine[Any, Any, None]], limit: float) -> None:
+    """Run one shutdown step with a time limit; log (never raise) its failure."""
+    try:
+        await asyncio.wait_for(action(), timeout=limit)
+    except TimeoutError:
+        log.error("%s took longer than %.1f s; moving on", what, limit)
+    except Exception:
+        log.exception("%s failed", what)

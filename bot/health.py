@@ -1,0 +1,146 @@
+"""Liveness for self-hosters: the heartbeat file ``careerbot run`` keeps, and ``careerbot health``.
+
+The running bot rewrites ``<database>.heartbeat.json`` every few seconds (atomically: a
+temporary file, then ``os.replace``) with its pid, the time, whether its last database
+query worked, and each adapter's ``connected`` flag. ``careerbot health`` (the image's
+HEALTHCHECK) exits 0 only when that file is fresh, its process is alive, the database
+answers a query, and every adapter the bot runs is connected. No schema change: the
+state is about this process, not the data, and a file works even when the database is
+the thing that is broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sqlite3
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+INTERVAL = 5.0  # seconds between heartbeats
+MAX_AGE = 30.0  # a heartbeat older than this means the bot is stuck or gone
+
+
+def heartbeat_path(db_path: Path | str) -> Path:
+    return Path(f"{db_path}.heartbeat.json")
+
+
+def write_heartbeat(path: Path, *, adapters: Mapping[str, bool], db_ok: bool) -> None:
+    """Atomically replace the heartbeat file (never a half-written file for a reader)."""
+    state = {
+        "pid": os.getpid(),
+        "time": time.time(),
+        "db_ok": db_ok,
+        "adapters": dict(adapters),
+    }
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def remove_heartbeat(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Health:
+    ok: bool
+    lines: list[str]
+
+
+def check(db_path: Path, *, max_age: float = MAX_AGE, now: float | None = None) -> Health:
+    """The bot's health as seen from outside its process (no exception escapes)."""
+    path = heartbeat_path(db_path)
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        pid, stamp = int(state["pid"]), float(state["time"])
+        adapters = {str(k): bool(v) for k, v in dict(state["adapters"]).items()}
+        db_ok = bool(state["db_ok"])
+    except FileNotFoundError:
+        return Health(False, [f"no heartbeat at {path}: is 'careerbot run' running?"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Health(False, [f"unreadable heartbeat {path}: {exc}"])
+    lines: list[str] = []
+    ok = True
+    age = (time.time() if now is None else now) - stamp
+    if age > max_age:
+        ok = False
+        lines.append(f"heartbeat is {age:.0f} s old (limit {max_age:.0f} s): the bot is stuck")
+    if not _alive(pid):
+        ok = False
+        lines.append(f"process {pid} that wrote the heartbeat is gone")
+    if not adapters:
+        ok = False
+        lines.append("no platform adapter is running")
+    for name, connected in sorted(adapters.items()):
+        ok = ok and connected
+        lines.append(f"{name}: {'connected' if connected else 'NOT connected'}")
+    problem = _probe_db(db_path)
+    if problem or not db_ok:
+        ok = False
+    lines.append(f"database: {problem or ('ok' if db_ok else 'the bot cannot query it')}")
+    return Health(ok, lines)
+
+
+def running(db_path: Path, *, max_age: float = MAX_AGE) -> bool:
+    """True when a bot process is (very likely) running on this database right now."""
+    try:
+        state = json.loads(heartbeat_path(db_path).read_text(encoding="utf-8"))
+        pid, stamp = int(state["pid"]), float(state["time"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return time.time() - stamp <= max_age and pid != os.getpid() and _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _probe_db(db_path: Path) -> str:
+    """'' when a fresh connection can read the database, else the reason."""
+    if not db_path.exists():
+        return f"missing: {db_path}"
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=rw", uri=True, timeout=5.0)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return f"unreachable: {exc}"
+    return ""
+
+
+def main(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="careerbot health",
+        description="Exit 0 when the running bot is healthy: fresh heartbeat, "
+        "database reachable, every adapter connected.",
+    )
+    p.add_argument("--max-age", type=float, default=MAX_AGE, help="heartbeat age limit (s)")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing")
+    args = p.parse_args(list(argv))
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"careerbot health: {exc}", file=sys.stderr)
+        return 2
+    health = check(settings.db_path, max_age=args.max_age)
+    if not args.quiet:
+        print(("healthy" if health.ok else "UNHEALTHY") + ": " + "; ".join(health.lines))
+    return 0 if health.ok else 1

@@ -1,0 +1,271 @@
+"""``careerbot run`` orchestration: start-up, heartbeat, ordered graceful shutdown, errors.
+
+Adapters and the scheduler here are small in-test implementations of the ports in
+``bot/core/ports.py``; the database and the bank are real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot import runner
+from bot.config import ConfigError, Settings
+from bot.core.app import Core
+from bot.core.ports import Messenger, SendResult, SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import User
+from bot.health import check, heartbeat_path
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE_BANK = ROOT / "tests" / "fixtures" / "bank"
+
+
+class FakeMessenger:
+    def __init__(self, platform: str) -> None:
+        self.platform = platform
+
+    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+        return SendResult(SendStatus.SENT, "m1")
+
+    async def send_channel(
+        self, tenant: str, channel_id: str, reply: Reply, *, key: str
+    ) -> SendResult:
+        return SendResult(SendStatus.SENT, "m2")
+
+
+class FakeAdapter:
+    def __init__(
+        self,
+        name: str,
+        events: list[str],
+        *,
+        fail: Exception | None = None,
+        hang_close: bool = False,
+        hang_start: bool = False,
+    ) -> None:
+        self.name = name
+        self.messenger = FakeMessenger(name)
+        self.events = events
+        self.fail = fail
+        self.hang_close = hang_close
+        self.hang_start = hang_start
+        self._connected = False
+
+    async def start(self) -> None:
+        self.events.append(f"start {self.name}")
+        if self.hang_start:
+            await asyncio.Event().wait()
+        if self.fail:
+            raise self.fail
+        self._connected = True
+
+    async def close(self) -> None:
+        self.events.append(f"close {self.name}")
+        if self.hang_close:
+            await asyncio.Event().wait()
+        self._connected = False
+
+    @property
+    def connected(self) -> bool:
+        return self._connected
+
+
+class FakeScheduler:
+    def __init__(self, core: Core, messengers: Sequence[Messenger], events: list[str]) -> None:
+        self.core = core
+        self.messengers = messengers
+        self.events = events
+
+    async def run(self) -> None:
+        self.events.append("scheduler running " + ",".join(m.platform for m in self.messengers))
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            # an in-flight delivery finishes its write before the scheduler stops
+            async with self.core.store.transaction() as tx:
+                await tx.execute("SELECT 1")
+            self.events.append("scheduler stopped")
+            raise
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db_path=tmp_path / "bot.db", tips_dir=FIXTURE_BANK, discord_token="x")
+
+
+def factories(
+    events: list[str], **per_adapter: dict[str, object]
+) -> tuple[runner.AdapterFactory, runner.SchedulerFactory]:
+    def adapter(platform: str, _s: Settings, _c: Core) -> FakeAdapter:
+        return FakeAdapter(platform, events, **per_adapter.get(platform, {}))  # type: ignore[arg-type]
+
+    def scheduler(core: Core, messengers: Sequence[Messenger], _s: Settings) -> FakeScheduler:
+        return FakeScheduler(core, messengers, events)
+
+    return adapter, scheduler
+
+
+async def wait_for(predicate: Callable[[], object]) -> None:
+    async with asyncio.timeout(5):
+        while not predicate():  # noqa: ASYNC110 - polls files and lists written elsewhere
+            await asyncio.sleep(0.01)
+
+
+async def test_runs_both_adapters_then_shuts_down_in_order(tmp_path: Path) -> None:
+    events: list[str] = []
+    stop = asyncio.Event()
+    adapter, scheduler = factories(events)
+    s = settings(tmp_path)
+    task = asyncio.create_task(
+        runner.serve(
+            s,
+            ["slack", "discord"],
+            stop=stop,
+            adapter_factory=adapter,
+            scheduler_factory=scheduler,
+            heartbeat_interval=0.05,
+        )
+    )
+    await wait_for(lambda: "scheduler running slack,discord" in events)
+    beat = heartbeat_path(s.db_path)
+    await wait_for(beat.exists)
+    await wait_for(lambda: json.loads(beat.read_text())["adapters"].get("discord") is True)
+    state = json.loads(beat.read_text())
+    assert state["pid"] == os.getpid()
+    assert state["adapters"] == {"slack": True, "discord": True}
+    health = check(s.db_path)
+    assert health.ok, health.lines
+
+    stop.set()
+    assert await asyncio.wait_for(task, 5) == 0
+    assert events[:2] == ["start slack", "start discord"]
+    # adapters close before the scheduler stops; the scheduler's last write still worked
+    assert events[3:] == ["close slack", "close discord", "scheduler stopped"]
+    assert not beat.exists()
+    assert not check(s.db_path).ok
+
+
+async def test_config_error_at_start_exits_2_and_closes_everything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events: list[str] = []
+    bad = ConfigError("DISCORD_TOKEN: Discord rejected the token (401 Unauthorized)")
+    adapter, scheduler = factories(events, discord={"fail": bad})
+    status = await runner.serve(
+        settings(tmp_path),
+        ["slack", "discord"],
+        stop=asyncio.Event(),
+        adapter_factory=adapter,
+        scheduler_factory=scheduler,
+    )
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "DISCORD_TOKEN: Discord rejected the token" in err
+    assert "Traceback" not in err
+    assert "close slack" in events and "close discord" in events
+    assert not any(e.startswith("scheduler") for e in events)
+
+
+async def test_unexpected_start_failure_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events: list[str] = []
+    adapter, scheduler = factories(events, slack={"fail": OSError("connection refused")})
+    status = await runner.serve(
+        settings(tmp_path),
+        ["slack"],
+        stop=asyncio.Event(),
+        adapter_factory=adapter,
+        scheduler_factory=scheduler,
+    )
+    assert status == 1
+    assert "slack failed to start: connection refused" in capsys.readouterr().err
+
+
+async def test_stop_while_connecting_and_hung_close_stay_within_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(runner, "ADAPTER_CLOSE_TIMEOUT", 0.2)
+    events: list[str] = []
+    adapter, scheduler = factories(events, slack={"hang_start": True, "hang_close": True})
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        runner.serve(
+            settings(tmp_path),
+            ["slack"],
+            stop=stop,
+            adapter_factory=adapter,
+            scheduler_factory=scheduler,
+        )
+    )
+    await wait_for(lambda: "start slack" in events)
+    started = time.monotonic()
+    stop.set()
+    assert await asyncio.wait_for(task, 5) == 0
+    assert time.monotonic() - started < 1.0
+    assert "closing the slack adapter took longer than 0.2 s" in caplog.text
+    assert not any(e.startswith("scheduler") for e in events)
+
+
+async def test_sigterm_sets_stop(tmp_path: Path) -> None:
+    events: list[str] = []
+    adapter, scheduler = factories(events)
+    task = asyncio.create_task(
+        runner.serve(
+            settings(tmp_path), ["discord"], adapter_factory=adapter, scheduler_factory=scheduler
+        )
+    )
+    await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
+    os.kill(os.getpid(), signal.SIGTERM)
+    assert await asyncio.wait_for(task, 5) == 0
+    assert events[-2:] == ["close discord", "scheduler stopped"]
+
+
+async def test_unopenable_database_is_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "bot.db"
+    db.write_bytes(b"this is not a database" * 100)
+    events: list[str] = []
+    adapter, scheduler = factories(events)
+    s = Settings(db_path=db, tips_dir=FIXTURE_BANK, discord_token="x")
+    status = await runner.serve(
+        s, ["discord"], stop=asyncio.Event(), adapter_factory=adapter, scheduler_factory=scheduler
+    )
+    assert status == 1
+    assert f"cannot open the database {db}" in capsys.readouterr().err
+    assert events == []
+
+
+def test_platforms_follow_the_tokens() -> None:
+    both = Settings(slack_bot_token="xoxb-1", discord_token="d")
+    assert runner.platforms_for(both) == ["slack", "discord"]
+    assert runner.platforms_for(both, "discord") == ["discord"]
+    assert runner.platforms_for(Settings(slack_bot_token="xoxb-1")) == ["slack"]
+    assert runner.platforms_for(Settings()) == []
+
+
+def test_no_platform_configured_exits_2_naming_the_variables(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env["CAREERBOT_DB"] = str(tmp_path / "bot.db")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 2
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
+        assert name in proc.stderr
+    assert "Traceback" not in proc.stderr
