@@ -1,14 +1,13 @@
 """Tip selection: the user's next unseen tip.
 
 Order: the tips seen least often first (so nothing repeats until every tip in scope
-has been seen), then tips about skills the user is learning, then a per-user
-shuffle that is stable (the same user gets the same order, users differ). Tips
+has been seen), then tips about skills the user is learning, then the bank's
+order rotated per user (stable for one user, different between users). Tips
 marked "not helpful" are never chosen again.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping, Set
 
 from bot.bank.model import Bank, Tip
@@ -28,12 +27,17 @@ def next_tip(
     learning: Set[str],
     skill_id: str | None = None,
 ) -> Tip | None:
-    candidates = [t for t in scope(bank, skill_id) if t.id not in unhelpful]
-    if not candidates:
+    tips = scope(bank, skill_id)
+    if not tips:
         return None
-
-    def key(t: Tip) -> tuple[int, int, int]:
-        favoured = 0 if any(s in learning for s in t.skills) else 1
-        return (views.get(t.id, 0), favoured, zlib.crc32(f"{user_pk}:{t.id}".encode()))
-
-    return min(candidates, key=key)
+    offset = user_pk % len(tips)  # each user starts the bank at a different place
+    best: Tip | None = None
+    best_key = (0, 0, 0)
+    for i, t in enumerate(tips):
+        if t.id in unhelpful:
+            continue
+        favoured = 0 if learning and not learning.isdisjoint(t.skills) else 1
+        key = (views.get(t.id, 0), favoured, (i - offset) % len(tips))
+        if best is None or key < best_key:
+            best, best_key = t, key
+    return best

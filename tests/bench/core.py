@@ -1,0 +1,169 @@
+"""Benchmark of the core on a real SQLite file (issue 2): ``make bench`` / ``python -m tests.bench.core``.
+
+Builds (once, cached under $BENCH_DIR, default /tmp/careerbot-bench) databases of N
+users, each with progress (skills, tips seen, a saved tip, a roadmap step, activity
+days), then times ``tip``, ``skill``, ``progress`` and ``learn`` through
+``Core.respond`` for random users. Prints one JSON line per (users, command) and a
+summary line with the p99 ratio between the largest and the smallest database.
+Goals: p99 <= 2 ms, >= 2,000 commands/s, p99(1M) <= 2 x p99(10k).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from bot.bank import Bank, load_bank
+from bot.core.app import Core
+from bot.core.requests import Request, User
+from bot.storage import Store
+
+COMMANDS = ("tip", "skill", "progress", "learn")
+
+
+async def build(path: Path, users: int, bank: Bank) -> None:
+    if path.exists():
+        return
+    tmp = path.with_suffix(".tmp")
+    for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+        p.unlink(missing_ok=True)
+    store = await Store.open(tmp)  # creates the schema through the real migrations
+    await store.close()
+    rng = random.Random(7)
+    skills, tips, steps = list(bank.skills), list(bank.tips), [s.id for s in bank.steps]
+    stamp = "2026-01-01T00:00:00+00:00"
+    with sqlite3.connect(tmp) as db:
+        db.execute("PRAGMA synchronous = OFF")
+        for start in range(0, users, 50_000):
+            ids = range(start + 1, min(users, start + 50_000) + 1)
+            db.executemany(
+                "INSERT INTO users (id, platform, tenant, user_id, display_name, created_at)"
+                " VALUES (?, 'slack', 'T1', ?, ?, ?)",
+                ((i, f"U{i}", f"user {i}", stamp) for i in ids),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO skill_status VALUES (?, ?, ?, ?)",
+                (
+                    (i, rng.choice(skills), rng.choice(("learning", "done")), stamp)
+                    for i in ids
+                    for _ in range(3)
+                ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO tip_views VALUES (?, ?, 1, ?, ?)",
+                ((i, rng.choice(tips), stamp, stamp) for i in ids for _ in range(5)),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO tip_marks VALUES (?, ?, 1, ?)",
+                ((i, rng.choice(tips), stamp) for i in ids),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO roadmap_done VALUES (?, ?, ?)",
+                ((i, rng.choice(steps), stamp) for i in ids),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO activity VALUES (?, ?)",
+                ((i, f"2026-01-0{d}") for i in ids for d in (1, 2)),
+            )
+    db.close()
+    tmp.rename(path)
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+async def measure(path: Path, users: int, bank: Bank, n: int) -> dict[str, float]:
+    store = await Store.open(path)
+    core = Core(bank, store)
+    rng = random.Random(1)
+    skill_names = [s.name for s in bank.skills.values()]
+    p99s: dict[str, float] = {}
+    try:
+        for command in COMMANDS:
+            for warm in (True, False):
+                lat: list[float] = []
+                count = 200 if warm else n
+                began = time.perf_counter()
+                for _ in range(count):
+                    uid = rng.randint(1, users)
+                    text = command
+                    if command in ("skill", "learn"):
+                        text = f"{command} {rng.choice(skill_names)}"
+                    req = Request(User("slack", "T1", f"U{uid}"), text)
+                    t0 = time.perf_counter()
+                    reply = await core.respond(req)
+                    lat.append(time.perf_counter() - t0)
+                    assert reply.ok, reply.body
+                elapsed = time.perf_counter() - began
+            p99s[command] = pct(lat, 0.99) * 1000
+            print(
+                json.dumps(
+                    {
+                        "bench": "core",
+                        "users": users,
+                        "command": command,
+                        "n": n,
+                        "p50_ms": round(statistics.median(lat) * 1000, 3),
+                        "p99_ms": round(p99s[command], 3),
+                        "commands_per_s": round(n / elapsed),
+                    }
+                ),
+                flush=True,
+            )
+    finally:
+        await store.close()
+    return p99s
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--users", default="10000,100000,1000000", help="comma-separated sizes")
+    ap.add_argument("-n", type=int, default=3000, help="timed commands per command type")
+    args = ap.parse_args()
+    bank = load_bank()
+    base = Path(os.environ.get("BENCH_DIR", "/tmp/careerbot-bench"))
+    base.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.users.split(",")]
+    results: dict[int, dict[str, float]] = {}
+    for users in sizes:
+        path = base / f"core-{users}.db"
+        t0 = time.perf_counter()
+        await build(path, users, bank)
+        print(
+            json.dumps(
+                {
+                    "bench": "core-build",
+                    "users": users,
+                    "seconds": round(time.perf_counter() - t0, 1),
+                }
+            ),
+            flush=True,
+        )
+        results[users] = await measure(path, users, bank, args.n)
+    if len(sizes) > 1:
+        small, large = results[min(sizes)], results[max(sizes)]
+        print(
+            json.dumps(
+                {
+                    "bench": "core-scaling",
+                    "p99_ratio_largest_vs_smallest": {
+                        c: round(large[c] / small[c], 2) for c in COMMANDS
+                    },
+                    "sizes": [min(sizes), max(sizes)],
+                }
+            ),
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
