@@ -1,0 +1,381 @@
+"""The Slack adapter: slack-bolt's AsyncApp in Socket Mode (default) or HTTP mode.
+
+It only converts: a Slack payload becomes a neutral :class:`~bot.core.requests.Request`,
+``await core.respond(request)`` answers it, and :mod:`bot.adapters.slack_blocks`
+renders the reply. Every listener acks first (Slack wants an answer within 3 s) and
+works after the ack; any failure after that is logged and the user still gets a short
+message.
+
+- ``/career <text>``: the core's command text; the reply goes back through the
+  ``response_url`` (ephemeral, or ``in_channel`` when ``Reply.ephemeral`` is False).
+- Buttons (``block_actions`` with ``action_id`` ``career:…``): the button's ``value``
+  is the command, so a click on an old message works after a restart. A reply with
+  ``replace`` updates the clicked message (only a personal one: an ephemeral message or
+  a DM); otherwise it comes as a new ephemeral message.
+- ``app_home_opened``: the ``progress`` reply published as the Home tab; clicks there
+  re-publish the Home tab with the answer and a way back to the dashboard.
+- HTTP mode: ``POST /slack/events`` (signature checked by bolt: 401 when it is missing,
+  wrong or older than 5 minutes) and ``GET /healthz``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_blocks import home_view, render
+from bot.adapters.slack_messenger import SlackMessenger
+from bot.config import ConfigError, Settings
+from bot.core.app import Core
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/career"
+ACTIONS = re.compile(r"^career:")
+EVENTS_PATH = "/slack/events"
+SORRY = "Sorry, that answer could not be delivered. It has been logged; please try again."
+WEB_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
+
+
+class SlackAdapter:
+    name = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        *,
+        http: bool | None = None,
+        host: str | None = None,
+        port: int | None = None,
+    ) -> None:
+        self.settings = settings
+        self.core = core
+        if http is None:
+            http = not settings.slack_app_token and bool(settings.slack_signing_secret)
+        self.http = http
+        self.host = host or settings.http_host
+        self.port = settings.http_port if port is None else port
+        self.client = AsyncWebClient(
+            token=settings.slack_bot_token,
+            base_url=_base_url(settings.slack_api_url),
+            retry_handlers=[
+                AsyncConnectionErrorRetryHandler(),
+                AsyncRateLimitErrorRetryHandler(max_retry_count=2),
+            ],
+        )
+        # The messenger's client sees 429s itself: the delivery layer paces its sends.
+        self.messenger = SlackMessenger(
+            AsyncWebClient(token=settings.slack_bot_token, base_url=self.client.base_url)
+        )
+        self.app: AsyncApp | None = None
+        self.team_id = ""
+        self._session: aiohttp.ClientSession | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+
+    # lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the tokens (auth.test), then connect; ConfigError names a bad setting."""
+        self._check_settings()
+        self._session = aiohttp.ClientSession()
+        self.client.session = self._session
+        self.messenger.client.session = self._session
+        try:
+            auth = await self.client.auth_test()
+        except SlackApiError as exc:
+            await self.close()
+            code = exc.response.get("error", "error")
+            raise ConfigError(f"SLACK_BOT_TOKEN: Slack rejected the bot token ({code})") from exc
+        except (TimeoutError, aiohttp.ClientError) as exc:
+            await self.close()
+            raise ConfigError(
+                f"SLACK_API_URL: cannot reach Slack at {self.client.base_url} ({exc})"
+            ) from exc
+        self.team_id = str(auth.get("team_id") or "")
+        self.app = self.build_app()
+        if self.http:
+            await self._start_http(self.app)
+        else:
+            await self._start_socket(self.app)
+        log.info("Slack adapter ready (%s mode, team %s)", self.mode, self.team_id)
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            try:
+                await self._socket.close_async()  # type: ignore[no-untyped-call]
+            except Exception:
+                log.exception("closing the Slack Socket Mode connection failed")
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = self._site = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @property
+    def mode(self) -> str:
+        return "http" if self.http else "socket"
+
+    @property
+    def connected(self) -> bool:
+        if self._site is not None:
+            return True
+        client = self._socket.client if self._socket else None
+        session = client.current_session if client else None
+        return bool(client and not client.closed and session is not None and not session.closed)
+
+    @property
+    def bound_port(self) -> int | None:
+        """HTTP mode: the port actually bound (useful with port 0)."""
+        server = self._site._server if self._site else None
+        sockets = getattr(server, "sockets", None)
+        return int(sockets[0].getsockname()[1]) if sockets else None
+
+    def _check_settings(self) -> None:
+        s = self.settings
+        if not s.slack_bot_token:
+            raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…)")
+        if not s.slack_bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be the bot token starting with xoxb-")
+        if self.http:
+            if not s.slack_signing_secret:
+                raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs it")
+        elif not s.slack_app_token:
+            raise ConfigError(
+                "SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…); "
+                "or set SLACK_SIGNING_SECRET and run with --http"
+            )
+        elif not s.slack_app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be the app-level token starting with xapp-")
+
+    async def _start_socket(self, app: AsyncApp) -> None:
+        handler = AsyncSocketModeHandler(app, app_token=self.settings.slack_app_token)
+        self._socket = handler
+        try:
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        except SlackApiError as exc:
+            await self.close()
+            code = exc.response.get("error", "error")
+            raise ConfigError(
+                f"SLACK_APP_TOKEN: Slack rejected the app-level token ({code}); "
+                "it needs the connections:write scope"
+            ) from exc
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+
+    async def _start_http(self, app: AsyncApp) -> None:
+        web_app = web.Application()
+        web_app.router.add_post(EVENTS_PATH, self._http_events)
+        web_app.router.add_get("/healthz", self._healthz)
+        self._runner = web.AppRunner(web_app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        try:
+            await site.start()
+        except OSError as exc:
+            await self.close()
+            raise ConfigError(
+                f"CAREERBOT_HTTP_PORT: cannot listen on {self.host}:{self.port} ({exc})"
+            ) from exc
+        self._site = site
+
+    async def _http_events(self, request: web.Request) -> web.Response:
+        assert self.app is not None
+        bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        ok = self.connected
+        body = {"ok": ok, "platform": "slack", "mode": self.mode}
+        return web.json_response(body, status=200 if ok else 503)
+
+    # the bolt app ----------------------------------------------------------------------
+
+    def build_app(self) -> AsyncApp:
+        """A fresh AsyncApp with careerbot's listeners (no state outside the payloads)."""
+        app = AsyncApp(
+            client=self.client,
+            signing_secret=self.settings.slack_signing_secret,
+            request_verification_enabled=self.http,
+            name="careerbot",
+        )
+        app.command(COMMAND)(self._on_command)
+        app.action(ACTIONS)(self._on_action)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.error(self._on_error)
+        return app
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        channel = str(body.get("channel_id") or "")
+        user_id = str(body.get("user_id") or "")
+        try:
+            request = await self._request(
+                team=str(body.get("team_id") or self.team_id),
+                user_id=user_id,
+                user_name=str(body.get("user_name") or ""),
+                channel_id=channel,
+                text=str(body.get("text") or ""),
+                via_button=False,
+            )
+            reply = await self.core.respond(request)
+            await self._respond(respond, reply, replace=False, channel=channel, user_id=user_id)
+        except Exception:
+            log.exception("/career failed after the ack")
+            await self._apologise(respond, channel, user_id)
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        command = str(action.get("value") or action.get("action_id", "")).removeprefix("career:")
+        user = body.get("user") or {}
+        team = str((body.get("team") or {}).get("id") or user.get("team_id") or self.team_id)
+        container = body.get("container") or {}
+        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        user_id = str(user.get("id") or "")
+        try:
+            request = await self._request(
+                team=team,
+                user_id=user_id,
+                user_name=str(user.get("username") or user.get("name") or ""),
+                channel_id=channel or None,
+                text=command,
+                via_button=True,
+            )
+            reply = await self.core.respond(request)
+            if container.get("type") == "view":
+                await self._publish_home(user_id, reply, dashboard=command == "progress")
+                return
+            personal = bool(container.get("is_ephemeral")) or channel.startswith("D")
+            await self._respond(
+                respond, reply, replace=reply.replace and personal, channel=channel, user_id=user_id
+            )
+        except Exception:
+            log.exception("a button click failed after the ack")
+            await self._apologise(respond, channel, user_id)
+
+    async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        event = body.get("event") or {}
+        if event.get("tab") != "home":
+            return
+        user_id = str(event.get("user") or "")
+        try:
+            request = await self._request(
+                team=str(body.get("team_id") or self.team_id),
+                user_id=user_id,
+                user_name="",
+                channel_id=None,
+                text="progress",
+                via_button=False,
+            )
+            reply = await self.core.respond(request)
+            await self._publish_home(user_id, reply, dashboard=True)
+        except Exception:
+            log.exception("publishing the App Home failed")
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("Slack request failed in bolt: %s: %s", type(error).__name__, error)
+
+    # conversion and delivery -----------------------------------------------------------
+
+    async def _request(
+        self,
+        *,
+        team: str,
+        user_id: str,
+        user_name: str,
+        channel_id: str | None,
+        text: str,
+        via_button: bool,
+    ) -> Request:
+        profile = await self.messenger.profile(team, user_id)
+        name = user_name or (profile.name if profile else "")
+        return Request(
+            user=User(platform="slack", tenant=team, user_id=user_id, display_name=name),
+            text=text,
+            channel_id=channel_id,
+            is_dm=channel_id is None or channel_id.startswith("D"),
+            via_button=via_button,
+            is_admin=bool(profile and profile.is_admin),
+            tz_hint=profile.tz if profile else None,
+        )
+
+    async def _respond(
+        self, respond: AsyncRespond, reply: Reply, *, replace: bool, channel: str, user_id: str
+    ) -> None:
+        """Send the pages through the response_url; chat.postEphemeral if that fails."""
+        response_type = "ephemeral" if reply.ephemeral else "in_channel"
+        for i, page in enumerate(render(reply)):
+            replace_page = replace and i == 0
+            if respond.response_url:
+                answer = await respond(
+                    text=page["text"],
+                    blocks=page["blocks"],
+                    response_type=None if replace_page else response_type,
+                    replace_original=replace_page,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
+                if answer.status_code == 200:
+                    continue
+                log.warning("response_url answered %s: %s", answer.status_code, answer.body[:200])
+            await self._post_ephemeral(channel, user_id, page)
+
+    async def _post_ephemeral(self, channel: str, user_id: str, page: dict[str, Any]) -> None:
+        try:
+            await self.client.chat_postEphemeral(
+                channel=channel, user=user_id, text=page["text"], blocks=page["blocks"]
+            )
+        except WEB_ERRORS as exc:
+            log.warning("chat.postEphemeral failed: %s", _code(exc))
+            raise
+
+    async def _apologise(self, respond: AsyncRespond, channel: str, user_id: str) -> None:
+        try:
+            if respond.response_url:
+                answer = await respond(text=SORRY, response_type="ephemeral")
+                if answer.status_code == 200:
+                    return
+            await self.client.chat_postEphemeral(channel=channel, user=user_id, text=SORRY)
+        except Exception as exc:
+            log.error("could not even apologise to a Slack user: %s", _code(exc))
+
+    async def _publish_home(self, user_id: str, reply: Reply, *, dashboard: bool) -> None:
+        try:
+            await self.client.views_publish(
+                user_id=user_id, view=home_view(reply, dashboard=dashboard)
+            )
+        except WEB_ERRORS as exc:
+            log.warning("views.publish failed: %s", _code(exc))
+
+
+def _base_url(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def _code(exc: Exception) -> str:
+    if isinstance(exc, SlackApiError):
+        return str(exc.response.get("error") or exc.response.status_code)
+    return type(exc).__name__

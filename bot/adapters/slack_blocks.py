@@ -1,0 +1,249 @@
+"""Block Kit rendering of the neutral :class:`~bot.core.replies.Reply`, inside Slack's limits.
+
+A reply becomes one or more *pages* (Slack messages): a header, notices, the body,
+fields, the attachment, the source and footer as context, and the buttons last. Long
+text is split at paragraph, line or word boundaries into several sections; what does
+not fit in 50 blocks flows onto a continuation page (a slash command's response_url
+takes up to 5 posts), and only beyond :data:`MAX_PAGES` pages is anything trimmed, with
+a visible note. Every page carries a plain-text ``text`` fallback for notifications.
+
+Buttons: ``action_id`` is ``career:<command>`` (stable, unique within a message) and
+``value`` is the command itself, so a click needs no memory and survives a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from bot.core.replies import Button, Field, Reply
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50  # per message
+MAX_VIEW_BLOCKS = 100  # App Home and modals
+SECTION_TEXT = 3000
+FIELD_TEXT = 2000
+FIELDS_PER_SECTION = 10
+HEADER_TEXT = 150
+BUTTON_TEXT = 75
+BUTTON_VALUE = 2000
+ACTION_ID = 255
+BUTTONS_PER_ACTIONS = 25
+CONTEXT_ELEMENTS = 10
+CONTEXT_TEXT = 2000  # our own cap for one context element (a source quote, a footer)
+FALLBACK_TEXT = 3000  # the notification text; the blocks carry the full content
+MAX_PAGES = 5  # response_url accepts five posts
+ACTION_PREFIX = "career:"
+HOME_BUTTON = Button("Back to dashboard", "progress")
+
+CONTINUED = "(continued)"
+TRIMMED = "… {n} more block(s) did not fit in Slack's limits and were left out."
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters: ``&``, ``<`` and ``>``."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def trim(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, ending in an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Chunks of at most ``limit`` characters, split at paragraphs, lines, then words."""
+    chunks: list[str] = []
+    rest = text.strip("\n")
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = -1
+        for sep in ("\n\n", "\n", " "):
+            pos = window.rfind(sep)
+            if pos > limit // 3:
+                cut = pos
+                break
+        if cut == -1:
+            head, rest = window, rest[limit:]
+        else:
+            head, rest = window[:cut], rest[cut:].lstrip("\n ")
+        chunks.append(head.rstrip())
+    if rest:
+        chunks.append(rest)
+    return chunks or [""]
+
+
+def action_id(command: str) -> str:
+    """``career:<command>``; a command too long for 255 characters gets a stable digest."""
+    aid = ACTION_PREFIX + command
+    if len(aid) <= ACTION_ID:
+        return aid
+    digest = hashlib.sha256(command.encode()).hexdigest()[:16]
+    return f"{aid[: ACTION_ID - 17]}~{digest}"
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _sections(text: str) -> list[Block]:
+    return [_section(chunk) for chunk in split_text(text, SECTION_TEXT) if chunk.strip()]
+
+
+def _context(*texts: str) -> Block:
+    elements = [_mrkdwn(trim(t, CONTEXT_TEXT)) for t in texts[:CONTEXT_ELEMENTS] if t.strip()]
+    return {"type": "context", "elements": elements}
+
+
+def _field_blocks(fields: tuple[Field, ...]) -> list[Block]:
+    """Short inline fields side by side (10 per section); the others as text sections."""
+    blocks: list[Block] = []
+    inline: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        for i in range(0, len(inline), FIELDS_PER_SECTION):
+            blocks.append({"type": "section", "fields": inline[i : i + FIELDS_PER_SECTION]})
+        inline.clear()
+
+    for f in fields:
+        text = f"*{escape(f.name)}*\n{escape(f.value)}"
+        if f.inline and len(text) <= FIELD_TEXT:
+            inline.append(_mrkdwn(text))
+            continue
+        flush()
+        blocks.extend(_sections(text))
+    flush()
+    return blocks
+
+
+def _attachment_blocks(reply: Reply) -> list[Block]:
+    att = reply.attachment
+    if att is None or att.content in reply.body:
+        return []
+    fence = "```"
+    chunks = split_text(att.content, SECTION_TEXT - 2 * len(fence) - 2)
+    blocks = [_context(f"📎 {escape(att.filename)}")]
+    blocks += [_section(f"{fence}\n{escape(c)}\n{fence}") for c in chunks]
+    return blocks
+
+
+def _button(b: Button) -> dict[str, Any] | None:
+    if len(b.command) > BUTTON_VALUE or not b.command.strip():
+        return None
+    out: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": trim(b.label, BUTTON_TEXT) or "…", "emoji": True},
+        "action_id": action_id(b.command),
+        "value": b.command,
+    }
+    if b.style in ("primary", "danger"):
+        out["style"] = b.style
+    return out
+
+
+def action_blocks(buttons: tuple[Button, ...]) -> list[Block]:
+    """Buttons in rows of 25; a command appears once (action ids are unique per message)."""
+    seen: set[str] = set()
+    elements = []
+    for b in buttons:
+        rendered = _button(b)
+        if rendered is None or rendered["action_id"] in seen:
+            continue
+        seen.add(rendered["action_id"])
+        elements.append(rendered)
+    return [
+        {"type": "actions", "elements": elements[i : i + BUTTONS_PER_ACTIONS]}
+        for i in range(0, len(elements), BUTTONS_PER_ACTIONS)
+    ]
+
+
+def header_blocks(reply: Reply) -> list[Block]:
+    title = " ".join(reply.title.split()) or "careerbot"
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": trim(title, HEADER_TEXT)}}
+    ]
+    if len(title) > HEADER_TEXT:  # keep the whole title: nothing is lost to the header cap
+        blocks += _sections(escape(title))
+    return blocks
+
+
+def content_blocks(reply: Reply) -> list[Block]:
+    """Everything between the header and the buttons, each block within its limits."""
+    blocks: list[Block] = []
+    for notice in reply.notices:
+        blocks += _sections(f"ℹ️ {escape(notice)}")
+    if reply.body:
+        blocks += _sections(escape(reply.body))
+    blocks += _field_blocks(reply.fields)
+    blocks += _attachment_blocks(reply)
+    context: list[str] = []
+    if reply.source:
+        src = reply.source
+        title = escape(src.title)
+        context.append(f"📄 Source: <{src.url}|{title}>" if src.url else f"📄 Source: {title}")
+        if src.quote:
+            context.append(f"“{escape(src.quote)}”")
+    if reply.footer:
+        context.append(escape(reply.footer))
+    if context:
+        blocks.append(_context(*context))
+    return blocks
+
+
+def fallback_text(reply: Reply, *, continued: bool = False) -> str:
+    text = reply.plain_text()
+    if continued:
+        text = f"{reply.title} {CONTINUED}"
+    return trim(text, FALLBACK_TEXT)
+
+
+def render(reply: Reply, *, max_pages: int = MAX_PAGES) -> list[dict[str, Any]]:
+    """The reply as Slack messages (``text`` + ``blocks``), each within 50 blocks."""
+    actions = action_blocks(reply.buttons)
+    content = header_blocks(reply) + content_blocks(reply)
+    # Page 1 holds 50 blocks, later pages 49 (one marks the continuation); the buttons
+    # stay together on the last page, so reserve room for them twice over.
+    room = MAX_BLOCKS + (max_pages - 1) * (MAX_BLOCKS - 1) - 2 * len(actions)
+    if len(content) > room:
+        dropped = len(content) - (room - 1)
+        content = [*content[: room - 1], _context(TRIMMED.format(n=dropped))]
+    marker = _context(f"*{escape(trim(reply.title, 200))}* {CONTINUED}")
+    pages: list[list[Block]] = []
+    current: list[Block] = []
+    for block in content:
+        if len(current) >= MAX_BLOCKS:
+            pages.append(current)
+            current = [marker]
+        current.append(block)
+    if actions and len(current) + len(actions) > MAX_BLOCKS:
+        pages.append(current)
+        current = [marker]
+    pages.append(current + actions)
+    return [
+        {"text": fallback_text(reply, continued=i > 0), "blocks": blocks}
+        for i, blocks in enumerate(pages)
+    ]
+
+
+def home_view(reply: Reply, *, dashboard: bool = True) -> dict[str, Any]:
+    """An App Home view (at most 100 blocks). Off the dashboard, a button leads back."""
+    buttons = reply.buttons
+    if not dashboard and all(b.command != HOME_BUTTON.command for b in buttons):
+        buttons = (*buttons, HOME_BUTTON)
+    actions = action_blocks(buttons)
+    blocks = header_blocks(reply) + content_blocks(reply)
+    room = MAX_VIEW_BLOCKS - len(actions)
+    if len(blocks) > room:
+        dropped = len(blocks) - (room - 1)
+        blocks = [*blocks[: room - 1], _context(TRIMMED.format(n=dropped))]
+    return {"type": "home", "blocks": blocks + actions}

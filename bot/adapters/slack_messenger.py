@@ -1,0 +1,216 @@
+"""The Slack :class:`~bot.core.ports.Messenger`: DMs and channel posts outside a command.
+
+Idempotency: the last message of a delivery carries Slack message metadata
+(``event_type`` ``careerbot_delivery``, payload ``{"key": key}``). Before sending a DM,
+the DM's recent history is read (``conversations.history`` with
+``include_all_metadata``, scope ``im:history``); a message with the same key means the
+delivery already happened and nothing is sent again.
+
+Errors become :class:`~bot.core.ports.SendResult`: a user or channel that cannot be
+reached -> ``UNREACHABLE``; HTTP 429 -> ``RATE_LIMITED`` with ``Retry-After``; anything
+else -> ``FAILED``. This client has no rate-limit retry handler on purpose: the
+delivery layer owns retries and pacing, and must see the 429.
+
+Also here: the users.info look-up (time zone, admin flag, name) with a cache, used by
+the adapter for every request and by the scheduler via :meth:`user_timezone`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack_blocks import render
+from bot.core.ports import SendResult, SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import User
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "careerbot_delivery"
+UNREACHABLE = frozenset(
+    {
+        "cannot_dm_bot",
+        "account_inactive",
+        "user_not_found",
+        "user_disabled",
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+    }
+)
+HISTORY_LIMIT = 20  # recent DM messages searched for a delivery key
+PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What careerbot uses from users.info."""
+
+    name: str
+    tz: str | None
+    is_admin: bool
+
+
+def retry_after(exc: SlackApiError) -> float | None:
+    """The Retry-After of a 429 answer (seconds), or None when it was not a 429."""
+    resp = exc.response
+    if resp.status_code != 429 and resp.get("error") != "ratelimited":
+        return None
+    for name, value in (resp.headers or {}).items():
+        if name.lower() == "retry-after":
+            raw = value[0] if isinstance(value, list) else value
+            try:
+                return max(0.0, float(raw))
+            except (TypeError, ValueError):
+                break
+    return 1.0
+
+
+def result_for(exc: Exception) -> SendResult:
+    """Map a failed Web API call to a SendResult (never carries a token)."""
+    if isinstance(exc, SlackApiError):
+        code = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        wait = retry_after(exc)
+        if wait is not None:
+            return SendResult(SendStatus.RATE_LIMITED, retry_after=wait, detail="ratelimited")
+        if code in UNREACHABLE:
+            return SendResult(SendStatus.UNREACHABLE, detail=code)
+        return SendResult(SendStatus.FAILED, detail=code)
+    return SendResult(SendStatus.FAILED, detail=type(exc).__name__)
+
+
+def _zone(name: Any) -> str | None:
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+    return name
+
+
+class SlackMessenger:
+    platform = "slack"
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        history_limit: int = HISTORY_LIMIT,
+        profile_ttl: float = PROFILE_TTL,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.history_limit = history_limit
+        self.profile_ttl = profile_ttl
+        self._monotonic = monotonic
+        self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
+        self._dm_channels: dict[tuple[str, str], str] = {}
+
+    # users.info ------------------------------------------------------------------------
+
+    async def profile(self, tenant: str, user_id: str) -> Profile | None:
+        """The user's name, zone and admin flag (cached); None when Slack won't say."""
+        key = (tenant, user_id)
+        cached = self._profiles.get(key)
+        now = self._monotonic()
+        if cached is not None and now - cached[0] < self.profile_ttl:
+            return cached[1]
+        try:
+            resp = await self.client.users_info(user=user_id)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+            log.warning("users.info failed for a user: %s", result_for(exc).detail)
+            return cached[1] if cached is not None else None
+        info: dict[str, Any] = resp.get("user") or {}
+        profile = Profile(
+            name=str(info.get("name") or info.get("real_name") or ""),
+            tz=_zone(info.get("tz")),
+            is_admin=bool(info.get("is_admin") or info.get("is_owner")),
+        )
+        self._profiles[key] = (now, profile)
+        return profile
+
+    async def user_timezone(self, user: User) -> str | None:
+        """The IANA zone Slack has for ``user`` (users.info ``tz``), or None."""
+        profile = await self.profile(user.tenant, user.user_id)
+        return profile.tz if profile else None
+
+    # sending ---------------------------------------------------------------------------
+
+    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+        try:
+            channel = await self._dm_channel(user)
+            found = await self._find_delivery(channel, key)
+            if found is not None:
+                log.info("delivery %s was already sent; not sending again", key)
+                return SendResult(SendStatus.SENT, message_id=found, detail="already_sent")
+            return await self._post(channel, reply, key)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+            result = result_for(exc)
+            log.warning("Slack DM %s not sent: %s", key, result.detail)
+            return result
+
+    async def send_channel(
+        self, tenant: str, channel_id: str, reply: Reply, *, key: str
+    ) -> SendResult:
+        try:
+            return await self._post(channel_id, reply, key)
+        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+            result = result_for(exc)
+            log.warning("Slack post %s to a channel not sent: %s", key, result.detail)
+            return result
+
+    async def _dm_channel(self, user: User) -> str:
+        key = (user.tenant, user.user_id)
+        channel = self._dm_channels.get(key)
+        if channel is None:
+            resp = await self.client.conversations_open(users=user.user_id)
+            channel = str(resp["channel"]["id"])
+            self._dm_channels[key] = channel
+        return channel
+
+    async def _find_delivery(self, channel: str, key: str) -> str | None:
+        """The message id of an earlier delivery with ``key`` in the recent history."""
+        try:
+            resp = await self.client.conversations_history(
+                channel=channel, limit=self.history_limit, include_all_metadata=True
+            )
+        except SlackApiError as exc:
+            if retry_after(exc) is not None:
+                raise
+            # No im:history scope, say: sending twice beats not sending at all.
+            log.warning("cannot check DM history before sending: %s", result_for(exc).detail)
+            return None
+        for msg in resp.get("messages") or []:
+            meta = msg.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == EVENT_TYPE and payload.get("key") == key:
+                return f"{channel}/{msg.get('ts')}"
+        return None
+
+    async def _post(self, channel: str, reply: Reply, key: str) -> SendResult:
+        pages = render(reply)
+        first: str | None = None
+        for i, page in enumerate(pages):
+            extra: dict[str, Any] = {}
+            if i == len(pages) - 1:  # the key marks a complete delivery
+                extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
+            resp = await self.client.chat_postMessage(
+                channel=channel,
+                text=page["text"],
+                blocks=page["blocks"],
+                unfurl_links=False,
+                unfurl_media=False,
+                **extra,
+            )
+            first = first or f"{channel}/{resp.get('ts')}"
+        return SendResult(SendStatus.SENT, message_id=first)

@@ -1,0 +1,1 @@
+"""Tests of the platform adapters against fake platforms on loopback."""

@@ -1,0 +1,81 @@
+"""Shared set-up for the Slack adapter tests: the fake Slack and adapters wired to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.slack import SlackAdapter
+from bot.config import Settings
+from bot.core.app import Core
+from tests.fakes.slack import FakeSlack, Message
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def settings_for(fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: Any) -> Settings:
+    values: dict[str, Any] = {
+        "db_path": tmp_path / "careerbot.db",
+        "slack_bot_token": fake.bot_token,
+        "slack_app_token": "" if http else fake.app_token,
+        "slack_signing_secret": SECRET if http else "",
+        "slack_api_url": fake.api_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+    }
+    values.update(kw)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        fake.add_user("U1", name="ada", tz="Europe/Berlin")
+        fake.add_user("U2", name="grace", tz="America/New_York", is_admin=True)
+        yield fake
+
+
+@pytest.fixture
+async def socket_adapter(
+    slack: FakeSlack, core: Core, tmp_path: Path
+) -> AsyncIterator[SlackAdapter]:
+    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
+    await adapter.start()
+    yield adapter
+    await adapter.close()
+
+
+@pytest.fixture
+async def http_adapter(slack: FakeSlack, core: Core, tmp_path: Path) -> AsyncIterator[SlackAdapter]:
+    adapter = SlackAdapter(settings_for(slack, tmp_path, http=True), core)
+    await adapter.start()
+    yield adapter
+    await adapter.close()
+
+
+def header(msg: Message) -> str:
+    return str(msg.blocks[0]["text"]["text"]) if msg.blocks else ""
+
+
+def buttons(msg: Message) -> dict[str, str]:
+    """action_id -> value of every button in the message."""
+    return {
+        e["action_id"]: e["value"]
+        for b in msg.blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
+
+
+async def via_url(fake: FakeSlack, url: str, n: int = 1) -> list[Message]:
+    return list(
+        await fake.wait_for(
+            lambda: (
+                (found := [m for m in fake.messages if m.url == url]) and len(found) >= n and found
+            ),
+            what=f"{n} post(s) to the response_url",
+        )
+    )

@@ -1,0 +1,205 @@
+"""Socket Mode: the real slack-bolt + slack-sdk against the fake Slack's websocket."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack import SlackAdapter
+from bot.config import ConfigError
+from bot.core.app import Core
+from tests.adapters.slack_env import (
+    buttons,
+    header,
+    http_adapter,
+    settings_for,
+    slack,
+    socket_adapter,
+    via_url,
+)
+from tests.fakes.slack import FakeSlack, block_actions, home_opened, slash_command
+
+__all__ = ["http_adapter", "slack", "socket_adapter"]  # fixtures used here
+
+
+async def test_slash_command_is_acked_and_answered(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    assert socket_adapter.connected
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope(
+        "slash_commands", slash_command("skill torch", response_url=url)
+    )
+    ack = await slack.wait_ack(env)
+    assert ack["envelope_id"] == env
+    [msg] = await via_url(slack, url)
+    assert header(msg).startswith("PyTorch")
+    assert msg.response_type == "ephemeral"
+    assert buttons(msg)["career:learn pytorch"] == "learn pytorch"
+    assert "PyTorch" in msg.text  # the plain-text fallback
+    # users.info was asked once for the zone and admin flag, then cached
+    url2 = slack.new_response_url("C1", "U1")
+    env2 = await slack.send_envelope("slash_commands", slash_command("tip", response_url=url2))
+    await slack.wait_ack(env2)
+    await via_url(slack, url2)
+    assert len(slack.api_calls("users.info")) == 1
+
+
+async def test_empty_text_shows_help(slack: FakeSlack, socket_adapter: SlackAdapter) -> None:
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope("slash_commands", slash_command("", response_url=url))
+    await slack.wait_ack(env)
+    [msg] = await via_url(slack, url)
+    assert header(msg) == "careerbot: commands"
+
+
+async def test_unknown_command_gets_a_short_answer(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope("slash_commands", slash_command("skil rust", response_url=url))
+    await slack.wait_ack(env)
+    [msg] = await via_url(slack, url)
+    assert header(msg) == "That didn't work"
+    assert "skill" in msg.text
+
+
+async def test_user_zone_reaches_the_core(
+    slack: FakeSlack, socket_adapter: SlackAdapter, core: Core
+) -> None:
+    url = slack.new_response_url("D1", "U1")
+    env = await slack.send_envelope(
+        "slash_commands", slash_command("export", response_url=url, channel_id="D1")
+    )
+    await slack.wait_ack(env)
+    pages = await via_url(slack, url)
+    exported = "\n".join(b["text"]["text"] for b in pages[0].blocks if b["type"] == "section")
+    assert "Europe/Berlin" in exported
+
+
+async def test_button_click_replaces_the_ephemeral_message(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope(
+        "interactive", block_actions("skill rust", response_url=url, channel_id="C1")
+    )
+    ack = await slack.wait_ack(env)
+    assert ack["envelope_id"] == env
+    [msg] = await via_url(slack, url)
+    assert msg.replace_original is True
+    assert header(msg).startswith("Rust")
+
+
+async def test_share_button_posts_in_channel(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope("interactive", block_actions("share t003", response_url=url))
+    await slack.wait_ack(env)
+    [msg] = await via_url(slack, url)
+    assert msg.response_type == "in_channel"
+    assert msg.replace_original is False
+    assert any("Shared by ada" in str(b) for b in msg.blocks)
+
+
+async def test_button_works_after_a_restart(slack: FakeSlack, core: Core, tmp_path: Path) -> None:
+    """A click on a message sent by an earlier process: nothing lives in memory."""
+    first = SlackAdapter(settings_for(slack, tmp_path), core)
+    await first.start()
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope("slash_commands", slash_command("tip rust", response_url=url))
+    await slack.wait_ack(env)
+    [tip] = await via_url(slack, url)
+    await first.close()
+    save_id = next(a for a in buttons(tip) if a.startswith("career:save "))
+    value = buttons(tip)[save_id]
+
+    second = SlackAdapter(settings_for(slack, tmp_path), core)
+    await second.start()
+    try:
+        url2 = slack.new_response_url("C1", "U1")
+        env2 = await slack.send_envelope(
+            "interactive", block_actions(value, action_id=save_id, response_url=url2)
+        )
+        await slack.wait_ack(env2)
+        [saved] = await via_url(slack, url2)
+        assert header(saved) == f"Saved {value.split()[1]}. See all with 'saved'."
+    finally:
+        await second.close()
+
+
+async def test_app_home_publishes_the_dashboard(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    env = await slack.send_envelope("events_api", home_opened("U1"))
+    await slack.wait_ack(env)
+    published = await slack.wait_for(lambda: slack.views, what="views.publish")
+    view = published[0]["view"]
+    assert published[0]["user_id"] == "U1"
+    assert view["type"] == "home" and len(view["blocks"]) <= 100
+    assert view["blocks"][0]["text"]["text"] == "Your progress"
+    actions = [e["value"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert "tip" in actions and "roadmap" in actions
+
+
+async def test_home_click_republishes_with_a_way_back(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    env = await slack.send_envelope(
+        "interactive", block_actions("roadmap", response_url=None, home=True)
+    )
+    await slack.wait_ack(env)
+    published = await slack.wait_for(lambda: slack.views, what="views.publish")
+    blocks = published[0]["view"]["blocks"]
+    assert blocks[0]["text"]["text"] == "Roadmap to ML engineer"
+    assert any(
+        e["value"] == "progress" for b in blocks if b["type"] == "actions" for e in b["elements"]
+    )
+
+
+async def test_bad_bot_token_fails_start_naming_the_setting(
+    slack: FakeSlack, core: Core, tmp_path: Path
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path, slack_bot_token="xoxb-wrong"), core)
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
+        await adapter.start()
+    assert not adapter.connected
+
+
+async def test_bad_app_token_fails_start_naming_the_setting(
+    slack: FakeSlack, core: Core, tmp_path: Path
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path, slack_app_token="xapp-wrong"), core)
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
+        await adapter.start()
+    assert slack.sockets == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [
+        ({"slack_bot_token": ""}, "SLACK_BOT_TOKEN"),
+        ({"slack_bot_token": "xapp-1-not-a-bot-token"}, "SLACK_BOT_TOKEN"),
+        ({"slack_app_token": ""}, "SLACK_APP_TOKEN"),
+        ({"slack_app_token": "xoxb-not-an-app-token"}, "SLACK_APP_TOKEN"),
+    ],
+)
+async def test_missing_tokens_fail_before_any_call(
+    slack: FakeSlack, core: Core, tmp_path: Path, changes: dict[str, str], setting: str
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path, **changes), core)
+    with pytest.raises(ConfigError, match=setting):
+        await adapter.start()
+    assert slack.calls == []
+
+
+async def test_unreachable_api_url_names_the_setting(
+    slack: FakeSlack, core: Core, tmp_path: Path
+) -> None:
+    adapter = SlackAdapter(
+        settings_for(slack, tmp_path, slack_api_url="http://127.0.0.1:9/api/"), core
+    )
+    with pytest.raises(ConfigError, match="SLACK_API_URL"):
+        await adapter.start()
