@@ -84,7 +84,8 @@ class SlackAdapter:
         )
         # The messenger's client sees 429s itself: the delivery layer paces its sends.
         self.messenger = SlackMessenger(
-            AsyncWebClient(token=settings.slack_bot_token, base_url=self.client.base_url)
+            AsyncWebClient(token=settings.slack_bot_token, base_url=self.client.base_url),
+            profile_client=self.client,
         )
         self.app: AsyncApp | None = None
         self.team_id = ""

@@ -105,11 +105,14 @@ class SlackMessenger:
         self,
         client: AsyncWebClient,
         *,
+        profile_client: AsyncWebClient | None = None,
         history_limit: int = HISTORY_LIMIT,
         profile_ttl: float = PROFILE_TTL,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
+        # users.info answers interactive requests: the adapter passes its retrying client
+        self.profile_client = profile_client or client
         self.history_limit = history_limit
         self.profile_ttl = profile_ttl
         self._monotonic = monotonic
@@ -126,7 +129,7 @@ class SlackMessenger:
         if cached is not None and now - cached[0] < self.profile_ttl:
             return cached[1]
         try:
-            resp = await self.client.users_info(user=user_id)
+            resp = await self.profile_client.users_info(user=user_id)
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
             log.warning("users.info failed for a user: %s", result_for(exc).detail)
             return cached[1] if cached is not None else None
