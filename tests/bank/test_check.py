@@ -1,0 +1,173 @@
+"""`careerbot tips check`: the real bank passes; broken banks give the right file:line."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.bank.check import check_bank, main_check, near_duplicate
+
+ROOT = Path(__file__).resolve().parents[2]
+TIPS, SEEDS = ROOT / "tips", ROOT / "seeds"
+
+
+def _bank(tmp_path: Path, file: str, old: str, new: str) -> tuple[Path, int]:
+    """A copy of the real bank with one edit; returns its dir and the edited line."""
+    bank = tmp_path / "tips"
+    shutil.copytree(TIPS, bank)
+    path = bank / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    pos = text.index(old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text[:pos].count("\n") + 1
+    return bank, line
+
+
+def _rendered(bank: Path) -> list[str]:
+    return [str(p) for p in check_bank(bank, SEEDS)]
+
+
+def test_real_bank_passes_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert check_bank(TIPS, SEEDS) == []
+    assert main_check(["--tips", str(TIPS), "--seeds", str(SEEDS)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ok: ") and "all quotes verified in 3 documents" in out
+
+
+def test_real_bank_passes_as_a_subprocess() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "tips", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    tips = (TIPS / "tips.yaml").read_text(encoding="utf-8").count("\n  - id: t")
+    assert proc.stdout.startswith("ok: ") and f" {tips} tips," in proc.stdout
+
+
+def test_quote_not_in_document(tmp_path: Path) -> None:
+    bank, line = _bank(
+        tmp_path,
+        "tips.yaml",
+        'quote: "Begin by mastering Python. Then, dive',
+        'quote: "Begin by mastering Haskell. Then, dive',
+    )
+    problems = _rendered(bank)
+    assert problems == [f"tips.yaml:{line}: quote of 't001' not found in 002_63d6ce0e2ea2ab34.txt"]
+
+
+def test_quote_checked_in_skills_roles_and_roadmap_too(tmp_path: Path) -> None:
+    for file, old, new in [
+        ("skills.yaml", "R: Ideal for statistical modeling", "R: Perfect for statistical modeling"),
+        ("roles.yaml", "Logistics: AI is transforming", "Logistics: AI is reshaping"),
+        ("roadmap.yaml", "Deploying models is a key part", "Deploying models is the key part"),
+    ]:
+        bank, line = _bank(tmp_path / file, file, old, new)
+        problems = _rendered(bank)
+        assert len(problems) == 1 and problems[0].startswith(f"{file}:{line}: quote of ")
+
+
+def test_unknown_skill_reference(tmp_path: Path) -> None:
+    bank, line = _bank(tmp_path, "tips.yaml", "skills: [python]\n", "skills: [pyhton]\n")
+    problems = _rendered(bank)
+    assert f"tips.yaml:{line}: unknown skill 'pyhton' in 'skills'" in problems
+    # python lost a tip: it still has enough, so nothing else is reported
+    assert len(problems) == 1
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    bank, line = _bank(tmp_path, "tips.yaml", "- id: t002\n", "- id: t001\n")
+    problems = _rendered(bank)
+    assert f"tips.yaml:{line}: duplicate id 't001'" in problems
+
+
+def test_near_duplicate_tip(tmp_path: Path) -> None:
+    bank, line = _bank(
+        tmp_path,
+        "tips.yaml",
+        'text: "Go beyond syntax in Python: learn its standard data and ML libraries well enough '
+        'to build a model without searching for every call."',
+        'text: "Make Python your first language: become fluent in it before spreading out, since '
+        'nearly every ML library you use lives there."',
+    )
+    problems = _rendered(bank)
+    assert problems == [f"tips.yaml:{line}: tip 't002' nearly duplicates 't001' (line 7)"]
+
+
+def test_too_long_tip(tmp_path: Path) -> None:
+    long_text = "Build " + "a very long sentence " * 14 + "now."
+    bank, line = _bank(
+        tmp_path,
+        "tips.yaml",
+        'text: "Reach for R when a task is mostly statistics or charts: redo one of your Python '
+        'analyses in R to learn where each shines."',
+        f'text: "{long_text}"',
+    )
+    problems = _rendered(bank)
+    assert len(problems) == 1 and problems[0].startswith(f"tips.yaml:{line}: ")
+    assert "280" in problems[0]
+
+
+def test_skill_needs_two_tips(tmp_path: Path) -> None:
+    bank, _ = _bank(tmp_path, "tips.yaml", "skills: [r]\n", "skills: [r-lang]\n")
+    text = (bank / "skills.yaml").read_text(encoding="utf-8")
+    r_line = text[: text.index("- id: r\n")].count("\n") + 1
+    problems = _rendered(bank)
+    assert f"skills.yaml:{r_line}: skill 'r' has 1 tip(s); needs 2" in problems
+
+
+def test_tip_that_is_not_actionable(tmp_path: Path) -> None:
+    bank, line = _bank(
+        tmp_path,
+        "tips.yaml",
+        'text: "Learn ndarray as your way into numerical Rust: port a NumPy matrix routine and '
+        'benchmark the two."',
+        'text: "The ndarray crate is the Rust answer to NumPy arrays for numerical work."',
+    )
+    assert _rendered(bank) == [
+        f"tips.yaml:{line}: tip 't031' is not actionable: start a clause with a verb ('Build ...')"
+    ]
+
+
+def test_bad_tip_id_and_missing_document(tmp_path: Path) -> None:
+    bank, line = _bank(tmp_path, "tips.yaml", "- id: t003\n", "- id: tip-three\n")
+    problems = _rendered(bank)
+    assert f"tips.yaml:{line}: tip id 'tip-three' must be t + 3 digits" in problems
+    bank2, line2 = _bank(
+        tmp_path / "b",
+        "tips.yaml",
+        'source: {doc: 001_ac9d8d46b6efbc5d.txt, quote: "R: Outstanding',
+        'source: {doc: 009_missing.txt, quote: "R: Outstanding',
+    )
+    assert any(
+        p.startswith(f"tips.yaml:{line2}: ") and "009_missing.txt" in p for p in _rendered(bank2)
+    )
+
+
+def test_main_check_prints_file_line_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank, line = _bank(tmp_path, "tips.yaml", "- id: t002\n", "- id: t001\n")
+    assert main_check(["--tips", str(bank), "--seeds", str(SEEDS)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert f"tips.yaml:{line}: duplicate id 't001'" in out
+
+
+def test_near_duplicate_measure() -> None:
+    base = "Write a Dockerfile for your model service and run it on a second machine."
+    assert near_duplicate(
+        base, "Run your model service on a second machine from a Dockerfile you write."
+    )
+    assert near_duplicate(base, base.upper())
+    assert not near_duplicate(base, "Pin library versions in your Docker image.")
