@@ -1,0 +1,277 @@
+"""The Discord adapter: discord.py client, ``/career`` commands, buttons, DMs.
+
+It only converts: interaction -> :class:`~bot.core.requests.Request` ->
+``await core.respond`` -> embeds and buttons (:mod:`bot.adapters.discord_render`).
+Personal replies are ephemeral; a reply with ``ephemeral=False`` (``share``) is posted
+to the channel; a button's reply with ``replace=True`` edits the message it is on. If
+the core takes longer than :data:`DEFER_AFTER` seconds the interaction is deferred
+first, well inside Discord's 3 s.
+
+No privileged intent is used (only ``guilds``). Commands sync globally; with
+``DISCORD_GUILD_ID`` they are also copied to that server, where they appear at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+
+from bot.adapters.discord_messenger import DiscordMessenger
+from bot.adapters.discord_render import CareerButton, Page, render
+from bot.adapters.discord_tree import install
+from bot.config import ConfigError, Settings
+from bot.core import messages
+from bot.core.app import Core
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER = 1.5  # seconds; Discord wants an answer (or a defer) within 3
+START_TIMEOUT = 60.0
+BAD_TOKEN = (
+    "DISCORD_TOKEN: Discord refused the bot token (401 Unauthorized). Copy the token "
+    "from the Bot page of your application in the Discord developer portal."
+)
+NO_TOKEN = "DISCORD_TOKEN is not set: put the bot token of your Discord application there."
+BAD_VALUE = "That value is not valid for '{option}'."
+ADMIN_HINT = " It needs the Manage Server permission."
+
+
+def api_base(url: str) -> str:
+    """``DISCORD_API_URL`` as a REST base with a version: ``…/api/v10``."""
+    base = url.rstrip("/")
+    if re.search(r"/v\d+$", base):
+        return base
+    return base + ("/v10" if base.endswith("/api") else "/api/v10")
+
+
+class CareerClient(discord.Client):
+    """A discord.Client with the generated command tree and persistent buttons."""
+
+    def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        super().__init__(intents=discord.Intents(guilds=True), **options)
+        self.adapter = adapter
+        self.tree: app_commands.CommandTree[CareerClient] = app_commands.CommandTree(self)
+        self.tree.error(adapter.on_tree_error)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(CareerButton)
+
+    async def career_button(self, interaction: discord.Interaction[Any], command: str) -> None:
+        try:
+            await self.adapter.answer(interaction, command, via_button=True)
+        except Exception as exc:
+            await self.adapter.on_tree_error(interaction, exc)
+
+
+class DiscordAdapter:
+    """Started by ``careerbot run``: ``await start()``, ``connected``, ``messenger``."""
+
+    name = "discord"
+
+    def __init__(
+        self,
+        settings: Settings,
+        core: Core,
+        *,
+        guild_ready_timeout: float = 2.0,
+        defer_after: float = DEFER_AFTER,
+        max_ratelimit_timeout: float | None = 30.0,
+    ) -> None:
+        self.settings = settings
+        self.core = core
+        self.defer_after = defer_after
+        self.client = CareerClient(
+            self,
+            guild_ready_timeout=guild_ready_timeout,
+            max_ratelimit_timeout=max_ratelimit_timeout,
+        )
+        install(self.client.tree, core.commands(), self._slash, core.complete)
+        self.messenger = DiscordMessenger(self.client)
+        self._task: asyncio.Task[None] | None = None
+        self._saved_urls: tuple[str, yarl.URL] | None = None
+
+    @property
+    def connected(self) -> bool:
+        ws = self.client.ws
+        return (
+            self._task is not None
+            and not self._task.done()
+            and self.client.is_ready()
+            and ws is not None
+            and ws.open
+        )
+
+    async def start(self) -> None:
+        """Log in, connect, wait for READY, sync the commands; raise ConfigError on a bad token."""
+        if not self.settings.discord_token:
+            raise ConfigError(NO_TOKEN)
+        self._apply_urls()
+        try:
+            await self.client.login(self.settings.discord_token)
+        except discord.LoginFailure as exc:
+            await self.client.close()
+            raise ConfigError(BAD_TOKEN) from exc
+        self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
+        ready = asyncio.create_task(self.client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            await self.close()
+            if self._task.done() and not self._task.cancelled() and self._task.exception():
+                failure = self._task.exception()
+                if isinstance(failure, discord.LoginFailure):  # the gateway refused the token
+                    raise ConfigError(BAD_TOKEN) from failure
+                raise RuntimeError(f"discord: could not connect: {failure!r}") from failure
+            raise RuntimeError("discord: no READY from the gateway in time")
+        await self.sync()
+        log.info("discord: connected as %s", self.client.user)
+
+    async def sync(self) -> None:
+        tree = self.client.tree
+        synced = await tree.sync()
+        log.info("discord: %d top-level commands synced globally", len(synced))
+        if self.settings.discord_guild_id:
+            guild = discord.Object(id=self.settings.discord_guild_id)
+            tree.copy_global_to(guild=guild)
+            synced = await tree.sync(guild=guild)
+            log.info("discord: %d commands synced to guild %s", len(synced), guild.id)
+
+    async def close(self) -> None:
+        try:
+            await self.client.close()
+        except Exception:
+            log.exception("discord: close failed")
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await self._task
+        if self._saved_urls is not None:
+            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
+                self._saved_urls
+            )
+            self._saved_urls = None
+
+    def _apply_urls(self) -> None:
+        """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (class attributes)."""
+        s = self.settings
+        if not (s.discord_api_url or s.discord_gateway_url):
+            return
+        self._saved_urls = (
+            discord.http.Route.BASE,
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+        )
+        if s.discord_api_url:
+            discord.http.Route.BASE = api_base(s.discord_api_url)
+        if s.discord_gateway_url:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(s.discord_gateway_url)
+
+    # interactions -----------------------------------------------------------------
+
+    async def _slash(self, interaction: discord.Interaction[Any], text: str) -> None:
+        await self.answer(interaction, text, via_button=False)
+
+    def request_for(
+        self, interaction: discord.Interaction[Any], text: str, via_button: bool
+    ) -> Request:
+        guild_id = interaction.guild_id
+        who = interaction.user
+        user = User("discord", str(guild_id) if guild_id else "dm", str(who.id), who.display_name)
+        return Request(
+            user=user,
+            text=text,
+            channel_id=str(interaction.channel_id) if interaction.channel_id else None,
+            is_dm=guild_id is None,
+            via_button=via_button,
+            is_admin=guild_id is not None and interaction.permissions.manage_guild,
+        )
+
+    async def answer(
+        self, interaction: discord.Interaction[Any], text: str, *, via_button: bool
+    ) -> None:
+        """The whole round trip of one interaction: request, core, rendered answer."""
+        work = asyncio.ensure_future(
+            self.core.respond(self.request_for(interaction, text, via_button))
+        )
+        deferred = False
+        try:
+            reply = await asyncio.wait_for(asyncio.shield(work), self.defer_after)
+        except TimeoutError:
+            if via_button:
+                await interaction.response.defer()  # the clicked message stays as it is
+            else:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            deferred = True
+            reply = await work
+        await self._deliver(interaction, reply, via_button=via_button, deferred=deferred)
+
+    async def _deliver(
+        self,
+        interaction: discord.Interaction[Any],
+        reply: Reply,
+        *,
+        via_button: bool,
+        deferred: bool,
+    ) -> None:
+        pages = render(reply)
+        first, rest = pages[0], pages[1:]
+        public = not reply.ephemeral
+        if via_button and reply.replace:
+            if deferred:
+                await interaction.edit_original_response(**_edit(first))
+            else:
+                await interaction.response.edit_message(**_edit(first))
+        elif not deferred:
+            await interaction.response.send_message(**first.kwargs(), ephemeral=not public)
+        elif via_button or public:
+            if public and not via_button:  # drop the private "thinking…" placeholder
+                await interaction.delete_original_response()
+            await interaction.followup.send(**first.kwargs(), ephemeral=not public)
+        else:
+            await interaction.edit_original_response(**_edit(first))
+        for page in rest:
+            await interaction.followup.send(**page.kwargs(), ephemeral=not public)
+
+    async def on_tree_error(
+        self, interaction: discord.Interaction[Any], error: BaseException
+    ) -> None:
+        """The one error handler: log it, answer the user briefly, never stay silent."""
+        if isinstance(error, app_commands.MissingPermissions | app_commands.NoPrivateMessage):
+            name = interaction.command.qualified_name if interaction.command else "career-admin"
+            text = messages.FORBIDDEN.format(command=f"/{name}") + ADMIN_HINT
+            log.info("discord: refused an admin command to user %s", interaction.user.id)
+        elif isinstance(error, app_commands.TransformerError):
+            text = BAD_VALUE.format(option=getattr(error.transformer, "_error_display_name", "?"))
+        else:
+            log.error("discord: interaction failed", exc_info=error)
+            text = messages.APOLOGY
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                if not interaction.response.is_done():
+                    await interaction.response.autocomplete([])
+            elif interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True)
+            else:
+                await interaction.response.send_message(text, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("discord: could not tell the user about an error: HTTP %s", exc.status)
+
+
+def _edit(page: Page) -> dict[str, Any]:
+    """Keyword arguments to edit a message into ``page`` (clearing buttons it lacks)."""
+    file = page.file()
+    return {
+        "content": page.content,
+        "embeds": page.embeds,
+        "view": page.view(),
+        "attachments": [file] if file else [],
+    }

@@ -1,0 +1,262 @@
+"""Neutral replies as Discord embeds and persistent buttons, inside Discord's limits.
+
+A reply becomes one or more :class:`Page` (one Discord message each). The first page
+carries the notices (as message content), the title and the buttons; content that does
+not fit one message (6000 characters across its embeds) continues on further pages, and
+past :data:`MAX_PAGES` it is cut with a note. Long text is split at paragraph, line or
+word boundaries, never mid-word when avoidable.
+
+Buttons are :class:`CareerButton`, a ``DynamicItem`` whose custom id is
+``"career:" + command``: the command travels in the message, so a click on an old
+message works after a restart (the client registers the class with
+``add_dynamic_items``).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import discord
+
+from bot.core.replies import Attachment, Button, Field, Reply
+
+log = logging.getLogger(__name__)
+
+# Discord's documented limits.
+CONTENT = 2000
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+EMBED_TOTAL = 6000  # across all embeds of one message
+EMBEDS = 10
+CUSTOM_ID = 100
+LABEL = 80
+ROWS = 5
+PER_ROW = 5
+MAX_PAGES = 3  # messages per reply; the rest is cut with a note
+
+PREFIX = "career:"
+BLANK = "\u200b"  # Discord refuses empty field names and values
+MORE = "… {n} more not shown. Narrow it down (e.g. a skill or category) to see the rest."
+COLOURS = {"error": 0xE74C3C, "tip": 0x5865F2, "skill": 0x2ECC71, "notice": 0x95A5A6}
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "danger": discord.ButtonStyle.danger,
+    "default": discord.ButtonStyle.secondary,
+}
+
+
+class ButtonHandler(Protocol):
+    """What the client offers buttons: run the button's command for this interaction."""
+
+    career_button: Callable[[discord.Interaction[Any], str], Awaitable[None]]
+
+
+class CareerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.compile(re.escape(PREFIX) + r"(?P<command>[^\n]{1,93})"),
+):
+    """A persistent button: its custom id is ``career:<command>``."""
+
+    def __init__(
+        self,
+        command: str,
+        label: str = "…",
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        row: int | None = None,
+    ) -> None:
+        button: discord.ui.Button[Any] = discord.ui.Button(
+            label=label, style=style, custom_id=PREFIX + command, row=row
+        )
+        super().__init__(button)
+        self.command = command
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> CareerButton:
+        return cls(match["command"], label=getattr(item, "label", None) or "…")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        client: ButtonHandler = interaction.client
+        await client.career_button(interaction, self.command)
+
+
+@dataclass
+class Page:
+    """One Discord message: content, embeds, buttons and an optional file."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    buttons: list[Button] = field(default_factory=list)
+    attachment: Attachment | None = None
+
+    def view(self) -> discord.ui.View | None:
+        """A fresh view (views are bound to one message) with persistent buttons."""
+        if not self.buttons:
+            return None
+        view = discord.ui.View(timeout=None)
+        for i, b in enumerate(self.buttons):
+            view.add_item(CareerButton(b.command, b.label, STYLES[b.style], row=i // PER_ROW))
+        return view
+
+    def file(self) -> discord.File | None:
+        """A fresh file (a ``discord.File`` is consumed by one send)."""
+        if self.attachment is None:
+            return None
+        data = io.BytesIO(self.attachment.content.encode("utf-8"))
+        return discord.File(data, filename=self.attachment.filename)
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``send``/``send_message``/``followup.send``."""
+        out: dict[str, Any] = {"content": self.content, "embeds": self.embeds}
+        view = self.view()
+        if view is not None:
+            out["view"] = view
+        file = self.file()
+        if file is not None:
+            out["file"] = file
+        return out
+
+
+def trim(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, ending with '…'."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    if space >= limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def split(text: str, limit: int) -> list[str]:
+    """``text`` in chunks of at most ``limit``, split at paragraphs, lines, then words."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        at = -1
+        for sep in ("\n\n", "\n", " "):
+            at = window.rfind(sep)
+            if at >= limit // 2:
+                break
+        if at < limit // 2:
+            at = limit  # one enormous word: hard cut
+        chunks.append(rest[:at].rstrip())
+        rest = rest[at:].strip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def buttons_of(reply: Reply) -> list[Button]:
+    """At most 25 buttons with unique custom ids of <= 100 characters and short labels."""
+    out: list[Button] = []
+    seen: set[str] = set()
+    for b in reply.buttons:
+        command = " ".join(b.command.split())
+        if not command or len(PREFIX + command) > CUSTOM_ID or command in seen:
+            log.warning("button dropped: command of %d chars or duplicate", len(command))
+            continue
+        if len(out) == ROWS * PER_ROW:
+            log.warning("button dropped: more than %d buttons", ROWS * PER_ROW)
+            break
+        seen.add(command)
+        out.append(Button(trim(b.label.strip() or command, LABEL), command, b.style))
+    return out
+
+
+def _items(reply: Reply) -> list[Field]:
+    """The reply's content as fields; a field named '' is a description chunk."""
+    items = [Field("", chunk) for chunk in split(reply.body, DESCRIPTION)]
+    for f in reply.fields:
+        name = trim(f.name.strip() or BLANK, FIELD_NAME)
+        value = f.value.strip() or "—"
+        for i, chunk in enumerate(split(value, FIELD_VALUE)):
+            label = name if i == 0 else trim(f"{name} (cont.)", FIELD_NAME)
+            items.append(Field(label, chunk, f.inline))
+    if reply.source is not None:
+        src = reply.source
+        where = f"[{src.title}]({src.url})" if src.url else src.title
+        text = where if not src.quote else f"{where}\n> {src.quote}"
+        items.append(Field("Source", trim(text, FIELD_VALUE)))
+    return items
+
+
+def _size(item: Field) -> int:
+    return len(item.name) + len(item.value)
+
+
+def render(reply: Reply) -> list[Page]:
+    """The reply as one or more Discord messages, each within every limit."""
+    title = trim(reply.title.strip() or "careerbot", TITLE)
+    footer = trim(reply.footer.strip(), FOOTER)
+    colour = COLOURS.get("error" if not reply.ok else reply.kind, 0x3498DB)
+    notices = "\n".join(f"⚠️ {n}" for n in reply.notices)
+    url = reply.source.url if reply.source and (reply.source.url or "").startswith("http") else None
+    items = _items(reply)
+    pages: list[list[discord.Embed]] = [[]]
+    used = len(title) + len(footer)  # the title and footer are reserved on the first page
+    budget = EMBED_TOTAL - len(MORE) - 10  # room for the cut note on the last page
+
+    def new_embed(desc: str | None = None) -> discord.Embed:
+        embed = discord.Embed(colour=colour, description=desc)
+        pages[-1].append(embed)
+        return embed
+
+    first = discord.Embed(title=title, colour=colour, url=url)
+    pages[0].append(first)
+    embed = first
+    shown = 0
+    for item in items:
+        size = _size(item)
+        if used + size > budget or (len(pages[-1]) == EMBEDS and _full(embed, item)):
+            if len(pages) == MAX_PAGES:
+                break
+            pages.append([])
+            used = 0
+            embed = new_embed()
+        if _full(embed, item):
+            embed = new_embed()
+        if item.name == "":
+            embed.description = item.value
+        else:
+            embed.add_field(name=item.name, value=item.value, inline=item.inline)
+        used += size
+        shown += 1
+    if shown < len(items):
+        pages[-1][-1].add_field(name=BLANK, value=MORE.format(n=len(items) - shown), inline=False)
+        if len(pages[-1][-1].fields) > FIELDS:  # the note never breaks the field limit
+            pages[-1][-1].remove_field(FIELDS - 1)
+    if footer:
+        pages[-1][-1].set_footer(text=footer)
+    out = [Page(embeds=embeds) for embeds in pages if embeds]
+    out[0].content = trim(notices, CONTENT) or None
+    out[0].buttons = buttons_of(reply)
+    if reply.attachment is not None:
+        out[-1].attachment = reply.attachment
+    return out
+
+
+def _full(embed: discord.Embed, item: Field) -> bool:
+    if item.name == "":  # a description chunk needs an embed without one, and no fields
+        return bool(embed.description) or bool(embed.fields)
+    return len(embed.fields) >= FIELDS - 1  # keep one slot for the cut note
+
+
+def embed_chars(embeds: list[discord.Embed]) -> int:
+    """Characters Discord counts towards the 6000 limit of one message."""
+    return sum(len(e) for e in embeds)

@@ -1,0 +1,282 @@
+"""The Discord adapter through the real discord.py against the fake Discord on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.adapters.discord_tree import ADMIN, GROUP
+from bot.config import ConfigError
+from bot.core import messages
+from bot.core.app import Core
+from bot.core.commands import REGISTRY, Command
+from bot.core.ports import SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+from tests.adapters.discord_env import Env, running
+from tests.fakes.discord import (
+    CHANNEL_ID,
+    EPHEMERAL,
+    MANAGE_GUILD,
+    FakeDiscord,
+    command_problems,
+)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as f:
+        yield f
+
+
+@pytest.fixture
+async def env(core: Core, fake: FakeDiscord) -> AsyncIterator[Env]:
+    async with running(core, fake) as adapter:
+        yield Env(fake, adapter, core)
+
+
+def custom_ids(message: dict[str, Any]) -> list[str]:
+    return [b["custom_id"] for row in message["components"] for b in row["components"]]
+
+
+def user_commands() -> list[Command]:
+    return [c for c in REGISTRY if not c.button_only and not c.admin]
+
+
+# login, READY, sync -------------------------------------------------------------------
+
+
+async def test_login_ready_and_global_sync_follow_discord_rules(env: Env) -> None:
+    assert env.adapter.connected
+    assert env.fake.identifies == 1
+    synced = env.fake.commands[None]
+    for cmd in synced:
+        assert command_problems(cmd) == []
+    by_name = {c["name"]: c for c in synced}
+    subs = [o["name"] for o in by_name[GROUP]["options"]]
+    assert len(subs) <= 25
+    assert subs == [c.slug for c in user_commands()][:25]
+    admin = by_name[ADMIN]
+    assert int(admin["default_member_permissions"]) == MANAGE_GUILD
+    assert admin["contexts"] == [0]  # server only
+    assert {o["name"] for o in admin["options"]} == {
+        c.slug.removeprefix("admin-") for c in REGISTRY if c.admin
+    }
+    # no second command list: every user-facing registry command is offered exactly once
+    offered = [o["name"] for c in synced for o in c["options"]]
+    assert len(offered) == len([c for c in REGISTRY if not c.button_only])
+
+
+async def test_guild_id_copies_the_commands_to_that_server(core: Core, fake: FakeDiscord) -> None:
+    async with running(core, fake, discord_guild_id=fake.guild_id):
+        guild = fake.commands[fake.guild_id]
+    assert [c["name"] for c in guild] == [c["name"] for c in fake.commands[None]]
+
+
+async def test_a_bad_token_is_a_config_error_naming_the_setting(core: Core) -> None:
+    async with FakeDiscord(token="right") as fake:
+        fake.token = "right"
+        with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
+            async with running(core, fake, discord_token="wrong"):
+                pass
+        assert fake.rejected == [("/api/v10/users/@me", "401: Unauthorized")]
+
+
+# slash commands, buttons, autocomplete ---------------------------------------------
+
+
+async def test_slash_tip_is_an_ephemeral_embed_with_persistent_buttons(env: Env) -> None:
+    callback, (message,) = await env.answer("tip", {"skill": "rust"})
+    assert callback["type"] == 4
+    assert callback["data"]["flags"] & EPHEMERAL
+    embed = message["embeds"][0]
+    assert embed["title"] == "Tip · Rust"
+    assert embed["footer"]["text"].startswith("t")
+    ids = custom_ids(message)
+    assert ids[0] == "career:tip rust"
+    assert any(i.startswith("career:save t") for i in ids)
+    assert env.fake.rejected == []
+
+
+async def test_slash_options_become_command_text(env: Env) -> None:
+    await env.answer("roadmap-done", {"n": 2})
+    _, (message,) = await env.answer("roadmap")
+    fields = message["embeds"][0]["fields"]
+    assert fields[1]["name"].startswith("✅ 2.")
+    assert fields[0]["name"].startswith("⬜ 1.")
+
+
+async def test_button_click_works_after_a_restart(core: Core, fake: FakeDiscord) -> None:
+    async with running(core, fake):
+        iid = await fake.slash(GROUP, "tip")
+        await fake.wait_callback(iid)
+        (tip_message,) = fake.messages_for(iid)
+    save = next(i for i in custom_ids(tip_message) if i.startswith("career:save "))
+    tip_id = save.split()[-1]
+    # a brand-new client (fresh process state) gets a click on yesterday's message
+    async with running(core, fake) as adapter:
+        assert fake.identifies == 2
+        click = await fake.click(tip_message, save)
+        callback = await fake.wait_callback(click)
+        assert callback["type"] == 4
+        assert callback["data"]["flags"] & EPHEMERAL
+        assert tip_id in callback["data"]["embeds"][0]["title"]
+        saved = await core.respond(_request(adapter.client, "saved"))
+        assert saved.fields[0].name.startswith(tip_id)
+        # "Next" replaces the message the button was on (UPDATE_MESSAGE)
+        click = await fake.click(tip_message, "career:tip")
+        callback = await fake.wait_callback(click)
+        assert callback["type"] == 7
+        assert tip_message["edits"] == 1
+        assert tip_message["embeds"][0]["title"].startswith("Tip")
+
+
+def _request(client: Any, text: str) -> Request:
+    return Request(user=User("discord", "1000", "42", "Ada"), text=text, is_dm=False)
+
+
+async def test_share_button_posts_publicly(env: Env) -> None:
+    _, (message,) = await env.answer("tip")
+    share = next(i for i in custom_ids(message) if i.startswith("career:share "))
+    click = await env.fake.click(message, share)
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 4
+    assert not (callback["data"].get("flags") or 0) & EPHEMERAL
+    assert callback["data"]["embeds"][0]["footer"]["text"] == "Shared by Ada"
+
+
+async def test_autocomplete_is_ranked_by_the_core_and_capped_at_25(env: Env) -> None:
+    iid = await env.fake.autocomplete(GROUP, "skill", "name", "py")
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 8
+    choices = callback["data"]["choices"]
+    assert [(c["name"], c["value"]) for c in choices] == env.core.complete("skill", "py")
+    assert choices[0]["value"] == "python"
+    iid = await env.fake.autocomplete(GROUP, "daily", "zone", "a")
+    zones = (await env.fake.wait_callback(iid))["data"]["choices"]
+    assert len(zones) == 25
+    iid = await env.fake.autocomplete(GROUP, "daily", "zone", "berl")
+    zones = (await env.fake.wait_callback(iid))["data"]["choices"]
+    assert zones[0]["value"] == "Europe/Berlin"
+
+
+async def test_dm_interaction_is_its_own_tenant(env: Env) -> None:
+    callback, _ = await env.answer("progress", dm=True)
+    assert callback["type"] == 4
+    user = User("discord", "dm", "42")
+    reply = await env.core.respond(_request_for(user, "progress"))
+    assert reply.ok
+
+
+def _request_for(user: User, text: str) -> Request:
+    return Request(user=user, text=text)
+
+
+# admin --------------------------------------------------------------------------------
+
+
+async def test_admin_command_refuses_a_non_admin(env: Env) -> None:
+    channel = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+    iid = await env.fake.slash(ADMIN, "daily", {"channel": channel, "time": "08:00"})
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 4
+    assert callback["data"]["flags"] & EPHEMERAL
+    assert "Manage Server" in callback["data"]["content"]
+    assert "/career-admin daily" in callback["data"]["content"]
+    # an admin gets through the check to the core
+    iid = await env.fake.slash(ADMIN, "daily", {"channel": channel, "time": "08:00"}, admin=True)
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 4
+    assert "Manage Server" not in (callback["data"].get("content") or "")
+    assert callback["data"]["embeds"]
+
+
+# DMs (the messenger) --------------------------------------------------------------------
+
+
+async def test_dm_caches_the_channel_and_dedupes_by_nonce(env: Env) -> None:
+    ada = User("discord", "1000", "42", "Ada")
+    first = await env.adapter.messenger.send_dm(ada, Reply(title="Daily tip"), key="d-42-1")
+    again = await env.adapter.messenger.send_dm(ada, Reply(title="Daily tip"), key="d-42-1")
+    other = await env.adapter.messenger.send_dm(ada, Reply(title="Another"), key="d-42-2")
+    assert first.status is again.status is other.status is SendStatus.SENT
+    assert again.message_id == first.message_id  # the resend found the first message
+    assert other.message_id != first.message_id
+    assert env.fake.dm_opens == 1
+    assert [m["embeds"][0]["title"] for m in env.fake.messages] == ["Daily tip", "Another"]
+
+
+async def test_dm_to_a_closed_inbox_is_unreachable_not_an_exception(
+    env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    env.fake.dm_closed.add("77")
+    bea = User("discord", "1000", "77", "Bea")
+    result = await env.adapter.messenger.send_dm(bea, Reply(title="Daily tip"), key="d-77-1")
+    assert result.status is SendStatus.UNREACHABLE
+    assert result.detail == "50007"
+    assert env.fake.messages == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_429_is_retried_and_logged(env: Env, caplog: pytest.LogCaptureFixture) -> None:
+    env.fake.fail_next(1, retry_after=0.05)
+    caplog.set_level(logging.WARNING, logger="discord.http")
+    result = await env.adapter.messenger.send_channel(
+        "1000", str(CHANNEL_ID), Reply(title="Today's tip", ephemeral=False), key="c-1"
+    )
+    assert result.status is SendStatus.SENT
+    assert ("/api/v10/channels/2000/messages", "429") in env.fake.rejected
+    assert len(env.fake.messages) == 1
+    assert any("rate limited" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_long_429_is_reported_as_rate_limited(core: Core, fake: FakeDiscord) -> None:
+    async with running(core, fake) as adapter:
+        adapter.client.http.max_ratelimit_timeout = 1.0
+        fake.fail_next(1, retry_after=5.0)
+        result = await adapter.messenger.send_channel(
+            "1000", str(CHANNEL_ID), Reply(title="x"), key="c-2"
+        )
+    assert result.status is SendStatus.RATE_LIMITED
+    assert result.retry_after == pytest.approx(5.0)
+
+
+# slowness and failures -------------------------------------------------------------------
+
+
+async def test_a_slow_core_is_deferred_then_answered(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    respond = env.core.respond
+
+    async def slow(request: Any) -> Reply:
+        await asyncio.sleep(0.2)
+        return await respond(request)
+
+    monkeypatch.setattr(env.core, "respond", slow)
+    env.adapter.defer_after = 0.05
+    iid = await env.slash("help")
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 5 and callback["data"]["flags"] & EPHEMERAL
+    (message,) = await env.fake.wait_for(
+        lambda: [m for m in env.fake.messages_for(iid) if m.get("edits")]
+    )
+    assert message["embeds"][0]["title"] == messages.HELP_TITLE
+
+
+async def test_a_failure_answers_with_an_apology_and_is_logged(
+    env: Env, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(reply: Reply) -> Any:
+        raise KeyError("boom")
+
+    monkeypatch.setattr("bot.adapters.discord_bot.render", broken)
+    iid = await env.slash("help")
+    callback = await env.fake.wait_callback(iid)
+    assert callback["data"]["content"] == messages.APOLOGY
+    assert callback["data"]["flags"] & EPHEMERAL
+    assert any(r.levelno == logging.ERROR and r.exc_info for r in caplog.records)
