@@ -14,6 +14,7 @@ Buttons: ``action_id`` is ``career:<command>`` (stable, unique within a message)
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from bot.core.replies import Button, Field, Reply
@@ -41,9 +42,17 @@ CONTINUED = "(continued)"
 TRIMMED = "… {n} more block(s) did not fit in Slack's limits and were left out."
 
 
+_MENTION = re.compile(r"(<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>)")
+
+
 def escape(text: str) -> str:
-    """Slack mrkdwn control characters: ``&``, ``<`` and ``>``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack mrkdwn control characters ``&``, ``<``, ``>`` escaped; mentions of a
+    channel or user by id (``<#C123>``, ``<@U123>``, as the core writes them) kept."""
+    parts = _MENTION.split(text)
+    return "".join(
+        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for i, part in enumerate(parts)
+    )
 
 
 def trim(text: str, limit: int) -> str:

@@ -203,3 +203,20 @@ async def test_unreachable_api_url_names_the_setting(
     )
     with pytest.raises(ConfigError, match="SLACK_API_URL"):
         await adapter.start()
+
+
+async def test_admin_flag_comes_from_users_info(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    text = "admin daily <#C0GENERAL|general> 09:00 Europe/Berlin weekdays"
+    answers = {}
+    for user in ("U1", "U2"):  # ada is a member, grace a workspace admin
+        url = slack.new_response_url("C1", user)
+        env = await slack.send_envelope(
+            "slash_commands", slash_command(text, response_url=url, user_id=user)
+        )
+        await slack.wait_ack(env)
+        [answers[user]] = await via_url(slack, url)
+    assert header(answers["U1"]) == "That didn't work"
+    assert "admin" in answers["U1"].text
+    assert "<#C0GENERAL>" in str(answers["U2"].blocks)
