@@ -209,7 +209,7 @@ def render(reply: Reply) -> list[Page]:
     url = reply.source.url if reply.source and (reply.source.url or "").startswith("http") else None
     items = _items(reply)
     pages: list[list[discord.Embed]] = [[]]
-    used = len(title) + len(footer)  # the title and footer are reserved on the first page
+    used = len(title)
     budget = EMBED_TOTAL - len(MORE) - 10  # room for the cut note on the last page
 
     def new_embed(desc: str | None = None) -> discord.Embed:
@@ -241,8 +241,9 @@ def render(reply: Reply) -> list[Page]:
         pages[-1][-1].add_field(name=BLANK, value=MORE.format(n=len(items) - shown), inline=False)
         if len(pages[-1][-1].fields) > FIELDS:  # the note never breaks the field limit
             pages[-1][-1].remove_field(FIELDS - 1)
-    if footer:
-        pages[-1][-1].set_footer(text=footer)
+    room = EMBED_TOTAL - embed_chars(pages[-1])
+    if footer and room > 1:  # the footer fits in what is left, cut if need be
+        pages[-1][-1].set_footer(text=trim(footer, min(FOOTER, room)))
     out = [Page(embeds=embeds) for embeds in pages if embeds]
     out[0].content = trim(notices, CONTENT) or None
     out[0].buttons = buttons_of(reply)

@@ -280,3 +280,44 @@ async def test_a_failure_answers_with_an_apology_and_is_logged(
     assert callback["data"]["content"] == messages.APOLOGY
     assert callback["data"]["flags"] & EPHEMERAL
     assert any(r.levelno == logging.ERROR and r.exc_info for r in caplog.records)
+
+
+# every command, end to end ----------------------------------------------------------------
+
+SLASH_SAMPLES: dict[str, Any] = {
+    "int": 1,
+    "skill": "python",
+    "role": "ml-engineer",
+    "timezone": "Europe/Berlin",
+    "time": "07:30",
+    "days": "weekdays",
+    "word": "language",
+    "text": "hello",
+}
+
+
+async def test_every_command_answers_through_discord(env: Env) -> None:
+    channel = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+    answered = 0
+    for cmd in REGISTRY:
+        if cmd.button_only:
+            continue
+        options: dict[str, Any] = {}
+        for opt in cmd.options:
+            if opt.kind == "choice":
+                options[opt.name] = opt.choices[0]
+            elif opt.kind == "channel":
+                options[opt.name] = dict(channel)
+            else:
+                options[opt.name] = SLASH_SAMPLES[opt.kind]
+        top, sub = (ADMIN, cmd.slug.removeprefix("admin-")) if cmd.admin else (GROUP, cmd.slug)
+        iid = await env.fake.slash(top, sub, options, admin=cmd.admin)
+        callback = await env.fake.wait_callback(iid)
+        assert callback["type"] == 4, cmd.name
+        data = callback["data"]
+        assert data.get("content") != messages.APOLOGY, cmd.name
+        assert data["embeds"], cmd.name
+        assert data["embeds"][0]["title"] != messages.ERROR_TITLE, (cmd.name, data["embeds"])
+        answered += 1
+    assert env.fake.rejected == []
+    assert answered == len([c for c in REGISTRY if not c.button_only])
