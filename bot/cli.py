@@ -30,6 +30,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "tips": ("bot.bank.cli:main", "check the tip bank, or draft tips from a document"),
     "db": ("bot.storage.maintenance:main", "back up, restore or check the database"),
     "health": ("bot.health:main", "exit 0 when the running bot is healthy (HEALTHCHECK)"),
+    "schedule": ("bot.delivery.cli:main", "preview daily-tip delivery instants"),
 }
 
 

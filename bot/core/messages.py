@@ -54,3 +54,42 @@ FORGOTTEN = "Done: everything careerbot stored about you is deleted."
 EXPORT_TITLE = "Your data"
 EXPORT_BODY = "Everything careerbot stores about you, as JSON."
 FORBIDDEN = "Only server admins can use '{command}'."
+
+# daily tips (issue 6) ----------------------------------------------------------------
+DAILY_TITLE = "Daily tip: {time} {zone}, {days}"
+DAILY_NEXT = "Next one: {when}, {wait}."
+DAILY_NEED_ZONE = (
+    "Which time zone? careerbot does not know yours yet. "
+    "Add it, e.g. 'daily {time} Europe/Berlin' (any IANA name)."
+)
+DAILY_NONE = "You have no daily tip. Start one with 'daily 07:30' (your local time)."
+DAILY_OFF = "Daily tips are off. Turn them on again with 'daily HH:MM'."
+DAILY_ALREADY_OFF = "Daily tips were already off."
+DAILY_PAUSED = "Paused for {n} day(s). Next tip: {when}, {wait}."
+DAILY_PAUSED_UNTIL = "Paused until {when}."
+DAILY_SUSPENDED = (
+    "Your daily tips are on hold: careerbot could not message you ({reason}). "
+    "Allow direct messages from careerbot, then type 'daily HH:MM' to turn them back on."
+)
+DAILY_NEXT_TITLE = "Your next daily tip"
+DAILY_ON_ITS_WAY = "Today's tip is on its way."
+DAILY_TIP_FOOTER = "{tip_id} · daily tip · change with 'daily', stop with 'daily off'"
+DAILY_CHANNEL_FOOTER = "{tip_id} · daily tip for this channel"
+DAILY_MISSED = "You missed {n} daily tip(s) while careerbot was offline."
+DAILY_CANT_DM = (
+    "careerbot could not send you a direct message ({reason}), so your daily tips are on "
+    "hold. Allow DMs from careerbot, then type 'daily HH:MM' to turn them back on."
+)
+ADMIN_DAILY_TITLE = "Daily tip for {channel}: {time} {zone}, {days}"
+ADMIN_DAILY_NEED_TIME = (
+    "Give the local time to post, e.g. 'admin daily #general 09:00 Europe/Berlin'."
+)
+ADMIN_DAILY_NEED_ZONE = (
+    "Which time zone? Add one, e.g. 'admin daily {channel} {time} Europe/Berlin'."
+)
+ADMIN_DAILY_OFF = "Stopped daily tips in {n} channel(s)."
+ADMIN_DAILY_NONE = "No channel gets daily tips here."
+ADMIN_CHANNEL_FAILED = (
+    "careerbot could not post the daily tip in {channel} ({reason}), so that channel's "
+    "daily tips are on hold. Invite careerbot to the channel, then run 'admin daily' again."
+)

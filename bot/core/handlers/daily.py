@@ -1,0 +1,248 @@
+"""daily, daily off, daily pause, next, admin daily: daily tips by DM or in a channel.
+
+The scheduler (bot/delivery) sends what these commands set up; the cards it sends are
+built here too (:func:`delivery_card`), so a daily tip looks like a ``tip`` reply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from bot.bank.model import Tip
+from bot.core import messages
+from bot.core.app import Context
+from bot.core.commands import Option, command, format_days
+from bot.core.errors import UsageError
+from bot.core.handlers.tips import tip_card
+from bot.core.replies import Button, Reply
+from bot.core.schedule import (
+    ALL_DAYS,
+    Daily,
+    days_mask,
+    describe_local,
+    describe_wait,
+    mask_days,
+    minute_of_day,
+    time_of_minute,
+)
+from bot.storage import daily as db
+from bot.storage.daily import SubRow
+from bot.storage.store import Tx
+
+G = "Daily tips"
+PAUSE_MAX = 365
+
+
+def schedule_of(sub: SubRow) -> Daily:
+    return Daily(time_of_minute(sub.minute), sub.tz, mask_days(sub.days))
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+async def first_open(
+    tx: Tx, sub_id: int | None, plan: Daily, after: datetime, not_before: datetime | None = None
+) -> tuple[date, datetime]:
+    """The first delivery after ``after`` whose local date has no finished ledger row.
+
+    Changing the time after today's tip went out must not promise (or send) a second
+    one today: the ledger holds one row per (subscription, local date).
+    """
+    done = await db.states(tx, sub_id) if sub_id is not None else {}
+    for day, moment in plan.occurrences(after):
+        if not_before is not None and moment < not_before:
+            continue
+        if done.get(day.isoformat()) in (None, "pending"):
+            return day, moment
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _label(plan: Daily) -> dict[str, str]:
+    return {"time": f"{plan.at:%H:%M}", "zone": plan.tz, "days": format_days(plan.days)}
+
+
+def _when(moment: datetime, tz: str, now: datetime) -> dict[str, str]:
+    return {"when": describe_local(moment, tz), "wait": describe_wait(moment - now)}
+
+
+@command(
+    "daily",
+    "Get a tip by DM every day at your local time",
+    Option("time", "time", "local time, 24-hour HH:MM"),
+    Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False),
+    Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False),
+    group=G,
+)
+async def daily(
+    ctx: Context, time: time, zone: str | None = None, days: frozenset[int] | None = None
+) -> Reply:
+    pk = ctx.user.pk
+    current = await db.user_sub(ctx.tx, pk)
+    tz = zone or (current.tz if current else None) or ctx.user.tz
+    if tz is None:
+        raise UsageError(messages.DAILY_NEED_ZONE.format(time=f"{time:%H:%M}"))
+    if ctx.user.tz is None:
+        await ctx.tx.set_tz(pk, tz)
+    chosen = days if days else (mask_days(current.days) if current else ALL_DAYS)
+    plan = Daily(time, tz, chosen)
+    day, moment = await first_open(ctx.tx, current.id if current else None, plan, ctx.now)
+    user = ctx.request.user
+    await db.save_user_sub(
+        ctx.tx,
+        user_pk=pk,
+        platform=user.platform,
+        tenant=user.tenant,
+        minute=minute_of_day(time),
+        tz=tz,
+        days=days_mask(chosen),
+        next_due=epoch(moment),
+        next_date=day.isoformat(),
+        now=ctx.now,
+    )
+    return Reply(
+        title=messages.DAILY_TITLE.format(**_label(plan)),
+        body=messages.DAILY_NEXT.format(**_when(moment, tz, ctx.now)),
+        kind="daily",
+        buttons=(Button("Pause a week", "daily pause 7"), Button("Turn off", "daily off")),
+    )
+
+
+@command("daily off", "Stop your daily tip", group=G)
+async def daily_off(ctx: Context) -> Reply:
+    current = await db.user_sub(ctx.tx, ctx.user.pk)
+    if current is None or current.status == "off":
+        return Reply(title=messages.DAILY_ALREADY_OFF, kind="notice")
+    await db.set_status(ctx.tx, current.id, "off", "", ctx.now)
+    return Reply(title=messages.DAILY_OFF, kind="notice")
+
+
+@command(
+    "daily pause",
+    "Pause your daily tip for some days",
+    Option("n", "int", "number of days", min_value=1, max_value=PAUSE_MAX),
+    group=G,
+)
+async def daily_pause(ctx: Context, n: int) -> Reply:
+    current = await db.user_sub(ctx.tx, ctx.user.pk)
+    if current is None or current.status == "off":
+        return Reply(title=messages.DAILY_NONE, kind="notice")
+    if current.status == "suspended":
+        return Reply(title=messages.DAILY_SUSPENDED.format(reason=current.reason), kind="notice")
+    plan = schedule_of(current)
+    until = ctx.now + timedelta(days=n)
+    day, moment = await first_open(ctx.tx, current.id, plan, ctx.now, not_before=until)
+    await db.set_pause(ctx.tx, current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now)
+    return Reply(
+        title=messages.DAILY_PAUSED.format(n=n, **_when(moment, plan.tz, ctx.now)),
+        kind="notice",
+        buttons=(Button("Resume now", f"daily {plan.at:%H:%M}"),),
+    )
+
+
+@command("next", "When your next daily tip comes, in your time zone", group=G)
+async def next_(ctx: Context) -> Reply:
+    current = await db.user_sub(ctx.tx, ctx.user.pk)
+    title = messages.DAILY_NEXT_TITLE
+    if current is None or current.status == "off":
+        return Reply(title=title, body=messages.DAILY_NONE, kind="daily")
+    if current.status == "suspended":
+        body = messages.DAILY_SUSPENDED.format(reason=current.reason or "unknown")
+        return Reply(title=title, body=body, kind="daily")
+    plan = schedule_of(current)
+    states = await db.states(ctx.tx, current.id)
+    lines = [messages.DAILY_TITLE.format(**_label(plan))]
+    if "pending" in states.values():
+        lines.append(messages.DAILY_ON_ITS_WAY)
+    else:
+        moment = max(from_epoch(current.next_due), ctx.now)
+        lines.append(messages.DAILY_NEXT.format(**_when(moment, plan.tz, ctx.now)))
+    if current.paused_until and current.paused_until > epoch(ctx.now):
+        until = describe_local(from_epoch(current.paused_until), plan.tz)
+        lines.append(messages.DAILY_PAUSED_UNTIL.format(when=until))
+    return Reply(title=title, body="\n".join(lines), kind="daily")
+
+
+@command(
+    "admin daily",
+    "Post a daily tip to a channel ('admin daily off' stops)",
+    Option("channel", "channel", "the channel, e.g. #general (or 'off')"),
+    Option("time", "time", "local time, 24-hour HH:MM", required=False),
+    Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False),
+    Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False),
+    group="Admin",
+    admin=True,
+)
+async def admin_daily(
+    ctx: Context,
+    channel: str,
+    time: time | None = None,
+    zone: str | None = None,
+    days: frozenset[int] | None = None,
+) -> Reply:
+    user = ctx.request.user
+    if channel.lower() == "off" and time is None and zone is None and days is None:
+        n = await db.channels_off(ctx.tx, user.platform, user.tenant, ctx.now)
+        text = messages.ADMIN_DAILY_OFF.format(n=n) if n else messages.ADMIN_DAILY_NONE
+        return Reply(title=text, kind="notice")
+    where = channel_mention(user.platform, channel)
+    if time is None:
+        raise UsageError(messages.ADMIN_DAILY_NEED_TIME)
+    tz = zone or ctx.user.tz
+    if tz is None:
+        raise UsageError(messages.ADMIN_DAILY_NEED_ZONE.format(channel=where, time=f"{time:%H:%M}"))
+    existing = {s.channel_id: s for s in await db.channel_subs(ctx.tx, user.platform, user.tenant)}
+    old = existing.get(channel)
+    plan = Daily(time, tz, days or ALL_DAYS)
+    day, moment = await first_open(ctx.tx, old.id if old else None, plan, ctx.now)
+    await db.save_channel_sub(
+        ctx.tx,
+        platform=user.platform,
+        tenant=user.tenant,
+        channel_id=channel,
+        owner_pk=ctx.user.pk,
+        minute=minute_of_day(time),
+        tz=tz,
+        days=days_mask(plan.days),
+        next_due=epoch(moment),
+        next_date=day.isoformat(),
+        now=ctx.now,
+    )
+    return Reply(
+        title=messages.ADMIN_DAILY_TITLE.format(channel=where, **_label(plan)),
+        body=messages.DAILY_NEXT.format(**_when(moment, tz, ctx.now)),
+        kind="daily",
+    )
+
+
+def channel_mention(platform: str, channel_id: str) -> str:
+    """``<#C123>`` renders as a channel link on both Slack and Discord."""
+    return f"#{channel_id}" if platform == "console" else f"<#{channel_id}>"
+
+
+def delivery_card(ctx: Context, sub: SubRow, tip: Tip, *, missed: int, saved: bool) -> Reply:
+    """The message a daily delivery sends: a tip card (DM) or a shared card (channel)."""
+    if sub.channel_id is None:
+        card = tip_card(
+            ctx,
+            tip,
+            next_command="tip",
+            saved=saved,
+            footer=messages.DAILY_TIP_FOOTER.format(tip_id=tip.id),
+        )
+        notices = (messages.DAILY_MISSED.format(n=missed),) if missed else ()
+        return replace(card, ephemeral=False, notices=notices)
+    card = tip_card(
+        ctx,
+        tip,
+        next_command="tip",
+        saved=False,
+        footer=messages.DAILY_CHANNEL_FOOTER.format(tip_id=tip.id),
+    )
+    buttons = (Button("Get my own tip", "tip", "primary"), Button("Save", f"save {tip.id}"))
+    return replace(card, ephemeral=False, buttons=buttons)

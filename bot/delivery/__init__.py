@@ -1,0 +1,10 @@
+"""Daily-tip delivery: the ledger, the rate-limited sender and the scheduler loop.
+
+Shared by every platform; platforms plug in through :class:`bot.core.ports.Messenger`.
+"""
+
+from bot.delivery.ledger import Ledger
+from bot.delivery.scheduler import Scheduler
+from bot.delivery.sender import DEFAULT_LIMITS, Limits, Sender, Target, TokenBucket
+
+__all__ = ["DEFAULT_LIMITS", "Ledger", "Limits", "Scheduler", "Sender", "Target", "TokenBucket"]

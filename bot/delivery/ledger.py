@@ -1,0 +1,229 @@
+"""The durable delivery ledger: one row per (subscription, local date).
+
+Life of a delivery, each step its own transaction::
+
+    plan     subscription due -> row 'pending' (or 'skipped' when older than the
+             catch-up window; the subscription counts it as missed) and the
+             subscription's cursor moves to its next instant
+    claim    pending row -> tip chosen once and stored (with the missed count it
+             reports), the view recorded, the attempt counted — all BEFORE sending
+    finish   after the platform call -> 'sent' | still 'pending' with a later
+             retry | 'failed' (and, for an unreachable user, the subscription suspended
+             and a notice queued for their next command)
+
+A crash between the platform call and ``finish`` leaves the row 'pending' with its tip
+fixed; the resend uses the SAME key and the same card, and the platform layer dedups
+(Discord nonce + enforce_nonce, Slack metadata + DM history).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.core import messages
+from bot.core.app import Context, Core
+from bot.core.handlers.daily import channel_mention, delivery_card, epoch, from_epoch, schedule_of
+from bot.core.ports import SendResult, SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+from bot.core.tips import next_tip
+from bot.delivery.sender import Target
+from bot.storage import daily as db
+from bot.storage.daily import DeliveryRow, SubRow
+from bot.storage.store import Tx, UserRow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6  # FAILED sends before a delivery is given up
+RETRY_BASE = timedelta(seconds=30)  # doubled per failed attempt
+RETRY_MAX = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A claimed delivery, ready to send."""
+
+    delivery_id: int
+    key: str
+    target: Target
+    reply: Reply
+
+
+@dataclass
+class PlanStats:
+    subscriptions: int = 0
+    pending: int = 0
+    skipped: int = 0
+
+
+class Ledger:
+    def __init__(self, core: Core, catchup: timedelta) -> None:
+        self.core = core
+        self.catchup = catchup
+
+    # plan ------------------------------------------------------------------------------
+
+    async def plan(self, now: datetime, batch: int = 1000) -> PlanStats:
+        """Write ledger rows for every subscription whose next instant has come."""
+        stats = PlanStats()
+        while True:
+            async with self.core.store.transaction() as tx:
+                subs = await db.due_subs(tx, epoch(now), batch)
+                for sub in subs:
+                    await self._plan_one(tx, sub, now, stats)
+            stats.subscriptions += len(subs)
+            if len(subs) < batch:
+                return stats
+
+    async def _plan_one(self, tx: Tx, sub: SubRow, now: datetime, stats: PlanStats) -> None:
+        plan = schedule_of(sub)
+        horizon = now - self.catchup
+        missed = 0
+        for day, moment in plan.occurrences(from_epoch(sub.next_due) - timedelta(seconds=1)):
+            if moment > now:
+                await db.advance(tx, sub.id, epoch(moment), day.isoformat(), missed)
+                return
+            if sub.paused_until is not None and epoch(moment) < sub.paused_until:
+                continue
+            state = "skipped" if moment < horizon else "pending"
+            created = await db.insert_delivery(
+                tx, sub.id, day.isoformat(), epoch(moment), state, now
+            )
+            if created and state == "skipped":
+                missed += 1
+                stats.skipped += 1
+            elif created:
+                stats.pending += 1
+
+    # claim -----------------------------------------------------------------------------
+
+    async def ready(self, now: datetime, platforms: list[str], limit: int) -> list[DeliveryRow]:
+        async with self.core.store.transaction() as tx:
+            return await db.pending(tx, epoch(now), platforms, limit)
+
+    async def claim(self, delivery_id: int, now: datetime) -> Outgoing | None:
+        """Fix the tip and count the attempt; None when there is nothing to send."""
+        async with self.core.store.transaction() as tx:
+            row = await db.delivery(tx, delivery_id)
+            if row is None or row.state != "pending":
+                return None
+            sub = await db.sub_by_id(tx, row.sub_id)
+            if sub is None or sub.status != "active":
+                return None  # stays pending; expires if it is not turned on again
+            if row.due_at < epoch(now - self.catchup):
+                # Too old now (downtime, or retries ran past the window): skip it. If it
+                # was never tried, the subscriber hears about it with their next tip.
+                await db.finish(tx, row.id, "skipped", now, detail="expired")
+                if row.attempts == 0:
+                    await db.advance(tx, sub.id, sub.next_due, sub.next_date, 1)
+                return None
+            ctx = _context(self.core, tx, sub, now)
+            tip_id = row.tip_id
+            missed = row.missed
+            if tip_id is None:
+                tip_id = await self._choose(tx, sub)
+                if tip_id is None:
+                    await db.finish(tx, row.id, "skipped", now, detail="no tip left")
+                    return None
+                missed = await db.take_missed(tx, sub.id)
+                await db.claim(tx, row.id, tip_id, missed, now)
+                if sub.user_pk is not None:
+                    await tx.record_view(sub.user_pk, tip_id, now)
+            else:
+                await db.count_attempt(tx, row.id, now)
+            tip = self.core.bank.tips.get(tip_id)
+            if tip is None:  # the bank changed under a pending resend
+                await db.finish(tx, row.id, "skipped", now, detail="tip gone")
+                return None
+            saved = False
+            if sub.user_pk is not None:
+                marks = await tx.marks(sub.user_pk)
+                saved = marks.get(tip_id, (0, None))[1] is not None
+            reply = delivery_card(ctx, sub, tip, missed=missed, saved=saved)
+            return Outgoing(row.id, row.key, target_of(sub), reply)
+
+    async def _choose(self, tx: Tx, sub: SubRow) -> str | None:
+        if sub.user_pk is None:
+            views = await db.channel_views(tx, sub.id)
+            chosen = next_tip(self.core.bank, -sub.id, views, set(), set())
+        else:
+            views = await tx.tip_views(sub.user_pk)
+            marks = await tx.marks(sub.user_pk)
+            statuses = await tx.skill_statuses(sub.user_pk)
+            unhelpful = {t for t, (vote, _) in marks.items() if vote < 0}
+            learning = {s for s, st in statuses.items() if st == "learning"}
+            chosen = next_tip(self.core.bank, sub.user_pk, views, unhelpful, learning)
+        return chosen.id if chosen else None
+
+    # finish ----------------------------------------------------------------------------
+
+    async def finish(self, out: Outgoing, result: SendResult, now: datetime) -> str:
+        """Record the outcome of a send; returns the row's new state."""
+        async with self.core.store.transaction() as tx:
+            row = await db.delivery(tx, out.delivery_id)
+            if row is None:
+                return "gone"  # the subscriber ran 'forget' meanwhile
+            if result.status is SendStatus.SENT:
+                await db.finish(tx, row.id, "sent", now, message_id=result.message_id)
+                return "sent"
+            if result.status is SendStatus.UNREACHABLE:
+                await db.finish(tx, row.id, "failed", now, detail=result.detail)
+                await self._suspend(tx, row.sub_id, result.detail or "unreachable", now)
+                return "failed"
+            if result.status is SendStatus.RATE_LIMITED:
+                wait = timedelta(seconds=result.retry_after or 1.0)
+                retry = epoch(now + wait)
+                await db.finish(tx, row.id, "pending", now, detail="429", retry_at=retry)
+                return "pending"
+            if row.attempts >= MAX_ATTEMPTS:
+                await db.finish(tx, row.id, "failed", now, detail=result.detail)
+                log.warning("delivery %s failed %d times; giving up", row.key, row.attempts)
+                return "failed"
+            backoff = min(RETRY_MAX, RETRY_BASE * (2 ** max(0, row.attempts - 1)))
+            await db.finish(
+                tx, row.id, "pending", now, detail=result.detail, retry_at=epoch(now + backoff)
+            )
+            return "pending"
+
+    async def _suspend(self, tx: Tx, sub_id: int, reason: str, now: datetime) -> None:
+        sub = await db.sub_by_id(tx, sub_id)
+        if sub is None:
+            return
+        await db.set_status(tx, sub.id, "suspended", reason, now)
+        log.info("daily subscription %d suspended: %s", sub.id, reason)
+        if sub.notify_pk is None:
+            return
+        if sub.channel_id is None:
+            text = messages.DAILY_CANT_DM.format(reason=reason)
+        else:
+            where = channel_mention(sub.platform, sub.channel_id)
+            text = messages.ADMIN_CHANNEL_FAILED.format(channel=where, reason=reason)
+        await tx.push_notice(sub.notify_pk, text, now)
+
+    # waking up -------------------------------------------------------------------------
+
+    async def next_wake(self, platforms: list[str]) -> datetime | None:
+        """The earliest instant with work: a subscription due or a retry."""
+        async with self.core.store.transaction() as tx:
+            due = await db.earliest_due(tx)
+            retry = await db.earliest_retry(tx, platforms)
+        found = [x for x in (due, retry) if x is not None]
+        return from_epoch(min(found)) if found else None
+
+
+def target_of(sub: SubRow) -> Target:
+    if sub.channel_id is not None:
+        return Target(sub.platform, sub.tenant, channel_id=sub.channel_id)
+    user = User(sub.platform, sub.tenant, sub.user_id or "", sub.display_name or "")
+    return Target(sub.platform, sub.tenant, user=user)
+
+
+def _context(core: Core, tx: Tx, sub: SubRow, now: datetime) -> Context:
+    """A Context for rendering a card outside a command (cards need only bank + source)."""
+    user = target_of(sub).user or User(sub.platform, sub.tenant, f"#{sub.channel_id}")
+    return Context(
+        core, Request(user=user, text="tip", is_dm=sub.channel_id is None), now, tx,
+        UserRow(sub.user_pk or 0, sub.tz),
+    )  # fmt: skip

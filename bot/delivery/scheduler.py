@@ -1,0 +1,178 @@
+"""The daily-tip loop: plan due deliveries, send them through the Messengers, record.
+
+Runs inside ``careerbot run`` beside the adapters::
+
+    scheduler = Scheduler(core, messengers, clock=..., sleep=..., catchup=timedelta(hours=6))
+    task = asyncio.create_task(scheduler.run())   # until cancelled or stop()
+    ...
+    await scheduler.stop()                         # or task.cancel()
+
+Clock and sleep are injected (tests drive :meth:`tick` with a fake clock and never wait
+on real time). Stopping is clean either way: ``stop()`` lets in-flight sends finish;
+cancelling abandons them, and their ledger rows stay 'pending' with the tip fixed, to
+be resent under the same key (the platform dedups) on the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.core.app import Clock, Core, utcnow
+from bot.core.ports import Messenger
+from bot.delivery.ledger import Ledger, Outgoing
+from bot.delivery.sender import Limits, Sender
+from bot.storage.daily import DeliveryRow
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+IDLE = timedelta(seconds=30)  # longest nap: new subscriptions are seen within this
+BATCH = 500
+CONCURRENCY = 16
+MIN_NAP = 0.5  # seconds; a failing tick never spins
+
+
+@dataclass
+class TickStats:
+    planned: int = 0
+    skipped: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> int:
+        return self.outcomes.get("sent", 0)
+
+
+class Scheduler:
+    def __init__(
+        self,
+        core: Core,
+        messengers: Mapping[str, Messenger] | Sequence[Messenger],
+        *,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+        catchup: timedelta = timedelta(hours=6),
+        limits: Mapping[str, Limits] | None = None,
+        sender: Sender | None = None,
+        idle: timedelta = IDLE,
+        batch: int = BATCH,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        if not isinstance(messengers, Mapping):
+            messengers = {m.platform: m for m in messengers}
+        self.core = core
+        self.messengers = dict(messengers)
+        self.clock = clock
+        self._sleep = sleep
+        self.ledger = Ledger(core, catchup)
+        self.sender = sender or Sender(
+            self.messengers, limits, now=lambda: clock().timestamp(), sleep=sleep
+        )
+        self.idle = idle
+        self.batch = batch
+        self.concurrency = concurrency
+        self._stopping = asyncio.Event()
+        self._running = False
+
+    async def tick(self) -> TickStats:
+        """Plan what is due now and send every ready delivery once."""
+        stats = TickStats()
+        planned = await self.ledger.plan(self.clock(), self.batch)
+        stats.planned, stats.skipped = planned.pending, planned.skipped
+        platforms = sorted(self.messengers)
+        seen: set[int] = set()
+        while not self._stopping.is_set():
+            rows = [
+                r
+                for r in await self.ledger.ready(self.clock(), platforms, self.batch)
+                if r.id not in seen
+            ]
+            if not rows:
+                break
+            seen.update(r.id for r in rows)
+            await self._send_all(rows, stats)
+        return stats
+
+    async def _send_all(self, rows: list[DeliveryRow], stats: TickStats) -> None:
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: DeliveryRow) -> None:
+            async with gate:
+                if self._stopping.is_set():
+                    return  # stays pending; sent after the restart
+                state = await self._deliver(row)
+                stats.outcomes[state] = stats.outcomes.get(state, 0) + 1
+
+        async with asyncio.TaskGroup() as group:
+            for row in rows:
+                group.create_task(one(row))
+
+    async def _deliver(self, row: DeliveryRow) -> str:
+        try:
+            out = await self.ledger.claim(row.id, self.clock())
+            if out is None:
+                return "not sent"
+            return await self._send(out)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one bad row must not stop everyone's tips
+            log.exception("daily delivery %d failed unexpectedly; it stays pending", row.id)
+            return "error"
+
+    async def _send(self, out: Outgoing) -> str:
+        result = await self.sender.send(out.target, out.reply, key=out.key)
+        state = await self.ledger.finish(out, result, self.clock())
+        if state != "sent":
+            log.info("delivery %s: %s (%s)", out.key, state, result.detail)
+        return state
+
+    async def run(self) -> None:
+        """Tick, then sleep until the next due instant (at most ``idle``); until stopped."""
+        self._running = True
+        log.info("daily-tip scheduler started (platforms: %s)", ", ".join(sorted(self.messengers)))
+        try:
+            while not self._stopping.is_set():
+                try:
+                    stats = await self.tick()
+                    if stats.outcomes or stats.skipped:
+                        log.info(
+                            "daily tips: %s; %d skipped (outside the catch-up window)",
+                            stats.outcomes,
+                            stats.skipped,
+                        )
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("daily-tip tick failed; trying again shortly")
+                await self._nap()
+        finally:
+            self._running = False
+            log.info("daily-tip scheduler stopped")
+
+    async def _nap(self) -> None:
+        now = self.clock()
+        wake = await self.ledger.next_wake(sorted(self.messengers))
+        until = now + self.idle if wake is None else min(wake, now + self.idle)
+        seconds = max(MIN_NAP, (until - now).total_seconds())
+        if self._stopping.is_set():
+            return
+        nap = asyncio.ensure_future(self._sleep(seconds))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait({nap, stop}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (nap, stop):
+                task.cancel()
+            await asyncio.gather(nap, stop, return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Stop after the sends in flight finish; deliveries not started stay pending."""
+        self._stopping.set()
+
+    @property
+    def running(self) -> bool:
+        return self._running

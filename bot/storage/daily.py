@@ -1,0 +1,332 @@
+"""SQL for daily tips: subscriptions and the delivery ledger (schema: migration 2).
+
+Functions take the :class:`~bot.storage.store.Tx` of the caller's use case, so each
+use case stays one transaction. Instants are Unix seconds (UTC).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.store import Tx
+
+SUB_COLUMNS = (
+    "s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz, s.days,"
+    " s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason, u.user_id,"
+    " u.display_name"
+)
+SUB_FROM = "subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
+
+
+@dataclass(frozen=True, slots=True)
+class SubRow:
+    id: int
+    user_pk: int | None
+    platform: str
+    tenant: str
+    channel_id: str | None
+    owner_pk: int | None
+    minute: int
+    tz: str
+    days: int
+    status: str  # active, off, suspended
+    paused_until: int | None
+    next_due: int
+    next_date: str
+    missed: int
+    reason: str
+    user_id: str | None  # the platform's user id (DM subscriptions)
+    display_name: str | None
+
+    @property
+    def notify_pk(self) -> int | None:
+        """Whom to tell about a problem: the subscriber, or the admin who set the channel."""
+        return self.user_pk if self.user_pk is not None else self.owner_pk
+
+
+def _sub(row: sqlite3.Row | Sequence[object]) -> SubRow:
+    return SubRow(*row)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    id: int
+    sub_id: int
+    local_date: str
+    due_at: int
+    state: str
+    key: str
+    tip_id: str | None
+    missed: int
+    attempts: int
+    retry_at: int
+
+
+DELIVERY_COLUMNS = (
+    "d.id, d.sub_id, d.local_date, d.due_at, d.state, d.key, d.tip_id, d.missed, d.attempts,"
+    " d.retry_at"
+)
+
+
+def delivery_key(sub_id: int, local_date: str) -> str:
+    """The idempotency key of one delivery: ``d{sub}-{yyyymmdd}`` (<= 25 characters)."""
+    return f"d{sub_id}-{local_date.replace('-', '')}"
+
+
+# subscriptions ---------------------------------------------------------------------
+
+
+async def user_sub(tx: Tx, user_pk: int) -> SubRow | None:
+    row = await tx.fetchone(
+        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ?",  # noqa: S608 (constants)
+        (user_pk,),
+    )
+    return _sub(row) if row else None
+
+
+async def sub_by_id(tx: Tx, sub_id: int) -> SubRow | None:
+    row = await tx.fetchone(
+        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.id = ?",  # noqa: S608 (constants)
+        (sub_id,),
+    )
+    return _sub(row) if row else None
+
+
+async def channel_subs(tx: Tx, platform: str, tenant: str) -> list[SubRow]:
+    rows = await tx.fetchall(
+        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
+        " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL ORDER BY s.id",
+        (platform, tenant),
+    )
+    return [_sub(r) for r in rows]
+
+
+async def save_user_sub(
+    tx: Tx,
+    *,
+    user_pk: int,
+    platform: str,
+    tenant: str,
+    minute: int,
+    tz: str,
+    days: int,
+    next_due: int,
+    next_date: str,
+    now: datetime,
+) -> int:
+    """Create or replace the user's subscription (active, unpaused); returns its id.
+
+    The id survives changes and ``daily off``, so the ledger's one-row-per-local-date
+    rule still holds when someone changes their time after today's tip went out.
+    """
+    row = await tx.fetchone(
+        """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
+               next_due, next_date, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+           ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+             minute = excluded.minute, tz = excluded.tz, days = excluded.days,
+             status = 'active', paused_until = NULL, reason = '',
+             next_due = excluded.next_due, next_date = excluded.next_date,
+             updated_at = excluded.updated_at
+           RETURNING id""",
+        (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
+         now.isoformat()),
+    )  # fmt: skip
+    return int(row[0])
+
+
+async def save_channel_sub(
+    tx: Tx,
+    *,
+    platform: str,
+    tenant: str,
+    channel_id: str,
+    owner_pk: int,
+    minute: int,
+    tz: str,
+    days: int,
+    next_due: int,
+    next_date: str,
+    now: datetime,
+) -> int:
+    row = await tx.fetchone(
+        """INSERT INTO subscriptions (platform, tenant, channel_id, owner_pk, minute, tz, days,
+               status, next_due, next_date, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+           ON CONFLICT (platform, tenant, channel_id) WHERE channel_id IS NOT NULL DO UPDATE SET
+             owner_pk = excluded.owner_pk, minute = excluded.minute, tz = excluded.tz,
+             days = excluded.days, status = 'active', paused_until = NULL, reason = '',
+             next_due = excluded.next_due, next_date = excluded.next_date,
+             updated_at = excluded.updated_at
+           RETURNING id""",
+        (platform, tenant, channel_id, owner_pk, minute, tz, days, next_due, next_date,
+         now.isoformat(), now.isoformat()),
+    )  # fmt: skip
+    return int(row[0])
+
+
+async def set_status(tx: Tx, sub_id: int, status: str, reason: str, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE subscriptions SET status = ?, reason = ?, updated_at = ? WHERE id = ?",
+        (status, reason, now.isoformat(), sub_id),
+    )
+
+
+async def channels_off(tx: Tx, platform: str, tenant: str, now: datetime) -> int:
+    return await tx.execute(
+        """UPDATE subscriptions SET status = 'off', updated_at = ?
+           WHERE platform = ? AND tenant = ? AND channel_id IS NOT NULL AND status != 'off'""",
+        (now.isoformat(), platform, tenant),
+    )
+
+
+async def set_pause(
+    tx: Tx, sub_id: int, paused_until: int, next_due: int, next_date: str, now: datetime
+) -> None:
+    await tx.execute(
+        """UPDATE subscriptions SET paused_until = ?, next_due = ?, next_date = ?, updated_at = ?
+           WHERE id = ?""",
+        (paused_until, next_due, next_date, now.isoformat(), sub_id),
+    )
+
+
+async def due_subs(tx: Tx, now: int, limit: int) -> list[SubRow]:
+    """Active subscriptions whose next delivery instant has come (index range scan)."""
+    rows = await tx.fetchall(
+        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
+        " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT ?",
+        (now, limit),
+    )
+    return [_sub(r) for r in rows]
+
+
+async def advance(tx: Tx, sub_id: int, next_due: int, next_date: str, missed: int) -> None:
+    """Move the subscription's cursor past planned dates; add newly skipped ones to missed."""
+    await tx.execute(
+        "UPDATE subscriptions SET next_due = ?, next_date = ?, missed = missed + ? WHERE id = ?",
+        (next_due, next_date, missed, sub_id),
+    )
+
+
+async def take_missed(tx: Tx, sub_id: int) -> int:
+    """The number of skipped deliveries not yet reported, reset to zero."""
+    row = await tx.fetchone("SELECT missed FROM subscriptions WHERE id = ?", (sub_id,))
+    if not row or not row[0]:
+        return 0
+    await tx.execute("UPDATE subscriptions SET missed = 0 WHERE id = ?", (sub_id,))
+    return int(row[0])
+
+
+async def earliest_due(tx: Tx) -> int | None:
+    row = await tx.fetchone("SELECT min(next_due) FROM subscriptions WHERE status = 'active'")
+    return int(row[0]) if row and row[0] is not None else None
+
+
+# deliveries (the ledger) -----------------------------------------------------------
+
+
+async def insert_delivery(
+    tx: Tx, sub_id: int, local_date: str, due_at: int, state: str, now: datetime
+) -> bool:
+    """Write the ledger row for (subscription, local date); False when it already exists."""
+    row = await tx.fetchone(
+        """INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (sub_id, local_date) DO NOTHING
+           RETURNING id""",
+        (sub_id, local_date, due_at, state, delivery_key(sub_id, local_date), due_at,
+         now.isoformat()),
+    )  # fmt: skip
+    return row is not None
+
+
+async def pending(tx: Tx, now: int, platforms: Sequence[str], limit: int) -> list[DeliveryRow]:
+    """Pending deliveries ready to (re)try on the given platforms, oldest first."""
+    if not platforms:
+        return []
+    marks = ",".join("?" for _ in platforms)
+    rows = await tx.fetchall(
+        f"SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"  # noqa: S608
+        f" WHERE d.state = 'pending' AND d.retry_at <= ? AND s.status = 'active'"
+        f" AND s.platform IN ({marks})"
+        " ORDER BY d.retry_at, d.id LIMIT ?",
+        (now, *platforms, limit),
+    )
+    return [DeliveryRow(*r) for r in rows]
+
+
+async def delivery(tx: Tx, delivery_id: int) -> DeliveryRow | None:
+    row = await tx.fetchone(
+        f"SELECT {DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = ?",  # noqa: S608 (constants)
+        (delivery_id,),
+    )
+    return DeliveryRow(*row) if row else None
+
+
+async def claim(tx: Tx, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+    """Fix the tip (and the missed count it reports) and count the attempt, before sending."""
+    await tx.execute(
+        """UPDATE deliveries SET tip_id = ?, missed = ?, attempts = attempts + 1, updated_at = ?
+           WHERE id = ?""",
+        (tip_id, missed, now.isoformat(), delivery_id),
+    )
+
+
+async def count_attempt(tx: Tx, delivery_id: int, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
+        (now.isoformat(), delivery_id),
+    )
+
+
+async def finish(
+    tx: Tx,
+    delivery_id: int,
+    state: str,
+    now: datetime,
+    *,
+    message_id: str | None = None,
+    detail: str = "",
+    retry_at: int | None = None,
+) -> None:
+    await tx.execute(
+        """UPDATE deliveries SET state = ?, message_id = COALESCE(?, message_id), detail = ?,
+             retry_at = COALESCE(?, retry_at), updated_at = ?
+           WHERE id = ?""",
+        (state, message_id, detail[:200], retry_at, now.isoformat(), delivery_id),
+    )
+
+
+async def channel_views(tx: Tx, sub_id: int) -> dict[str, int]:
+    """How often each tip was posted by this (channel) subscription."""
+    rows = await tx.fetchall(
+        """SELECT tip_id, count(*) FROM deliveries
+           WHERE sub_id = ? AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
+           GROUP BY tip_id""",
+        (sub_id,),
+    )
+    return {r[0]: int(r[1]) for r in rows}
+
+
+async def earliest_retry(tx: Tx, platforms: Sequence[str]) -> int | None:
+    """The earliest retry of a pending delivery that :func:`pending` would return."""
+    if not platforms:
+        return None
+    marks = ",".join("?" for _ in platforms)
+    row = await tx.fetchone(
+        "SELECT min(d.retry_at) FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"  # noqa: S608
+        f" WHERE d.state = 'pending' AND s.status = 'active' AND s.platform IN ({marks})",
+        tuple(platforms),
+    )
+    return int(row[0]) if row and row[0] is not None else None
+
+
+async def states(tx: Tx, sub_id: int) -> dict[str, str]:
+    """local date -> state, for tests and ``next``."""
+    rows = await tx.fetchall(
+        "SELECT local_date, state FROM deliveries WHERE sub_id = ? ORDER BY local_date", (sub_id,)
+    )
+    return {r[0]: r[1] for r in rows}
