@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 COMMAND = "/career"
 ACTIONS = re.compile(r"^career:")
 EVENTS_PATH = "/slack/events"
+# A /career answer ready within this many seconds goes back in the ack itself (one round
+# trip less); slower ones are acked empty at once and answered through the response_url.
+# Slack's deadline for the ack is 3 s.
+INLINE_BUDGET = 1.0
 SORRY = "Sorry, that answer could not be delivered. It has been logged; please try again."
 WEB_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
 
@@ -89,6 +93,7 @@ class SlackAdapter:
         )
         self.app: AsyncApp | None = None
         self.team_id = ""
+        self.inline_budget = INLINE_BUDGET
         self._session: aiohttp.ClientSession | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
@@ -228,23 +233,39 @@ class SlackAdapter:
         return app
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        await ack()
+        """Answer inside the ack when the core is quick; else ack empty, answer later."""
         channel = str(body.get("channel_id") or "")
         user_id = str(body.get("user_id") or "")
+        work = asyncio.ensure_future(self._command_reply(body))
+        done, _ = await asyncio.wait({work}, timeout=self.inline_budget)
+        if work in done and work.exception() is None:
+            pages = render(work.result())
+            if len(pages) == 1:  # the whole answer fits in the HTTP / envelope response
+                reply = work.result()
+                await ack(
+                    text=pages[0]["text"],
+                    blocks=pages[0]["blocks"],
+                    response_type="ephemeral" if reply.ephemeral else "in_channel",
+                )
+                return
+        await ack()
         try:
-            request = await self._request(
-                team=str(body.get("team_id") or self.team_id),
-                user_id=user_id,
-                user_name=str(body.get("user_name") or ""),
-                channel_id=channel,
-                text=str(body.get("text") or ""),
-                via_button=False,
-            )
-            reply = await self.core.respond(request)
+            reply = await work
             await self._respond(respond, reply, replace=False, channel=channel, user_id=user_id)
         except Exception:
             log.exception("/career failed after the ack")
             await self._apologise(respond, channel, user_id)
+
+    async def _command_reply(self, body: dict[str, Any]) -> Reply:
+        request = await self._request(
+            team=str(body.get("team_id") or self.team_id),
+            user_id=str(body.get("user_id") or ""),
+            user_name=str(body.get("user_name") or ""),
+            channel_id=str(body.get("channel_id") or ""),
+            text=str(body.get("text") or ""),
+            via_button=False,
+        )
+        return await self.core.respond(request)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()

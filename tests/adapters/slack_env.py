@@ -79,3 +79,20 @@ async def via_url(fake: FakeSlack, url: str, n: int = 1) -> list[Message]:
             what=f"{n} post(s) to the response_url",
         )
     )
+
+
+async def answer(fake: FakeSlack, url: str, ack: dict[str, Any]) -> Message:
+    """A slash command's answer: in the ack itself (quick core) or via the response_url."""
+    payload = ack.get("payload")
+    assert fake.ack_errors == []
+    if payload:
+        return Message(
+            "",
+            "",
+            payload.get("text", ""),
+            payload.get("blocks", []),
+            "ack",
+            response_type=payload.get("response_type"),
+        )
+    [msg] = await via_url(fake, url)
+    return msg

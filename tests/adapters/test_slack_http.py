@@ -17,6 +17,7 @@ from tests.adapters.slack_env import SECRET, header, http_adapter, settings_for,
 from tests.fakes.slack import (
     FakeSlack,
     block_actions,
+    block_errors,
     form_body,
     home_opened,
     sign,
@@ -55,8 +56,23 @@ async def test_signed_slash_command_is_answered(
 ) -> None:
     url = slack.new_response_url("C1", "U1")
     body = form_body(slash_command("skill k8s", response_url=url))
-    status, _ = await post(events_url(http_adapter), body, signed_headers(SECRET, body))
+    status, text = await post(events_url(http_adapter), body, signed_headers(SECRET, body))
     assert status == 200
+    answered = json.loads(text)  # quick answers come back in the HTTP response
+    assert answered["response_type"] == "ephemeral"
+    assert answered["blocks"][0]["text"]["text"].startswith("Kubernetes")
+    assert block_errors(answered["blocks"]) == []
+    assert not [m for m in slack.messages if m.url == url]
+
+
+async def test_slow_answer_uses_the_response_url(
+    slack: FakeSlack, http_adapter: SlackAdapter
+) -> None:
+    http_adapter.inline_budget = 0.0
+    url = slack.new_response_url("C1", "U1")
+    body = form_body(slash_command("skill k8s", response_url=url))
+    status, text = await post(events_url(http_adapter), body, signed_headers(SECRET, body))
+    assert (status, text) == (200, "")
     [msg] = await via_url(slack, url)
     assert header(msg).startswith("Kubernetes")
     assert msg.response_type == "ephemeral"
@@ -122,6 +138,7 @@ async def test_unsigned_requests_get_401_and_no_api_call(
     status, _ = await post(events_url(http_adapter), body, _bad_requests(body)[case])
     assert status == 401
     # a signed request afterwards is answered, so the rejected one had its chance to act
+    http_adapter.inline_budget = 0.0
     url2 = slack.new_response_url("C1", "U1")
     good = form_body(slash_command("help", response_url=url2))
     assert (await post(events_url(http_adapter), good, signed_headers(SECRET, good)))[0] == 200

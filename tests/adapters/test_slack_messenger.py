@@ -11,7 +11,7 @@ from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
 from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import User
-from tests.adapters.slack_env import header, slack, socket_adapter, via_url
+from tests.adapters.slack_env import answer, header, slack, socket_adapter
 from tests.fakes.slack import TEAM_ID, FakeSlack, home_opened, slash_command
 
 __all__ = ["slack", "socket_adapter"]  # fixtures used here
@@ -140,8 +140,7 @@ async def test_429_on_a_reply_is_retried(slack: FakeSlack, socket_adapter: Slack
     slack.fail_next("users.info", retry_after=1)
     url = slack.new_response_url("C1", "U1")
     env = await slack.send_envelope("slash_commands", slash_command("progress", response_url=url))
-    await slack.wait_ack(env)
-    [msg] = await via_url(slack, url)
+    msg = await answer(slack, url, await slack.wait_ack(env))
     assert header(msg) == "Your progress"
     assert len(slack.api_calls("users.info")) == 2  # the 429, then the retry
 
@@ -150,6 +149,7 @@ async def test_a_failing_reply_still_answers_the_user(
     slack: FakeSlack, socket_adapter: SlackAdapter
 ) -> None:
     """response_url gone: the adapter falls back to chat.postEphemeral."""
+    socket_adapter.inline_budget = 0.0
     url = slack.base_url + "/respond/expired"
     env = await slack.send_envelope("slash_commands", slash_command("help", response_url=url))
     await slack.wait_ack(env)

@@ -10,6 +10,7 @@ from bot.adapters.slack import SlackAdapter
 from bot.config import ConfigError
 from bot.core.app import Core
 from tests.adapters.slack_env import (
+    answer,
     buttons,
     header,
     http_adapter,
@@ -33,7 +34,8 @@ async def test_slash_command_is_acked_and_answered(
     )
     ack = await slack.wait_ack(env)
     assert ack["envelope_id"] == env
-    [msg] = await via_url(slack, url)
+    msg = await answer(slack, url, ack)
+    assert msg.via == "ack"  # a quick answer travels in the envelope ack itself
     assert header(msg).startswith("PyTorch")
     assert msg.response_type == "ephemeral"
     assert buttons(msg)["career:learn pytorch"] == "learn pytorch"
@@ -41,16 +43,14 @@ async def test_slash_command_is_acked_and_answered(
     # users.info was asked once for the zone and admin flag, then cached
     url2 = slack.new_response_url("C1", "U1")
     env2 = await slack.send_envelope("slash_commands", slash_command("tip", response_url=url2))
-    await slack.wait_ack(env2)
-    await via_url(slack, url2)
+    await answer(slack, url2, await slack.wait_ack(env2))
     assert len(slack.api_calls("users.info")) == 1
 
 
 async def test_empty_text_shows_help(slack: FakeSlack, socket_adapter: SlackAdapter) -> None:
     url = slack.new_response_url("C1", "U1")
     env = await slack.send_envelope("slash_commands", slash_command("", response_url=url))
-    await slack.wait_ack(env)
-    [msg] = await via_url(slack, url)
+    msg = await answer(slack, url, await slack.wait_ack(env))
     assert header(msg) == "careerbot: commands"
 
 
@@ -59,8 +59,7 @@ async def test_unknown_command_gets_a_short_answer(
 ) -> None:
     url = slack.new_response_url("C1", "U1")
     env = await slack.send_envelope("slash_commands", slash_command("skil rust", response_url=url))
-    await slack.wait_ack(env)
-    [msg] = await via_url(slack, url)
+    msg = await answer(slack, url, await slack.wait_ack(env))
     assert header(msg) == "That didn't work"
     assert "skill" in msg.text
 
@@ -72,9 +71,8 @@ async def test_user_zone_reaches_the_core(
     env = await slack.send_envelope(
         "slash_commands", slash_command("export", response_url=url, channel_id="D1")
     )
-    await slack.wait_ack(env)
-    pages = await via_url(slack, url)
-    exported = "\n".join(b["text"]["text"] for b in pages[0].blocks if b["type"] == "section")
+    msg = await answer(slack, url, await slack.wait_ack(env))
+    exported = "\n".join(b["text"]["text"] for b in msg.blocks if b["type"] == "section")
     assert "Europe/Berlin" in exported
 
 
@@ -110,8 +108,7 @@ async def test_button_works_after_a_restart(slack: FakeSlack, core: Core, tmp_pa
     await first.start()
     url = slack.new_response_url("C1", "U1")
     env = await slack.send_envelope("slash_commands", slash_command("tip rust", response_url=url))
-    await slack.wait_ack(env)
-    [tip] = await via_url(slack, url)
+    tip = await answer(slack, url, await slack.wait_ack(env))
     await first.close()
     save_id = next(a for a in buttons(tip) if a.startswith("career:save "))
     value = buttons(tip)[save_id]
@@ -215,8 +212,19 @@ async def test_admin_flag_comes_from_users_info(
         env = await slack.send_envelope(
             "slash_commands", slash_command(text, response_url=url, user_id=user)
         )
-        await slack.wait_ack(env)
-        [answers[user]] = await via_url(slack, url)
+        answers[user] = await answer(slack, url, await slack.wait_ack(env))
     assert header(answers["U1"]) == "That didn't work"
     assert "admin" in answers["U1"].text
     assert "<#C0GENERAL>" in str(answers["U2"].blocks)
+
+
+async def test_slow_answer_comes_through_the_response_url(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    socket_adapter.inline_budget = 0.0  # as if the core took longer than the budget
+    url = slack.new_response_url("C1", "U1")
+    env = await slack.send_envelope("slash_commands", slash_command("skill rust", response_url=url))
+    ack = await slack.wait_ack(env)
+    assert "payload" not in ack  # acked empty at once
+    [msg] = await via_url(slack, url)
+    assert header(msg).startswith("Rust") and msg.response_type == "ephemeral"

@@ -16,7 +16,8 @@ What it serves
 - ``response_url`` endpoints: :meth:`FakeSlack.new_response_url` (5 posts each).
 - Socket Mode: ``apps.connections.open`` (app token) returns ``ws://…/socket``; on
   connect the fake sends ``hello``; :meth:`send_envelope` pushes an envelope and
-  :meth:`wait_ack` returns the client's ack (``envelope_id`` + optional payload).
+  :meth:`wait_ack` returns the client's ack (``envelope_id`` + optional payload);
+  an ack payload breaking Block Kit limits is recorded in ``ack_errors``.
 
 What it enforces (answering exactly as Slack does: HTTP 200 with ``ok: false``)
 - tokens: bot methods need ``bot_token`` (``not_authed`` / ``invalid_auth`` /
@@ -118,6 +119,7 @@ class FakeSlack:
     user_errors: dict[str, str] = field(default_factory=dict)
     channel_errors: dict[str, str] = field(default_factory=dict)
     response_posts: int = 0
+    ack_errors: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
@@ -271,6 +273,9 @@ class FakeSlack:
             data = json.loads(msg.data)
             envelope_id = data.get("envelope_id")
             if envelope_id:
+                payload = data.get("payload")
+                if payload and (error := _message_error(payload, 50)):
+                    self.ack_errors.append(error)  # Slack would drop this answer
                 self.acks[envelope_id] = data
                 waiter = self._ack_waiters.get(envelope_id)
                 if waiter is not None and not waiter.done():
