@@ -31,6 +31,7 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.core
+	$(BIN)/python -m tests.bench.slack   # bench-slack: HTTP mode vs a bare bolt app
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
