@@ -32,6 +32,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.core
 	$(BIN)/python -m tests.bench.slack   # bench-slack: HTTP mode vs a bare bolt app
+	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot vs a bare discord.py command
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

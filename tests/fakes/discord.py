@@ -200,6 +200,7 @@ class FakeDiscord:
         self._dms: dict[str, str] = {}  # user id -> DM channel id
         self._nonces: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction
+        self._answered: set[str] = set()  # interaction ids with a callback
         self._sockets: list[tuple[web.WebSocketResponse, Any]] = []
         self._seq = 0
         self._limit: tuple[int, float] | None = None
@@ -614,7 +615,7 @@ class FakeDiscord:
         ix = self._interactions.get(token)
         if ix is None or ix["id"] != request.match_info["id"]:
             return self._reject(request, 404, 10062, "Unknown interaction")
-        if any(c["interaction_id"] == ix["id"] for c in self.callbacks):
+        if ix["id"] in self._answered:
             return self._reject(request, 400, 40060, "Interaction has already been acknowledged")
         kind, data = body.get("type"), body.get("data") or {}
         if kind in (4, 7):
@@ -636,6 +637,7 @@ class FakeDiscord:
         elif kind == 7 and "message" in ix:
             message = self._edit(ix["message"]["id"], data, files)
         ix["response_message"] = message
+        self._answered.add(ix["id"])
         async with self._changed:
             self.callbacks.append({"interaction_id": ix["id"], "type": kind, "data": data})
             self._changed.notify_all()
@@ -668,7 +670,7 @@ class FakeDiscord:
     async def _followup(self, request: web.Request) -> Any:
         body, files = await self._body(request)
         ix = self._interactions.get(request.match_info["token"])
-        if ix is None or not any(c["interaction_id"] == ix["id"] for c in self.callbacks):
+        if ix is None or ix["id"] not in self._answered:
             return self._reject(request, 404, 10015, "Unknown webhook")
         problems = message_problems(body)
         if problems:

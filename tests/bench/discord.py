@@ -1,0 +1,244 @@
+"""Interactions per second through the real discord.py: careerbot vs a bare command.
+
+``python -m tests.bench.discord`` (also run by ``make bench``). One fake Discord on
+127.0.0.1 serves both clients, one after the other, for several alternating rounds:
+
+- bare:       a discord.py ``CommandTree`` command answering the constant string "pong";
+- careerbot:  the real :class:`DiscordAdapter` + core (real bank, a fresh SQLite file),
+  answering ``/career tip``, ``/career skill`` and ``/career progress`` for many users
+  with embeds and buttons.
+
+Each round fires ``--n`` interactions over the gateway with at most ``--window`` in
+flight and times until the fake has recorded every interaction callback. Prints one
+JSON line per round and variant, then a summary with the best rate of each and the
+ratio careerbot / bare (goal >= 0.8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import discord
+import yarl
+from aiohttp import web
+from discord import app_commands
+
+from bot.adapters.discord_bot import DiscordAdapter
+from bot.bank import load_bank
+from bot.config import Settings
+from bot.core.app import Core
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+from bot.storage import Store
+from tests.fakes.discord import FakeDiscord, user
+
+GOAL = 0.8
+VARIANTS = ("bare", "careerbot", "adapter-only")
+CAREER: tuple[tuple[str, dict[str, str]], ...] = (
+    ("tip", {}),
+    ("skill", {"name": "python"}),
+    ("progress", {}),
+)
+
+Fire = Callable[[int], Awaitable[str]]
+
+
+async def fire_all(fake: FakeDiscord, fire: Fire, n: int, window: int) -> float:
+    """Seconds to get ``n`` interactions answered, at most ``window`` unanswered at once."""
+    base = len(fake.callbacks)
+    start = time.perf_counter()
+    for i in range(n):
+        if i - (len(fake.callbacks) - base) >= window:
+
+            def room(i: int = i) -> bool:
+                return i - (len(fake.callbacks) - base) < window
+
+            await fake.wait_for(room, 60)
+        await fire(i)
+    await fake.wait_for(lambda: len(fake.callbacks) - base >= n, 120)
+    return time.perf_counter() - start
+
+
+async def serve() -> None:
+    """The fake Discord process: prints its URLs, then fires rounds on request."""
+    async with FakeDiscord() as fake:
+
+        async def fire_round(request: web.Request) -> web.Response:
+            body = await request.json()
+            n, window = int(body["n"]), int(body["window"])
+            if body["variant"] == "bare":
+
+                async def fire(i: int) -> str:
+                    return await fake.slash("ping", member=user(10_000 + i % 500, f"u{i % 500}"))
+            else:
+
+                async def fire(i: int) -> str:
+                    sub, options = CAREER[i % len(CAREER)]
+                    who = user(10_000 + i % 500, f"u{i % 500}")
+                    return await fake.slash("career", sub, options, member=who)
+
+            seconds = await fire_all(fake, fire, n, window)
+            bad = [x for x in fake.rejected if x[1] != "429"]
+            return web.json_response({"seconds": seconds, "rejected": bad[:3]})
+
+        control = web.Application()
+        control.router.add_post("/fire", fire_round)
+        runner = web.AppRunner(control, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        urls = {"api": fake.api_url, "gateway": fake.gateway_url, "token": fake.token}
+        print(json.dumps(urls | {"control": f"http://127.0.0.1:{port}/fire"}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF
+        await runner.cleanup()
+
+
+def _redirect(urls: dict[str, str]) -> tuple[str, Any]:
+    from bot.adapters.discord_bot import api_base
+
+    old = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = api_base(urls["api"])
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(urls["gateway"])
+    return old
+
+
+@asynccontextmanager
+async def bare_client(urls: dict[str, str]) -> AsyncIterator[None]:
+    client = discord.Client(intents=discord.Intents(guilds=True), guild_ready_timeout=0.1)
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+
+    @tree.command(name="ping", description="constant answer")
+    async def ping(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("pong", ephemeral=True)
+
+    old = _redirect(urls)
+    await client.login(urls["token"])
+    task = asyncio.create_task(client.connect())
+    try:
+        await client.wait_until_ready()
+        await tree.sync()
+        yield
+    finally:
+        await client.close()
+        await asyncio.gather(task, return_exceptions=True)
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old
+
+
+@asynccontextmanager
+async def career_client(urls: dict[str, str], core: Any) -> AsyncIterator[None]:
+    settings = Settings(
+        discord_token=urls["token"],
+        discord_api_url=urls["api"],
+        discord_gateway_url=urls["gateway"],
+    )
+    adapter = DiscordAdapter(settings, core, guild_ready_timeout=0.1)
+    await adapter.start()
+    try:
+        yield
+    finally:
+        await adapter.close()
+
+
+class CannedCore:
+    """The real core's commands and look-ups, but ``respond`` returns ready replies.
+
+    Isolates the adapter (request building, rendering, discord.py) from the core's
+    own cost, which ``tests.bench.core`` measures.
+    """
+
+    def __init__(self, core: Core, replies: dict[str, Reply]) -> None:
+        self._core = core
+        self._replies = replies
+        self.complete = core.complete
+        self.commands = core.commands
+
+    async def respond(self, request: Request) -> Reply:
+        return self._replies[request.text.split()[0]]
+
+
+async def canned(core: Core) -> CannedCore:
+    who = User("discord", "1000", "1", "u")
+    texts = {"tip": "tip", "skill": "skill python", "progress": "progress"}
+    replies = {k: await core.respond(Request(user=who, text=t)) for k, t in texts.items()}
+    return CannedCore(core, replies)
+
+
+async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
+    logging.basicConfig(level=logging.ERROR)
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "tests.bench.discord",
+        "--serve",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    urls = json.loads(await server.stdout.readline())
+    best: dict[str, float] = dict.fromkeys(VARIANTS, 0.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await Store.open(Path(tmp) / "bench.db")
+        core = Core(load_bank(), store)
+        cores: dict[str, Any] = {"careerbot": core, "adapter-only": await canned(core)}
+        try:
+            async with aiohttp.ClientSession() as http:
+                for r in range(rounds):
+                    for variant in VARIANTS:
+                        client = (
+                            bare_client(urls)
+                            if variant == "bare"
+                            else career_client(urls, cores[variant])
+                        )
+                        async with client:
+                            body = {"variant": variant, "n": n, "window": window}
+                            async with http.post(urls["control"], json=body) as resp:
+                                result = await resp.json()
+                        assert not result["rejected"], result["rejected"]
+                        rate = n / result["seconds"]
+                        best[variant] = max(best[variant], rate)
+                        line = {"bench": "discord", "round": r, "variant": variant, "n": n}
+                        line |= {
+                            "seconds": round(result["seconds"], 3),
+                            "per_second": round(rate, 1),
+                        }
+                        print(json.dumps(line), flush=True)
+        finally:
+            await store.close()
+            server.stdin.close()
+            await server.wait()
+    ratio = best["careerbot"] / best["bare"]
+    summary = {
+        "bench": "discord",
+        "summary": True,
+        "bare_per_second": round(best["bare"], 1),
+        "careerbot_per_second": round(best["careerbot"], 1),
+        "adapter_only_per_second": round(best["adapter-only"], 1),
+        "adapter_only_ratio": round(best["adapter-only"] / best["bare"], 3),
+        "ratio": round(ratio, 3),
+        "goal": GOAL,
+        "ok": ratio >= GOAL,
+    }
+    print(json.dumps(summary), flush=True)
+    return summary
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=600, help="interactions per round")
+    parser.add_argument("--window", type=int, default=32, help="unanswered interactions at once")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    asyncio.run(serve() if args.serve else main(args.n, args.window, args.rounds))
