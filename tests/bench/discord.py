@@ -88,9 +88,11 @@ async def serve() -> None:
                     who = user(10_000 + i % 500, f"u{i % 500}")
                     return await fake.slash("career", sub, options, member=who)
 
+            cpu = time.process_time()
             seconds = await fire_all(fake, fire, n, window)
+            cpu = time.process_time() - cpu
             bad = [x for x in fake.rejected if x[1] != "429"]
-            return web.json_response({"seconds": seconds, "rejected": bad[:3]})
+            return web.json_response({"seconds": seconds, "fake_cpu": cpu, "rejected": bad[:3]})
 
         control = web.Application()
         control.router.add_post("/fire", fire_round)
@@ -188,6 +190,7 @@ async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
     assert server.stdout is not None and server.stdin is not None
     urls = json.loads(await server.stdout.readline())
     best: dict[str, float] = dict.fromkeys(VARIANTS, 0.0)
+    cpu_ms: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         store = await Store.open(Path(tmp) / "bench.db")
         core = Core(load_bank(), store)
@@ -203,16 +206,26 @@ async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
                         )
                         async with client:
                             body = {"variant": variant, "n": n, "window": window}
+                            cpu = time.process_time()
                             async with http.post(urls["control"], json=body) as resp:
                                 result = await resp.json()
+                            cpu = time.process_time() - cpu
                         assert not result["rejected"], result["rejected"]
                         rate = n / result["seconds"]
                         best[variant] = max(best[variant], rate)
-                        line = {"bench": "discord", "round": r, "variant": variant, "n": n}
+                        line: dict[str, Any] = {
+                            "bench": "discord",
+                            "round": r,
+                            "variant": variant,
+                            "n": n,
+                        }
                         line |= {
                             "seconds": round(result["seconds"], 3),
                             "per_second": round(rate, 1),
+                            "bot_cpu_ms": round(cpu * 1000 / n, 3),  # per interaction
+                            "fake_cpu_ms": round(result["fake_cpu"] * 1000 / n, 3),
                         }
+                        cpu_ms[variant] = min(cpu_ms.get(variant, 1e9), line["bot_cpu_ms"])
                         print(json.dumps(line), flush=True)
         finally:
             await store.close()
@@ -227,6 +240,7 @@ async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
         "adapter_only_per_second": round(best["adapter-only"], 1),
         "adapter_only_ratio": round(best["adapter-only"] / best["bare"], 3),
         "ratio": round(ratio, 3),
+        "bot_cpu_ms_per_interaction": cpu_ms,
         "goal": GOAL,
         "ok": ratio >= GOAL,
     }
