@@ -7,8 +7,10 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+import discord
 import pytest
 
+from bot.adapters.discord_bot import api_base
 from bot.adapters.discord_tree import ADMIN, GROUP
 from bot.config import ConfigError
 from bot.core import messages
@@ -321,3 +323,56 @@ async def test_every_command_answers_through_discord(env: Env) -> None:
         answered += 1
     assert env.fake.rejected == []
     assert answered == len([c for c in REGISTRY if not c.button_only])
+
+
+# small contracts ------------------------------------------------------------------------
+
+
+def test_api_base_adds_the_version() -> None:
+    assert api_base("http://127.0.0.1:9/") == "http://127.0.0.1:9/api/v10"
+    assert api_base("https://example.org/api") == "https://example.org/api/v10"
+    assert api_base("https://example.org/api/v9") == "https://example.org/api/v9"
+
+
+async def test_close_disconnects_and_restores_the_urls(
+    core: Core, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = discord.http.Route.BASE
+    async with running(core, fake) as adapter:
+        assert fake.api_url == discord.http.Route.BASE
+        assert adapter.connected
+    assert not adapter.connected
+    assert before == discord.http.Route.BASE
+    assert fake.token not in caplog.text  # the token never reaches a log line
+
+
+async def test_notices_come_first_as_message_content(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def with_notice(request: Request) -> Reply:
+        return Reply(title="Tip", notices=("Your daily tips are paused: DMs are closed.",))
+
+    monkeypatch.setattr(env.core, "respond", with_notice)
+    callback, _ = await env.answer("tip")
+    assert callback["data"]["content"] == "⚠️ Your daily tips are paused: DMs are closed."
+
+
+async def test_a_slow_button_that_replaces_edits_the_original(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, (message,) = await env.answer("tip")
+    respond = env.core.respond
+
+    async def slow(request: Request) -> Reply:
+        await asyncio.sleep(0.2)
+        return await respond(request)
+
+    monkeypatch.setattr(env.core, "respond", slow)
+    env.adapter.defer_after = 0.05
+    click = await env.fake.click(message, "career:tip")
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 6  # deferred update: the message stays until the edit
+    await env.fake.wait_for(lambda: message.get("edits"))
+    assert message["embeds"][0]["title"].startswith("Tip")
+    assert env.fake.rejected == []

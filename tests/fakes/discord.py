@@ -636,6 +636,8 @@ class FakeDiscord:
             await self._record(message)
         elif kind == 7 and "message" in ix:
             message = self._edit(ix["message"]["id"], data, files)
+        elif kind == 6 and "message" in ix:  # deferred update: @original is the clicked one
+            message = next((m for m in self.messages if m["id"] == ix["message"]["id"]), None)
         ix["response_message"] = message
         self._answered.add(ix["id"])
         async with self._changed:
