@@ -62,7 +62,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:  # argparse's REMAINDER drops a leading "--option"
+        args = argparse.Namespace(cmd=argv[0], rest=argv[1:])
+    else:
+        args = _parser().parse_args(argv)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -47,11 +47,18 @@ SCHEDULER = "bot.delivery.scheduler:Scheduler"
 ADAPTER_CLOSE_TIMEOUT = 4.0  # each adapter, closed concurrently
 SCHEDULER_STOP_TIMEOUT = 4.0  # in-flight sends finish or stay pending
 DB_CLOSE_TIMEOUT = 1.5
+DB_PROBE_TIMEOUT = 5.0  # a database slower than this to answer counts as unhealthy
 SHUTDOWN_BUDGET = ADAPTER_CLOSE_TIMEOUT + SCHEDULER_STOP_TIMEOUT + DB_CLOSE_TIMEOUT  # < 10 s
 
 
 class Scheduler(Protocol):
-    async def run(self) -> None: ...
+    async def run(self) -> None:
+        """Deliver daily tips until stopped."""
+        ...
+
+    async def stop(self) -> None:
+        """Ask ``run`` to return once the sends in flight finish."""
+        ...
 
 
 AdapterFactory = Callable[[str, Settings, Core], Adapter]
@@ -63,9 +70,10 @@ def _load(spec: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-def make_adapter(platform: str, settings: Settings, core: Core) -> Adapter:
+def make_adapter(platform: str, settings: Settings, core: Core, **options: Any) -> Adapter:
+    """``options``: the Slack adapter's ``http``/``host``/``port`` from the command line."""
     cls = _load(ADAPTERS[platform])
-    adapter: Adapter = cls(settings, core)
+    adapter: Adapter = cls(settings, core, **(options if platform == "slack" else {}))
     return adapter
 
 
@@ -96,7 +104,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if not platforms:
         print(NO_PLATFORM, file=sys.stderr)
         return 2
-    return asyncio.run(serve(settings, platforms))
+    options = {
+        "http": True if getattr(args, "http", False) else None,
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+
+    def adapter_factory(platform: str, s: Settings, core: Core) -> Adapter:
+        return make_adapter(platform, s, core, **options)
+
+    return asyncio.run(serve(settings, platforms, adapter_factory=adapter_factory))
 
 
 async def serve(
@@ -176,6 +193,7 @@ class _Service:
         self.beat = beat
         self.adapters: list[Adapter] = []
         self.heartbeat = heartbeat_path(settings.db_path)
+        self._beat_now = asyncio.Event()  # set: write the next heartbeat at once
 
     async def run(
         self,
@@ -184,6 +202,7 @@ class _Service:
         scheduler_factory: SchedulerFactory,
     ) -> int:
         status = 0
+        scheduler: Scheduler | None = None
         scheduler_task: asyncio.Task[None] | None = None
         beat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
         try:
@@ -197,12 +216,13 @@ class _Service:
                 scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
                 scheduler_task.add_done_callback(self._scheduler_ended)
                 log.info("careerbot running: %s", ", ".join(a.name for a in self.adapters))
+                self._beat_now.set()
                 await self.stop.wait()
         except ConfigError as exc:
             print(f"careerbot run: {exc}", file=sys.stderr)
             status = 2
         finally:
-            await self._shutdown(scheduler_task, beat_task)
+            await self._shutdown(scheduler, scheduler_task, beat_task)
         return status
 
     async def _start_adapters(self) -> int:
@@ -250,7 +270,8 @@ class _Service:
         while True:
             db_ok = True
             try:
-                await asyncio.wait_for(self.core.store.schema_version(), timeout=self.beat)
+                async with asyncio.timeout(DB_PROBE_TIMEOUT):
+                    await self.core.store.schema_version()
             except Exception as exc:  # includes the time-out
                 log.warning("database health probe failed: %s", exc)
                 db_ok = False
@@ -261,10 +282,16 @@ class _Service:
                 )
             except OSError as exc:
                 log.warning("cannot write the heartbeat %s: %s", self.heartbeat, exc)
-            await asyncio.sleep(self.beat)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.beat):
+                    await self._beat_now.wait()
+            self._beat_now.clear()
 
     async def _shutdown(
-        self, scheduler_task: asyncio.Task[None] | None, beat_task: asyncio.Task[None]
+        self,
+        scheduler: Scheduler | None,
+        scheduler_task: asyncio.Task[None] | None,
+        beat_task: asyncio.Task[None],
     ) -> None:
         beat_task.cancel()
         await asyncio.gather(beat_task, return_exceptions=True)
@@ -277,14 +304,21 @@ class _Service:
             )
         )
         # 2. no new deliveries; an in-flight one finishes or stays pending in the ledger
-        if scheduler_task is not None and not scheduler_task.done():
+        if scheduler is not None and scheduler_task is not None and not scheduler_task.done():
             scheduler_task.remove_done_callback(self._scheduler_ended)
+            await _step("stopping the scheduler", scheduler.stop, 1.0)
+            try:
+                await asyncio.wait_for(asyncio.shield(scheduler_task), SCHEDULER_STOP_TIMEOUT)
+            except TimeoutError:
+                log.warning(
+                    "sends still in flight after %.1f s: abandoned, they stay pending "
+                    "and are resent under the same key on the next start",
+                    SCHEDULER_STOP_TIMEOUT,
+                )
+            except Exception:
+                log.exception("the scheduler failed while stopping")
             scheduler_task.cancel()
-            await _step(
-                "stopping the scheduler",
-                lambda: _await_quietly(scheduler_task),
-                SCHEDULER_STOP_TIMEOUT,
-            )
+            await asyncio.gather(scheduler_task, return_exceptions=True)
 
 
 def _connected(adapter: Adapter) -> bool:
@@ -293,11 +327,6 @@ def _connected(adapter: Adapter) -> bool:
     except Exception:
         log.exception("%s: connected flag failed", adapter.name)
         return False
-
-
-async def _await_quietly(task: asyncio.Task[None]) -> None:
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
 
 
 async def _step(what: str, action: Callable[[], Coroutine[Any, Any, None]], limit: float) -> None:

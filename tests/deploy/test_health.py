@@ -88,3 +88,5 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     up = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert up.returncode == 0, up.stdout + up.stderr
     assert up.stdout.startswith("healthy: discord: connected")
+    quiet = subprocess.run([*cmd, "--quiet"], env=env, capture_output=True, text=True, timeout=60)
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""

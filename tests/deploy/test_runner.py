@@ -85,17 +85,19 @@ class FakeScheduler:
         self.core = core
         self.messengers = messengers
         self.events = events
+        self.stopping = asyncio.Event()
 
     async def run(self) -> None:
         self.events.append("scheduler running " + ",".join(m.platform for m in self.messengers))
-        try:
-            await asyncio.Event().wait()
-        except asyncio.CancelledError:
-            # an in-flight delivery finishes its write before the scheduler stops
-            async with self.core.store.transaction() as tx:
-                await tx.execute("SELECT 1")
-            self.events.append("scheduler stopped")
-            raise
+        await self.stopping.wait()
+        # an in-flight delivery finishes its write before the scheduler stops
+        async with self.core.store.transaction() as tx:
+            await tx.execute("SELECT 1")
+        self.events.append("scheduler stopped")
+
+    async def stop(self) -> None:
+        self.events.append("scheduler stop")
+        self.stopping.set()
 
 
 def settings(tmp_path: Path) -> Settings:
@@ -149,7 +151,7 @@ async def test_runs_both_adapters_then_shuts_down_in_order(tmp_path: Path) -> No
     assert await asyncio.wait_for(task, 5) == 0
     assert events[:2] == ["start slack", "start discord"]
     # adapters close before the scheduler stops; the scheduler's last write still worked
-    assert events[3:] == ["close slack", "close discord", "scheduler stopped"]
+    assert events[3:] == ["close slack", "close discord", "scheduler stop", "scheduler stopped"]
     assert not beat.exists()
     assert not check(s.db_path).ok
 
@@ -227,7 +229,7 @@ async def test_sigterm_sets_stop(tmp_path: Path) -> None:
     await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, 5) == 0
-    assert events[-2:] == ["close discord", "scheduler stopped"]
+    assert events[-3:] == ["close discord", "scheduler stop", "scheduler stopped"]
 
 
 async def test_unopenable_database_is_a_clear_message(
@@ -269,3 +271,34 @@ def test_no_platform_configured_exits_2_naming_the_variables(tmp_path: Path) -> 
     for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "DISCORD_TOKEN"):
         assert name in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+async def test_a_scheduler_that_does_not_stop_is_abandoned_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(runner, "SCHEDULER_STOP_TIMEOUT", 0.2)
+    events: list[str] = []
+    adapter, _ = factories(events)
+
+    class Stuck(FakeScheduler):
+        async def stop(self) -> None:  # ignores the request: a send that never returns
+            self.events.append("scheduler stop")
+
+    def scheduler(core: Core, messengers: Sequence[Messenger], _s: Settings) -> Stuck:
+        return Stuck(core, messengers, events)
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        runner.serve(
+            settings(tmp_path),
+            ["discord"],
+            stop=stop,
+            adapter_factory=adapter,
+            scheduler_factory=scheduler,
+        )
+    )
+    await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
+    stop.set()
+    assert await asyncio.wait_for(task, 2) == 0
+    assert "they stay pending" in caplog.text
+    assert "scheduler stopped" not in events

@@ -1,0 +1,109 @@
+"""Fake Slack + fake Discord on loopback, and ``careerbot run`` as a real process against them.
+
+Shared by the end-to-end test, the container tests and the sizing benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.fakes.discord import FakeDiscord
+from tests.fakes.slack import FakeSlack
+
+ROOT = Path(__file__).resolve().parents[2]
+PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
+
+
+@dataclass
+class Fakes:
+    slack: FakeSlack
+    discord: FakeDiscord
+
+    def env(self, *, slack: bool = True, discord: bool = True) -> dict[str, str]:
+        """The settings that point ``careerbot run`` at these fakes."""
+        out: dict[str, str] = {}
+        if slack:
+            out |= {
+                "SLACK_BOT_TOKEN": self.slack.bot_token,
+                "SLACK_APP_TOKEN": self.slack.app_token,
+                "SLACK_API_URL": self.slack.api_url,
+            }
+        if discord:
+            out |= {
+                "DISCORD_TOKEN": self.discord.token,
+                "DISCORD_API_URL": self.discord.api_url,
+                "DISCORD_GATEWAY_URL": self.discord.gateway_url,
+            }
+        return out
+
+
+@asynccontextmanager
+async def fakes() -> AsyncIterator[Fakes]:
+    async with FakeSlack() as slack, FakeDiscord() as discord:
+        yield Fakes(slack, discord)
+
+
+def clean_env(extra: Mapping[str, str]) -> dict[str, str]:
+    """This environment without proxies or platform settings, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PROXY_VARS and not k.startswith(("SLACK_", "DISCORD_", "CAREERBOT_"))
+    }
+    return env | dict(extra)
+
+
+def careerbot(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot", *args]
+
+
+async def start_bot(env: Mapping[str, str], *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *careerbot("run", *args),
+        env=clean_env(env),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+
+
+async def healthy(env: Mapping[str, str]) -> tuple[int, str]:
+    proc = await asyncio.create_subprocess_exec(
+        *careerbot("health"),
+        env=clean_env(env),
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await proc.communicate()
+    return proc.returncode or 0, out.decode()
+
+
+async def wait_healthy(
+    env: Mapping[str, str], proc: asyncio.subprocess.Process, within: float = 30.0
+) -> str:
+    """Poll ``careerbot health`` until it exits 0; fail early if the bot died."""
+    deadline = time.monotonic() + within
+    last = ""
+    while time.monotonic() < deadline:
+        if proc.returncode is not None:
+            raise AssertionError(f"careerbot run exited {proc.returncode}")
+        status, last = await healthy(env)
+        if status == 0:
+            return last
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"not healthy within {within} s: {last}")
+
+
+def run_sync(argv: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(argv), env=clean_env(env), cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
