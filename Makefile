@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.core
 	$(BIN)/python -m tests.bench.slack   # bench-slack: HTTP mode vs a bare bolt app
 	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot vs a bare discord.py command
+	$(BIN)/python -m tests.bench.sizing  # peak RSS of careerbot run (100k users); say tip wall time
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
