@@ -50,6 +50,8 @@ DEFAULT_LIMITS: dict[str, Limits] = {
 }
 DEFAULT_RATE_LIMIT_WAIT = 1.0  # a 429 without Retry-After
 MAX_RATE_LIMIT_RETRIES = 3
+_EPSILON = 1e-9
+_MIN_WAIT = 1e-4  # seconds
 
 
 class TokenBucket:
@@ -80,16 +82,16 @@ class TokenBucket:
                     await self._sleep(self._blocked_until - t)
                     continue
                 self._refill(t)
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
+                if self._tokens >= 1.0 - _EPSILON:  # float dust must not spin the loop
+                    self._tokens = max(0.0, self._tokens - 1.0)
                     return
-                await self._sleep((1.0 - self._tokens) / self.rate)
+                await self._sleep(max(_MIN_WAIT, (1.0 - self._tokens) / self.rate))
 
     def block(self, seconds: float) -> None:
-        """Spend nothing for ``seconds`` (a 429's Retry-After), then start from empty."""
+        """Spend nothing for ``seconds`` (a 429's Retry-After), then one send, then the rate."""
         t = self._now()
         self._blocked_until = max(self._blocked_until, t + max(0.0, seconds))
-        self._tokens = 0.0
+        self._tokens = 1.0
         self._stamp = max(self._stamp, self._blocked_until)
 
 

@@ -1,0 +1,454 @@
+"""The scheduler's own logic, with an injected clock and a recording Messenger double.
+
+Real SQLite files; no real waiting. End-to-end runs through the real Slack and Discord
+clients live in test_e2e_*.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.bank import Bank
+from bot.core.app import Core
+from bot.core.ports import SendResult, SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+from bot.delivery import Scheduler
+from bot.delivery.scheduler import TickStats
+from bot.storage import Store
+from bot.storage import daily as db
+from tests.conftest import FakeClock
+from tests.delivery.doubles import Crash, Recorder
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+class Env:
+    """One running bot: core + scheduler on a database file, a clock, a Messenger double."""
+
+    def __init__(self, core: Core, clock: FakeClock, messenger: Recorder, **kw: object) -> None:
+        self.core = core
+        self.clock = clock
+        self.messenger = messenger
+        self.naps: list[float] = []
+        self.scheduler = Scheduler(
+            core,
+            [messenger],
+            clock=clock,
+            sleep=self.sleep,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    async def sleep(self, seconds: float) -> None:
+        self.naps.append(seconds)
+        self.clock.advance(seconds=seconds)
+
+    async def say(self, text: str, user: str = "U1", **kw: object) -> Reply:
+        who = User("slack", "T1", user, user.lower())
+        return await self.core.respond(Request(user=who, text=text, **kw))  # type: ignore[arg-type]
+
+    async def at(self, moment: datetime) -> TickStats:
+        self.clock.now = moment
+        return await self.scheduler.tick()
+
+    async def ledger(self, sub_id: int = 1) -> dict[str, str]:
+        async with self.core.store.transaction() as tx:
+            return await db.states(tx, sub_id)
+
+    async def sub(self, user_pk: int = 1) -> db.SubRow | None:
+        async with self.core.store.transaction() as tx:
+            return await db.user_sub(tx, user_pk)
+
+
+@pytest.fixture
+def recorder(clock: FakeClock) -> Recorder:
+    return Recorder(clock=clock)
+
+
+@pytest.fixture
+def env(core: Core, clock: FakeClock, recorder: Recorder) -> Env:
+    return Env(core, clock, recorder)
+
+
+# clock fixture: Monday 2 March 2026, 09:00 UTC
+
+
+async def test_one_tip_per_day_at_its_instant_and_never_early(env: Env, recorder: Recorder) -> None:
+    reply = await env.say("daily 07:30 Europe/Berlin")
+    assert reply.ok, reply.plain_text()
+    assert "Tue 3 Mar 2026, 07:30 (Europe/Berlin)" in reply.body
+    assert (await env.at(utc(2026, 3, 3, 6, 29, 59))).sent == 0
+    assert recorder.sent == []
+    assert (await env.at(utc(2026, 3, 3, 6, 30))).sent == 1
+    assert (await env.at(utc(2026, 3, 3, 6, 31))).sent == 0
+    assert (await env.at(utc(2026, 3, 3, 23, 0))).sent == 0
+    assert (await env.at(utc(2026, 3, 4, 6, 30))).sent == 1
+    assert [(s.where, s.key, s.at) for s in recorder.sent] == [
+        ("dm:U1", "d1-20260303", utc(2026, 3, 3, 6, 30)),
+        ("dm:U1", "d1-20260304", utc(2026, 3, 4, 6, 30)),
+    ]
+    first = recorder.sent[0].reply
+    assert first.kind == "tip" and not first.ephemeral
+    assert "daily tip" in first.footer
+    tip_id = first.footer.split(" ")[0]
+    assert {b.command for b in first.buttons} >= {"tip", f"rate {tip_id} down", f"save {tip_id}"}
+    assert await env.ledger() == {"2026-03-03": "sent", "2026-03-04": "sent"}
+
+
+async def run_until(env: Env, end: datetime) -> None:
+    """Run the real loop; the fake sleep moves the clock; stop once past ``end``."""
+
+    async def sleep(seconds: float) -> None:
+        env.naps.append(seconds)
+        env.clock.advance(seconds=seconds)
+        if env.clock.now >= end:
+            await env.scheduler.stop()
+
+    env.scheduler._sleep = sleep
+    await asyncio.wait_for(env.scheduler.run(), timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("tz", "at", "start", "expected"),
+    [
+        (
+            "America/New_York",
+            "02:30",
+            utc(2027, 3, 12, 12),
+            ["2027-03-13T07:30:00Z", "2027-03-14T07:30:00Z", "2027-03-15T06:30:00Z"],
+        ),
+        (
+            "America/New_York",
+            "01:30",
+            utc(2027, 11, 6, 12),
+            ["2027-11-07T05:30:00Z", "2027-11-08T06:30:00Z", "2027-11-09T06:30:00Z"],
+        ),
+        (
+            "Europe/London",
+            "01:30",
+            utc(2027, 3, 27, 12),
+            ["2027-03-28T01:30:00Z", "2027-03-29T00:30:00Z", "2027-03-30T00:30:00Z"],
+        ),
+        (
+            "Australia/Lord_Howe",
+            "02:15",
+            utc(2026, 10, 2, 18),
+            ["2026-10-03T15:45:00Z", "2026-10-04T15:15:00Z", "2026-10-05T15:15:00Z"],
+        ),
+        (
+            "Asia/Kathmandu",
+            "07:30",
+            utc(2027, 3, 13, 12),
+            ["2027-03-14T01:45:00Z", "2027-03-15T01:45:00Z", "2027-03-16T01:45:00Z"],
+        ),
+    ],
+)
+async def test_the_loop_delivers_exactly_at_each_instant_across_dst(
+    core: Core,
+    clock: FakeClock,
+    recorder: Recorder,
+    tz: str,
+    at: str,
+    start: datetime,
+    expected: list[str],
+) -> None:
+    env = Env(core, clock, recorder, idle=timedelta(hours=12))
+    clock.now = start
+    assert (await env.say(f"daily {at} {tz}")).ok
+    await run_until(env, datetime.fromisoformat(expected[-1]) + timedelta(hours=1))
+    got = [s.at.strftime("%Y-%m-%dT%H:%M:%SZ") for s in recorder.sent if s.at]
+    assert got == expected
+    assert len({s.key for s in recorder.sent}) == len(recorder.sent)
+
+
+async def test_weekday_filter(env: Env, recorder: Recorder, clock: FakeClock) -> None:
+    clock.now = utc(2026, 3, 6, 7)  # Friday
+    assert (await env.say("daily 08:00 UTC weekdays")).ok
+    for day in range(6, 11):
+        await env.at(utc(2026, 3, day, 8))
+    assert [s.at.strftime("%a %d") for s in recorder.sent if s.at] == [
+        "Fri 06",
+        "Mon 09",
+        "Tue 10",
+    ]
+
+
+async def test_pause_skips_days_then_resumes(env: Env, recorder: Recorder) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok  # first: today 10:00
+    reply = await env.say("daily pause 2")
+    assert "Paused for 2 day(s)" in reply.title
+    assert "Wed 4 Mar 2026, 10:00 (UTC)" in reply.title
+    nxt = await env.say("next")
+    assert "Paused until" in nxt.body
+    for day in (2, 3, 4, 5):
+        await env.at(utc(2026, 3, day, 10))
+    assert [s.key for s in recorder.sent] == ["d1-20260304", "d1-20260305"]
+    # Paused days are not "missed": the next tip carries no notice.
+    assert recorder.sent[0].reply.notices == ()
+
+
+async def test_short_downtime_catches_up_once(env: Env, recorder: Recorder) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    stats = await env.at(utc(2026, 3, 2, 15, 59))  # down from 09:30 to 15:59: 5h59 late
+    assert stats.sent == 1
+    assert (await env.at(utc(2026, 3, 2, 16, 30))).sent == 0
+    assert [s.key for s in recorder.sent] == ["d1-20260302"]
+
+
+async def test_long_downtime_skips_and_the_next_tip_says_how_many(
+    env: Env, recorder: Recorder
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    stats = await env.at(utc(2026, 3, 5, 12))  # 2, 3 and 4 March are > 6 h old; 5th is 2 h
+    assert (stats.skipped, stats.sent) == (3, 1)
+    assert await env.ledger() == {
+        "2026-03-02": "skipped",
+        "2026-03-03": "skipped",
+        "2026-03-04": "skipped",
+        "2026-03-05": "sent",
+    }
+    assert recorder.sent[0].reply.notices == (
+        "You missed 3 daily tip(s) while careerbot was offline.",
+    )
+    await env.at(utc(2026, 3, 6, 10))
+    assert recorder.sent[1].reply.notices == ()
+
+
+async def test_catchup_window_is_configurable(
+    core: Core, clock: FakeClock, recorder: Recorder
+) -> None:
+    env = Env(core, clock, recorder, catchup=timedelta(hours=1))
+    assert (await env.say("daily 10:00 UTC")).ok
+    assert (await env.at(utc(2026, 3, 2, 11, 30))).skipped == 1
+    assert recorder.sent == []
+
+
+async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
+    tmp_path: Path, fixture_bank: Bank, clock: FakeClock, recorder: Recorder
+) -> None:
+    path = tmp_path / "crash.db"
+    store = await Store.open(path)
+    env = Env(Core(fixture_bank, store, clock=clock), clock, recorder)
+    assert (await env.say("daily 10:00 UTC")).ok
+    recorder.crash_after_send = 1
+    clock.now = utc(2026, 3, 2, 10)
+    with pytest.raises(BaseException) as info:
+        await env.scheduler.tick()
+    assert (
+        info.group_contains(Crash)
+        if isinstance(info.value, BaseExceptionGroup)
+        else isinstance(info.value, Crash)
+    )
+    assert len(recorder.sent) == 1  # the platform has the message ...
+    assert await env.ledger() == {"2026-03-02": "pending"}  # ... the ledger does not know
+    await store.close()
+
+    # Restart on the same file, a minute later.
+    clock.advance(minutes=1)
+    store2 = await Store.open(path)
+    try:
+        env2 = Env(Core(fixture_bank, store2, clock=clock), clock, recorder)
+        stats = await env2.scheduler.tick()
+        assert stats.sent == 1
+        assert recorder.calls == ["d1-20260302", "d1-20260302"]  # same key both times
+        assert len(recorder.sent) == 1  # and one message
+        assert await env2.ledger() == {"2026-03-02": "sent"}
+        async with store2.transaction() as tx:
+            views = await tx.tip_views(1)
+        assert sum(views.values()) == 1  # the tip was chosen once
+    finally:
+        await store2.close()
+
+
+async def test_cancelled_in_flight_send_stays_pending_and_is_sent_once_later(
+    env: Env, recorder: Recorder, clock: FakeClock
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    started = asyncio.Event()
+    release = asyncio.Event()
+    original = recorder.send_dm
+
+    async def slow(user: User, reply: Reply, *, key: str) -> SendResult:
+        started.set()
+        await release.wait()
+        return await original(user, reply, key=key)
+
+    recorder.send_dm = slow  # type: ignore[method-assign]
+    clock.now = utc(2026, 3, 2, 10)
+    task = asyncio.create_task(env.scheduler.run())
+    await asyncio.wait_for(started.wait(), 5)
+    task.cancel()  # SIGTERM's path in careerbot run
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert recorder.sent == []
+    assert await env.ledger() == {"2026-03-02": "pending"}
+    recorder.send_dm = original  # type: ignore[method-assign]
+    fresh = Env(env.core, clock, recorder)
+    assert (await fresh.scheduler.tick()).sent == 1
+    assert [s.key for s in recorder.sent] == ["d1-20260302"]
+
+
+async def test_stop_lets_the_loop_finish_cleanly(env: Env, clock: FakeClock) -> None:
+    stopped = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        await env.scheduler.stop()
+        stopped.set()
+        await asyncio.sleep(3600)  # a real nap: stop() must interrupt it
+
+    env.scheduler._sleep = sleep
+    await asyncio.wait_for(env.scheduler.run(), timeout=5)
+    assert stopped.is_set() and not env.scheduler.running
+
+
+async def test_unreachable_user_is_suspended_and_told_on_their_next_command(
+    env: Env, recorder: Recorder
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    recorder.unreachable.add("U1")
+    await env.at(utc(2026, 3, 2, 10))
+    assert await env.ledger() == {"2026-03-02": "failed"}
+    sub = await env.sub()
+    assert sub is not None and (sub.status, sub.reason) == ("suspended", "50007")
+    await env.at(utc(2026, 3, 3, 10))
+    assert recorder.calls == ["d1-20260302"]  # no more tries while suspended
+    reply = await env.say("help")
+    assert any("could not send you a direct message (50007)" in n for n in reply.notices)
+    assert (await env.say("help")).notices == ()  # told once
+    assert "on hold" in (await env.say("next")).body
+    # They fix their settings and turn it back on.
+    recorder.unreachable.clear()
+    assert (await env.say("daily 10:00 UTC")).ok
+    await env.at(utc(2026, 3, 4, 10))
+    assert [s.key for s in recorder.sent] == ["d1-20260304"]
+
+
+async def test_rate_limited_send_waits_retry_after_then_sends_once(
+    env: Env, recorder: Recorder
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    recorder.script.append(SendResult(SendStatus.RATE_LIMITED, retry_after=2.5, detail="429"))
+    assert (await env.at(utc(2026, 3, 2, 10))).sent == 1
+    assert 2.5 in env.naps
+    assert env.scheduler.sender.rate_limited == 1
+    assert len(recorder.sent) == 1 and recorder.sent[0].at == utc(2026, 3, 2, 10, 0, 2, 500000)
+
+
+async def test_persistent_429_leaves_the_delivery_pending_for_later(
+    env: Env, recorder: Recorder, clock: FakeClock
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    limited = SendResult(SendStatus.RATE_LIMITED, retry_after=5, detail="429")
+    recorder.script.extend([limited] * 3)
+    stats = await env.at(utc(2026, 3, 2, 10))
+    assert stats.outcomes == {"pending": 1}
+    assert await env.ledger() == {"2026-03-02": "pending"}
+    clock.advance(seconds=5)
+    assert (await env.scheduler.tick()).sent == 1
+    assert len(recorder.sent) == 1
+
+
+async def test_transient_failure_is_retried_with_backoff(
+    env: Env, recorder: Recorder, clock: FakeClock
+) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    recorder.script.append(SendResult(SendStatus.FAILED, detail="internal_error"))
+    assert (await env.at(utc(2026, 3, 2, 10))).outcomes == {"pending": 1}
+    assert (await env.at(utc(2026, 3, 2, 10, 0, 10))).outcomes == {}  # backing off
+    assert (await env.at(utc(2026, 3, 2, 10, 0, 31))).sent == 1
+    assert recorder.calls == ["d1-20260302", "d1-20260302"] and len(recorder.sent) == 1
+
+
+async def test_changing_the_time_after_todays_tip_does_not_send_a_second(
+    env: Env, recorder: Recorder
+) -> None:
+    assert (await env.say("daily 09:30 UTC")).ok
+    await env.at(utc(2026, 3, 2, 9, 30))
+    reply = await env.say("daily 18:00 UTC")
+    assert "Tue 3 Mar 2026, 18:00" in reply.body  # not today again
+    await env.at(utc(2026, 3, 2, 18))
+    await env.at(utc(2026, 3, 3, 18))
+    assert [s.key for s in recorder.sent] == ["d1-20260302", "d1-20260303"]
+
+
+async def test_daily_off_stops_and_forget_removes_everything(env: Env, recorder: Recorder) -> None:
+    assert (await env.say("daily 10:00 UTC")).ok
+    await env.at(utc(2026, 3, 2, 10))
+    assert (await env.say("daily off")).title.startswith("Daily tips are off")
+    await env.at(utc(2026, 3, 3, 10))
+    assert len(recorder.sent) == 1
+    assert "no daily tip" in (await env.say("next")).body
+    exported = (await env.say("export")).attachment
+    assert exported is not None and '"daily_deliveries"' in exported.content
+    assert (await env.say("forget confirm")).ok
+    async with env.core.store.transaction() as tx:
+        assert await tx.fetchall("SELECT id FROM subscriptions") == []
+        assert await tx.fetchall("SELECT id FROM deliveries") == []
+
+
+async def test_selection_favours_learning_and_never_resends_not_helpful(
+    env: Env, recorder: Recorder, clock: FakeClock
+) -> None:
+    assert (await env.say("learn rust")).ok
+    assert (await env.say("daily 10:00 UTC")).ok
+    await env.at(utc(2026, 3, 2, 10))
+    first = recorder.sent[0].reply
+    assert "Rust" in first.title  # t003 or t005: the learning skill first
+    tip_id = first.footer.split(" ")[0]
+    assert (await env.say(f"rate {tip_id} down", via_button=True)).ok
+    for day in range(3, 13):
+        await env.at(utc(2026, 3, day, 10))
+    ids = [s.reply.footer.split(" ")[0] for s in recorder.sent]
+    assert tip_id not in ids[1:]
+    assert len(set(ids[1:5])) == 4  # the other four, unseen first, before any repeat
+
+
+async def test_needs_a_zone_when_none_is_known_and_uses_the_platform_hint(env: Env) -> None:
+    reply = await env.say("daily 07:30")
+    assert not reply.ok and "Which time zone?" in reply.body
+    reply = await env.say("daily 07:30", tz_hint="Asia/Kathmandu")
+    assert reply.ok and "(Asia/Kathmandu)" in reply.body
+    sub = await env.sub()
+    assert sub is not None and sub.tz == "Asia/Kathmandu"
+
+
+async def test_bad_input_gets_a_short_message(env: Env) -> None:
+    for text in ("daily 25:00 UTC", "daily pause 0", "daily pause 9999", "daily 07:30 UTC funday"):
+        reply = await env.say(text)
+        assert not reply.ok and "Traceback" not in reply.body, text
+        assert len(reply.body) < 300
+
+
+async def test_admin_daily_posts_to_a_channel_and_reports_a_missing_invite(
+    env: Env, recorder: Recorder
+) -> None:
+    refused = await env.say("admin daily #C0GEN 09:00 Europe/Berlin", user="U9")
+    assert not refused.ok
+    reply = await env.say(
+        "admin daily <#C0GEN|general> 09:00 Europe/Berlin", user="U9", is_admin=True
+    )
+    assert reply.ok and "<#C0GEN>" in reply.title, reply.plain_text()
+    await env.at(utc(2026, 3, 3, 8))
+    assert [s.where for s in recorder.sent] == ["channel:C0GEN"]
+    assert recorder.sent[0].reply.buttons[0].command == "tip"
+    recorder.unreachable.add("C0GEN")
+    await env.at(utc(2026, 3, 4, 8))
+    notice = (await env.say("help", user="U9", is_admin=True)).notices
+    assert any("could not post the daily tip in <#C0GEN>" in n for n in notice)
+    off = await env.say("admin daily off", user="U9", is_admin=True)
+    assert off.title == "Stopped daily tips in 1 channel(s)."
+
+
+async def test_run_wakes_for_a_due_delivery_without_waiting_the_full_idle(
+    core: Core, clock: FakeClock, recorder: Recorder
+) -> None:
+    env = Env(core, clock, recorder, idle=timedelta(hours=6))
+    assert (await env.say("daily 09:45 UTC")).ok
+    await run_until(env, utc(2026, 3, 2, 10))
+    assert [s.at for s in recorder.sent] == [utc(2026, 3, 2, 9, 45)]

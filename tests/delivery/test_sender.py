@@ -1,0 +1,126 @@
+"""Token buckets and the shared sender, on a fake clock (no real waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.core.ports import SendResult, SendStatus
+from bot.core.replies import Reply
+from bot.core.requests import User
+from bot.delivery import Limits, Sender, Target, TokenBucket
+from tests.delivery.doubles import Recorder
+
+
+class Time:
+    def __init__(self) -> None:
+        self.t = 1000.0
+        self.naps: list[float] = []
+
+    def now(self) -> float:
+        return self.t
+
+    async def sleep(self, seconds: float) -> None:
+        self.naps.append(seconds)
+        self.t += seconds
+        await asyncio.sleep(0)
+
+
+def max_in_window(stamps: list[float], window: float) -> int:
+    return max(sum(1 for s in stamps if t <= s < t + window - 1e-9) for t in stamps)
+
+
+async def test_bucket_never_exceeds_burst_plus_rate_per_window() -> None:
+    clock = Time()
+    bucket = TokenBucket(rate=5.0, burst=2.0, now=clock.now, sleep=clock.sleep)
+    stamps = []
+    for _ in range(40):
+        await bucket.acquire()
+        stamps.append(clock.t)
+    assert max_in_window(stamps, 1.0) <= 2 + 5
+    # ... and keeps the rate: 40 sends, 2 free, 38 at 5/s.
+    assert stamps[-1] - stamps[0] == pytest.approx(38 / 5)
+
+
+async def test_bucket_block_holds_everyone_until_retry_after() -> None:
+    clock = Time()
+    bucket = TokenBucket(rate=50.0, burst=1.0, now=clock.now, sleep=clock.sleep)
+    await bucket.acquire()
+    bucket.block(3.0)
+    start = clock.t
+    await bucket.acquire()
+    assert clock.t - start == pytest.approx(3.0)
+    await bucket.acquire()
+    assert clock.t - start == pytest.approx(3.02)
+
+
+def test_bucket_refuses_nonsense() -> None:
+    clock = Time()
+    with pytest.raises(ValueError):
+        TokenBucket(rate=0, burst=1, now=clock.now, sleep=clock.sleep)
+
+
+def reply() -> Reply:
+    return Reply(title="Tip", body="x", kind="tip")
+
+
+async def test_slack_channel_posts_are_paced_per_channel_and_per_workspace() -> None:
+    clock = Time()
+    slack = Recorder(platform="slack", clock=lambda: clock.t)
+    limits = {"slack": Limits(rate=10.0, burst=1.0, scope="tenant", channel_rate=1.0)}
+    sender = Sender({"slack": slack}, limits, now=clock.now, sleep=clock.sleep)
+    stamps: dict[str, list[float]] = {"C1": [], "C2": []}
+    for i in range(6):
+        for ch in ("C1", "C2"):
+            result = await sender.send(
+                Target("slack", "T1", channel_id=ch), reply(), key=f"k{ch}{i}"
+            )
+            assert result.status is SendStatus.SENT
+            stamps[ch].append(clock.t)
+    for ch in stamps:
+        assert max_in_window(stamps[ch], 1.0) <= 1
+    # Two workspaces have separate budgets.
+    assert sender._shared(Target("slack", "T2", channel_id="C"), limits["slack"]) is not (
+        sender._shared(Target("slack", "T1", channel_id="C"), limits["slack"])
+    )
+
+
+async def test_a_429_slows_the_whole_budget_and_is_retried() -> None:
+    clock = Time()
+    discord = Recorder(platform="discord")
+    sender = Sender(
+        {"discord": discord}, {"discord": Limits(rate=50.0, burst=1.0)}, now=clock.now,
+        sleep=clock.sleep,
+    )  # fmt: skip
+    discord.script.append(SendResult(SendStatus.RATE_LIMITED, retry_after=1.5))
+    user = User("discord", "G1", "42")
+    start = clock.t
+    result = await sender.send(Target("discord", "G1", user=user), reply(), key="d1-20270101")
+    assert result.status is SendStatus.SENT
+    assert clock.t - start >= 1.5
+    assert discord.calls == ["d1-20270101", "d1-20270101"]
+    assert sender.rate_limited == 1
+
+
+async def test_messenger_errors_never_escape_and_unknown_platforms_fail_softly() -> None:
+    class Broken:
+        platform = "discord"
+
+        async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+            raise RuntimeError("boom")
+
+        async def send_channel(
+            self, tenant: str, channel_id: str, reply: Reply, *, key: str
+        ) -> SendResult:
+            raise RuntimeError("boom")
+
+    clock = Time()
+    sender = Sender({"discord": Broken()}, now=clock.now, sleep=clock.sleep)
+    user = User("discord", "G1", "42")
+    result = await sender.send(Target("discord", "G1", user=user), reply(), key="k")
+    assert (result.status, result.detail) == (SendStatus.FAILED, "RuntimeError")
+    other = await sender.send(Target("slack", "T1", user=user), reply(), key="k")
+    assert other.status is SendStatus.FAILED and "no slack" in other.detail
+    with pytest.raises(ValueError):
+        Target("slack", "T1")
