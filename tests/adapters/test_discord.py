@@ -55,6 +55,8 @@ def user_commands() -> list[Command]:
 async def test_login_ready_and_global_sync_follow_discord_rules(env: Env) -> None:
     assert env.adapter.connected
     assert env.fake.identifies == 1
+    intents = env.adapter.client.intents
+    assert not (intents.members or intents.presences or intents.message_content)
     synced = env.fake.commands[None]
     for cmd in synced:
         assert command_problems(cmd) == []
