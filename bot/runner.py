@@ -3,7 +3,10 @@
 Start-up: open the database (migrations run here), build the adapters whose tokens are
 set — each platform library is imported only when its adapter runs — start them, then
 start the scheduler with their messengers, and keep a heartbeat file fresh for
-``careerbot health``.
+``careerbot health``. An adapter that stays disconnected for ``ADAPTER_DOWN_LIMIT``
+(the platform libraries reconnect by themselves; this is for a revoked token or a
+dead connection task) stops the bot with exit status 1, so the container's restart
+policy starts it afresh.
 
 Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``:
 close the adapters first (no new commands), then stop the scheduler (an in-flight send
@@ -47,6 +50,7 @@ SCHEDULER = "bot.delivery.scheduler:Scheduler"
 ADAPTER_CLOSE_TIMEOUT = 4.0  # each adapter, closed concurrently
 SCHEDULER_STOP_TIMEOUT = 4.0  # in-flight sends finish or stay pending
 DB_CLOSE_TIMEOUT = 1.5
+ADAPTER_DOWN_LIMIT = 300.0  # disconnected this long: exit 1 so the restart policy acts
 DB_PROBE_TIMEOUT = 5.0  # a database slower than this to answer counts as unhealthy
 SHUTDOWN_BUDGET = ADAPTER_CLOSE_TIMEOUT + SCHEDULER_STOP_TIMEOUT + DB_CLOSE_TIMEOUT  # < 10 s
 
@@ -194,6 +198,9 @@ class _Service:
         self.adapters: list[Adapter] = []
         self.heartbeat = heartbeat_path(settings.db_path)
         self._beat_now = asyncio.Event()  # set: write the next heartbeat at once
+        self._running = False  # every adapter started
+        self._down_since: dict[str, float] = {}
+        self.failed = False  # a fault after start-up: exit 1
 
     async def run(
         self,
@@ -216,8 +223,11 @@ class _Service:
                 scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
                 scheduler_task.add_done_callback(self._scheduler_ended)
                 log.info("careerbot running: %s", ", ".join(a.name for a in self.adapters))
+                self._running = True
                 self._beat_now.set()
                 await self.stop.wait()
+                if self.failed:
+                    status = 1
         except ConfigError as exc:
             print(f"careerbot run: {exc}", file=sys.stderr)
             status = 2
@@ -264,6 +274,7 @@ class _Service:
             return
         exc = task.exception()
         log.error("the daily-tip scheduler stopped unexpectedly: %s", exc, exc_info=exc)
+        self.failed = True
         self.stop.set()
 
     async def _heartbeat(self) -> None:
@@ -276,6 +287,8 @@ class _Service:
                 log.warning("database health probe failed: %s", exc)
                 db_ok = False
             connected = {a.name: _connected(a) for a in self.adapters}
+            if self._running:
+                self._watch(connected)
             try:
                 await asyncio.to_thread(
                     write_heartbeat, self.heartbeat, adapters=connected, db_ok=db_ok
@@ -286,6 +299,26 @@ class _Service:
                 async with asyncio.timeout(self.beat):
                     await self._beat_now.wait()
             self._beat_now.clear()
+
+    def _watch(self, connected: dict[str, bool]) -> None:
+        """Give up (exit 1) on an adapter that stays disconnected: a restart may fix it."""
+        now = asyncio.get_running_loop().time()
+        for name, up in connected.items():
+            if up:
+                if self._down_since.pop(name, None) is not None:
+                    log.info("%s: connected again", name)
+                continue
+            since = self._down_since.setdefault(name, now)
+            if since == now:
+                log.warning("%s: disconnected; waiting for it to reconnect", name)
+            elif now - since >= ADAPTER_DOWN_LIMIT and not self.stop.is_set():
+                log.error(
+                    "%s: disconnected for %.0f s; stopping so that the service restarts",
+                    name,
+                    now - since,
+                )
+                self.failed = True
+                self.stop.set()
 
     async def _shutdown(
         self,

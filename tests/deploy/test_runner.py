@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -302,3 +303,65 @@ async def test_a_scheduler_that_does_not_stop_is_abandoned_in_time(
     assert await asyncio.wait_for(task, 2) == 0
     assert "they stay pending" in caplog.text
     assert "scheduler stopped" not in events
+
+
+async def test_an_adapter_that_stays_disconnected_stops_the_bot_with_status_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(runner, "ADAPTER_DOWN_LIMIT", 0.3)
+    events: list[str] = []
+    made: list[FakeAdapter] = []
+    adapter, scheduler = factories(events)
+
+    def tracking(platform: str, s: Settings, c: Core) -> FakeAdapter:
+        made.append(adapter(platform, s, c))  # type: ignore[arg-type]
+        return made[-1]
+
+    task = asyncio.create_task(
+        runner.serve(
+            settings(tmp_path),
+            ["slack", "discord"],
+            stop=asyncio.Event(),
+            adapter_factory=tracking,
+            scheduler_factory=scheduler,
+            heartbeat_interval=0.05,
+        )
+    )
+    await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
+    made[1]._connected = False  # e.g. the gateway refused the resume: no reconnect
+    assert await asyncio.wait_for(task, 5) == 1
+    assert "discord: disconnected for" in caplog.text
+    assert events[-2:] == ["scheduler stop", "scheduler stopped"]
+
+
+async def test_a_short_disconnect_is_tolerated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(runner, "ADAPTER_DOWN_LIMIT", 5.0)
+    caplog.set_level(logging.INFO, logger="bot.runner")
+    events: list[str] = []
+    made: list[FakeAdapter] = []
+    adapter, scheduler = factories(events)
+
+    def tracking(platform: str, s: Settings, c: Core) -> FakeAdapter:
+        made.append(adapter(platform, s, c))  # type: ignore[arg-type]
+        return made[-1]
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        runner.serve(
+            settings(tmp_path),
+            ["slack"],
+            stop=stop,
+            adapter_factory=tracking,
+            scheduler_factory=scheduler,
+            heartbeat_interval=0.05,
+        )
+    )
+    await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
+    made[0]._connected = False
+    await wait_for(lambda: "slack: disconnected; waiting" in caplog.text)
+    made[0]._connected = True
+    await wait_for(lambda: "slack: connected again" in caplog.text)
+    stop.set()
+    assert await asyncio.wait_for(task, 5) == 0
