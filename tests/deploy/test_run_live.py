@@ -60,3 +60,18 @@ async def test_health_fails_when_a_platform_goes_away(tmp_path: Path) -> None:
             proc.send_signal(signal.SIGTERM)
             await asyncio.wait_for(proc.communicate(), 10)
         assert status == 1, text
+
+
+async def test_rejected_token_is_a_clear_message_and_exit_2(tmp_path: Path) -> None:
+    async with fakes() as f:
+        env = f.env() | {
+            "CAREERBOT_DB": str(tmp_path / "bot.db"),
+            "DISCORD_TOKEN": "tok-not-valid-7",
+        }
+        proc = await start_bot(env)
+        out, _ = await asyncio.wait_for(proc.communicate(), 30)
+    text = out.decode()
+    assert proc.returncode == 2, text
+    assert "DISCORD_TOKEN" in text and "Traceback" not in text
+    assert "tok-not-valid-7" not in text  # the token itself is never echoed
+    assert "careerbot stopped" in text  # the Slack adapter that did start was closed
