@@ -125,14 +125,15 @@ def _is_cut_heading(sentence: str) -> bool:
 def _drop_trailing_chrome(body: str) -> str:
     """Drop footer sentences (and then whole footer lines) from the end."""
     lines = [line for line in body.splitlines() if line.strip()]
+    first_pass = True  # only the document's very last fragment can be a cut-off heading
     while lines:
         sentences = [s.strip() for s in _SENTENCE_END.split(lines[-1].strip())]
-        first_pass = True
         while sentences and (
             _is_footer(sentences[-1]) or (first_pass and _is_cut_heading(sentences[-1]))
         ):
             sentences.pop()
             first_pass = False
+        first_pass = False
         if sentences:
             lines[-1] = " ".join(sentences)
             break
