@@ -155,3 +155,8 @@ def test_normalizers() -> None:
 def test_seeds_dir_is_found() -> None:
     found = find_seeds_dir()
     assert sorted(p.name for p in found.glob("*.txt")) == [D0, D1, D2]
+
+
+def test_only_the_last_cut_off_heading_is_dropped() -> None:
+    doc = clean_document("Notes\nUse Git daily.\n- keep commits small\nConclusio", "n.txt")
+    assert doc.text == "Notes\nUse Git daily.\n- keep commits small"
