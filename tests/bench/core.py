@@ -1,4 +1,4 @@
-"""Benchmark of the core on a real SQLite file (issue 2): ``make bench`` / ``python -m tests.bench.core``.
+"""Benchmark of the core on a real SQLite file (issue 2): ``python -m tests.bench.core``.
 
 Builds (once, cached under $BENCH_DIR, default /tmp/careerbot-bench) databases of N
 users, each with progress (skills, tips seen, a saved tip, a roadmap step, activity
