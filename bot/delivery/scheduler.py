@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -47,6 +48,18 @@ class TickStats:
         return self.outcomes.get("sent", 0)
 
 
+def _pace_clock(clock: Clock, sleep: Sleep) -> Callable[[], float]:
+    """The clock the token buckets read: it must be the one ``sleep`` advances.
+
+    With the real ``asyncio.sleep`` that is the monotonic clock (wall-clock jumps must not
+    disturb pacing), even when the due-time clock is a test's fake; an injected sleep
+    advances the injected clock, so pacing follows that one.
+    """
+    if sleep is asyncio.sleep:
+        return time.monotonic
+    return lambda: clock().timestamp()
+
+
 class Scheduler:
     def __init__(
         self,
@@ -70,7 +83,7 @@ class Scheduler:
         self._sleep = sleep
         self.ledger = Ledger(core, catchup)
         self.sender = sender or Sender(
-            self.messengers, limits, now=lambda: clock().timestamp(), sleep=sleep
+            self.messengers, limits, now=_pace_clock(clock, sleep), sleep=sleep
         )
         self.idle = idle
         self.batch = batch

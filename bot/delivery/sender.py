@@ -42,11 +42,16 @@ class Limits:
     scope: Literal["bot", "tenant"] = "bot"  # Discord: one budget per bot; Slack: per workspace
     channel_rate: float | None = None  # Slack: ~1 per second per channel
     channel_burst: float = 1.0
+    first_dm_cost: int = 1  # requests of the first DM to a user (Discord opens the DM channel)
 
 
 DEFAULT_LIMITS: dict[str, Limits] = {
-    "discord": Limits(rate=40.0, burst=5.0, scope="bot"),
-    "slack": Limits(rate=5.0, burst=5.0, scope="tenant", channel_rate=1.0),
+    # 50/s per bot, counted in requests; interaction replies do not count against it.
+    "discord": Limits(rate=48.0, burst=1.0, scope="bot", first_dm_cost=2),
+    # Slack publishes no number for the workspace budget of chat.postMessage; ~8/s is a
+    # conservative figure. conversations.open/history have their own (tiered) budgets.
+    # ~1 per second per channel: 0.9 leaves room for network jitter at the boundary.
+    "slack": Limits(rate=8.0, burst=1.0, scope="tenant", channel_rate=0.9),
 }
 DEFAULT_RATE_LIMIT_WAIT = 1.0  # a 429 without Retry-After
 MAX_RATE_LIMIT_RETRIES = 3
@@ -125,6 +130,7 @@ class Sender:
         self._sleep = sleep
         self.max_retries = max_retries
         self._buckets: dict[tuple[str, ...], TokenBucket] = {}
+        self._dm_opened: set[tuple[str, str, str]] = set()  # mirrors the messengers' caches
         self.rate_limited = 0  # 429s seen (for logs and benchmarks)
 
     def _bucket(self, key: tuple[str, ...], rate: float, burst: float) -> TokenBucket:
@@ -156,8 +162,11 @@ class Sender:
         while True:
             if channel is not None:
                 await channel.acquire()
-            await shared.acquire()
+            for _ in range(self._cost(target, limits)):
+                await shared.acquire()
             result = await self._call(messenger, target, reply, key)
+            if target.user is not None and result.status is not SendStatus.FAILED:
+                self._dm_opened.add((target.platform, target.tenant, target.user.user_id))
             if result.status is not SendStatus.RATE_LIMITED:
                 return result
             self.rate_limited += 1
@@ -177,6 +186,12 @@ class Sender:
             )
             if attempt >= self.max_retries:
                 return result
+
+    def _cost(self, target: Target, limits: Limits) -> int:
+        if target.user is None:
+            return 1
+        opened = (target.platform, target.tenant, target.user.user_id) in self._dm_opened
+        return 1 if opened else max(1, limits.first_dm_cost)
 
     async def _call(
         self, messenger: Messenger, target: Target, reply: Reply, key: str

@@ -220,6 +220,17 @@ async def admin_daily(
     )
 
 
+@command(
+    "admin daily-off",
+    "Stop the daily tips posted to channels here",
+    group="Admin",
+    admin=True,
+)
+async def admin_daily_off(ctx: Context) -> Reply:
+    # Typed platforms (Discord's channel picker) cannot pass "off" to 'admin daily'.
+    return await admin_daily(ctx, "off")
+
+
 def channel_mention(platform: str, channel_id: str) -> str:
     """``<#C123>`` renders as a channel link on both Slack and Discord."""
     return f"#{channel_id}" if platform == "console" else f"<#{channel_id}>"

@@ -1,0 +1,196 @@
+"""Daily tips end to end on Slack: the real slack-bolt/slack-sdk against the fake Slack.
+
+Commands go in as Socket Mode slash commands (the adapter fills the zone from
+users.info); tips go out through the adapter's SlackMessenger (real AsyncWebClient).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
+from bot.bank import Bank
+from bot.core.app import Core
+from bot.core.ports import SendResult
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler, Sender
+from bot.storage import Store
+from bot.storage import daily as db
+from tests.adapters.slack_env import answer, header, settings_for, slack
+from tests.conftest import FakeClock
+from tests.delivery.doubles import Crash
+from tests.fakes.slack import FakeSlack, Message, slash_command
+
+__all__ = ["slack"]  # fixture: fake Slack with U1 (Europe/Berlin) and U2 (admin, New York)
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+async def command(fake: FakeSlack, text: str, user: str = "U1", channel: str = "D1") -> Message:
+    url = fake.new_response_url(channel, user)
+    env = await fake.send_envelope(
+        "slash_commands", slash_command(text, response_url=url, user_id=user, channel_id=channel)
+    )
+    return await answer(fake, url, await fake.wait_ack(env))
+
+
+class Naps:
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.seconds: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.seconds.append(seconds)
+        self.clock.advance(seconds=seconds)
+
+
+def tips_in(fake: FakeSlack, channel: str) -> list[Message]:
+    return [m for m in fake.history(channel) if m.metadata]
+
+
+async def test_daily_tip_reaches_the_dm_once_at_local_time(
+    slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
+    await adapter.start()
+    try:
+        reply = await command(slack, "daily 07:30")  # no zone: users.info says Europe/Berlin
+        assert "(Europe/Berlin)" in reply.text, reply.text
+        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        clock.now = utc(2026, 3, 3, 6, 29)
+        assert (await scheduler.tick()).sent == 0
+        clock.now = utc(2026, 3, 3, 6, 30)  # 07:30 in Berlin
+        assert (await scheduler.tick()).sent == 1
+        clock.now = utc(2026, 3, 3, 6, 45)
+        assert (await scheduler.tick()).sent == 0
+        [tip] = tips_in(slack, "D1")
+        assert tip.metadata == {"event_type": EVENT_TYPE, "event_payload": {"key": "d1-20260303"}}
+        assert header(tip).startswith("Tip")
+        assert "daily tip" in tip.text
+        nxt = await command(slack, "next")
+        assert "Wed 4 Mar 2026, 07:30 (Europe/Berlin)" in nxt.text
+    finally:
+        await adapter.close()
+
+
+async def test_crash_after_the_post_and_restart_sends_no_duplicate(
+    slack: FakeSlack, fixture_bank: Bank, clock: FakeClock, tmp_path: Path
+) -> None:
+    path = tmp_path / "bot.db"
+    store = await Store.open(path)
+    core = Core(fixture_bank, store, clock=clock)
+    ada = User("slack", slack.team_id, "U1", "ada")
+    assert (await core.respond(Request(ada, "daily 10:00 Europe/Berlin"))).ok
+    real = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+
+    class DiesAfterPosting:
+        platform = "slack"
+
+        async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+            await real.send_dm(user, reply, key=key)
+            raise Crash("SIGKILL between chat.postMessage and the ledger write")
+
+        async def send_channel(self, *a: object, **k: object) -> SendResult:
+            raise AssertionError("not used")
+
+    clock.now = utc(2026, 3, 3, 9)  # 10:00 in Berlin
+    scheduler = Scheduler(core, [DiesAfterPosting()], clock=clock, sleep=Naps(clock))
+    try:
+        await scheduler.tick()
+    except BaseException as exc:  # the simulated death
+        assert isinstance(exc, Crash) or (
+            isinstance(exc, BaseExceptionGroup) and exc.subgroup(Crash) is not None
+        )
+    else:
+        raise AssertionError("the crash did not happen")
+    await store.close()
+    assert len(tips_in(slack, "D1")) == 1
+
+    # A new process: new store, new client (no caches), two minutes later.
+    clock.advance(minutes=2)
+    store2 = await Store.open(path)
+    try:
+        core2 = Core(fixture_bank, store2, clock=clock)
+        fresh = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+        stats = await Scheduler(core2, [fresh], clock=clock, sleep=Naps(clock)).tick()
+        assert stats.sent == 1
+        assert len(tips_in(slack, "D1")) == 1  # found in the DM history, not posted again
+        assert len(slack.api_calls("chat.postMessage")) == 1
+        async with store2.transaction() as tx:
+            assert await db.states(tx, 1) == {"2026-03-03": "sent"}
+    finally:
+        await store2.close()
+
+
+async def test_cannot_dm_bot_suspends_and_the_user_is_told(
+    slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
+    await adapter.start()
+    try:
+        assert "New_York" in (await command(slack, "daily 08:00", user="U2", channel="D2")).text
+        slack.user_errors["U2"] = "cannot_dm_bot"
+        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        clock.now = utc(2026, 3, 2, 13)  # 08:00 EST
+        stats = await scheduler.tick()
+        assert stats.outcomes == {"failed": 1}
+        clock.now = utc(2026, 3, 3, 13)
+        assert (await scheduler.tick()).outcomes == {}  # suspended: not tried again
+        del slack.user_errors["U2"]
+        told = await command(slack, "progress", user="U2", channel="C1")
+        assert "cannot_dm_bot" in told.text and "on hold" in told.text
+    finally:
+        await adapter.close()
+
+
+async def test_429_with_retry_after_is_honoured_and_nothing_doubles(
+    slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    ada = User("slack", slack.team_id, "U1", "ada")
+    assert (await core.respond(Request(ada, "daily 10:00 UTC"))).ok
+    slack.fail_next("chat.postMessage", retry_after=2)
+    naps = Naps(clock)
+    messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+    scheduler = Scheduler(core, [messenger], clock=clock, sleep=naps)
+    clock.now = utc(2026, 3, 2, 10)
+    assert (await scheduler.tick()).sent == 1
+    assert 2.0 in naps.seconds
+    assert len(slack.api_calls("chat.postMessage")) == 2
+    assert len(tips_in(slack, "D1")) == 1
+
+
+async def test_channel_posts_are_paced_one_per_second_per_channel(
+    slack: FakeSlack, core: Core, clock: FakeClock
+) -> None:
+    """Two days' worth of catch-up into one channel must not trip the per-channel limit."""
+    slack.channel_limit = 1  # per second, enforced on real time
+    slack_channel_rate = DEFAULT_LIMITS["slack"].channel_rate
+    admin = User("slack", slack.team_id, "U2", "grace")
+    clock.now = utc(2026, 3, 2, 8)
+    for ch in ("C1", "C2", "C3"):
+        r = await core.respond(Request(admin, f"admin daily #{ch} 09:00 UTC", is_admin=True))
+        assert r.ok, r.plain_text()
+    messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+    # The fake limits on real time, so this sender paces on real time too.
+    limits = {"slack": Limits(50.0, scope="tenant", channel_rate=slack_channel_rate)}
+    sender = Sender({"slack": messenger}, limits, now=time.monotonic, sleep=asyncio.sleep)
+    scheduler = Scheduler(
+        core, [messenger], clock=clock, sender=sender, catchup=timedelta(hours=30)
+    )
+    clock.now = utc(2026, 3, 3, 9, 30)  # 2 and 3 March are both inside the window
+    stats = await scheduler.tick()
+    assert stats.sent == 6
+    assert [c for c in slack.calls if c.method == "chat.postMessage"] and all(
+        m.metadata for m in slack.messages
+    )
+    assert sender.rate_limited == 0
+    assert sorted(m.channel for m in slack.messages) == ["C1", "C1", "C2", "C2", "C3", "C3"]
