@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bot import paths
-from bot.bank.docinfo import read_doc_infos
-from bot.bank.model import CATEGORIES, Bank, Industry, Role, Skill, Source, Step, Tip
+from bot.bank.clean import load_seed_docs
+from bot.bank.model import CATEGORIES, Bank, DocInfo, Industry, Role, Skill, Source, Step, Tip
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 FILES = ("skills.yaml", "tips.yaml", "roles.yaml", "roadmap.yaml")
@@ -189,7 +189,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
     industries: dict[str, Industry] = {}
     steps: list[Step] = []
     pending: list[tuple[_Reader, _Map, str, tuple[str, ...], str]] = []
-    docs = read_doc_infos(seeds_dir or paths.seeds_dir())
+    docs = _doc_infos(seeds_dir or paths.seeds_dir())
     known_docs = docs or None  # without the documents (a bare bank dir) names are not checked
 
     r = _Reader("skills.yaml", problems, known_docs)
@@ -275,3 +275,10 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
     if problems:
         raise BankError(problems)
     return Bank(skills, tips, roles, industries, tuple(steps), docs)
+
+
+def _doc_infos(seeds: Path) -> dict[str, DocInfo]:
+    """Title and URL of every seed document (empty when the folder is absent)."""
+    if not seeds.is_dir():
+        return {}
+    return {n: DocInfo(n, d.title, d.url) for n, d in load_seed_docs(seeds).items()}
