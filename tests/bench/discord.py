@@ -1,17 +1,21 @@
 """Interactions per second through the real discord.py: careerbot vs a bare command.
 
-``python -m tests.bench.discord`` (also run by ``make bench``). One fake Discord on
-127.0.0.1 serves both clients, one after the other, for several alternating rounds:
+``python -m tests.bench.discord`` (also run by ``make bench``). One fake Discord runs in
+a child process on 127.0.0.1 (so its work does not load the bot's event loop, as real
+Discord would not) and serves each client in turn, for several alternating rounds:
 
-- bare:       a discord.py ``CommandTree`` command answering the constant string "pong";
-- careerbot:  the real :class:`DiscordAdapter` + core (real bank, a fresh SQLite file),
-  answering ``/career tip``, ``/career skill`` and ``/career progress`` for many users
-  with embeds and buttons.
+- bare:         a discord.py ``CommandTree`` command answering the constant string "pong";
+- careerbot:    the real :class:`DiscordAdapter` + core (real bank, a fresh SQLite file),
+  answering ``/career tip``, ``/career skill`` and ``/career progress`` for 500 users
+  with embeds and buttons;
+- adapter-only: the same adapter with a core that returns ready-made replies, to tell
+  the adapter's cost (rendering, buttons, discord.py) from the core's.
 
 Each round fires ``--n`` interactions over the gateway with at most ``--window`` in
 flight and times until the fake has recorded every interaction callback. Prints one
-JSON line per round and variant, then a summary with the best rate of each and the
-ratio careerbot / bare (goal >= 0.8).
+JSON line per round and variant (rate, and CPU milliseconds per interaction in the bot
+and in the fake), then a summary with the best rate of each and the ratio
+careerbot / bare (goal >= 0.8).
 """
 
 from __future__ import annotations
