@@ -378,3 +378,16 @@ async def test_a_slow_button_that_replaces_edits_the_original(
     await env.fake.wait_for(lambda: message.get("edits"))
     assert message["embeds"][0]["title"].startswith("Tip")
     assert env.fake.rejected == []
+
+
+async def test_the_fake_rate_limit_is_waited_out_by_discord_py(env: Env) -> None:
+    env.fake.rate_limit(2, 0.2)
+    results = [
+        await env.adapter.messenger.send_channel(
+            "1000", str(CHANNEL_ID), Reply(title=f"post {i}"), key=f"c-rl-{i}"
+        )
+        for i in range(4)
+    ]
+    assert [r.status for r in results] == [SendStatus.SENT] * 4
+    assert [m["embeds"][0]["title"] for m in env.fake.messages] == [f"post {i}" for i in range(4)]
+    assert any(reason == "429" for _, reason in env.fake.rejected)
