@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.slack   # bench-slack: HTTP mode vs a bare bolt app
 	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot vs a bare discord.py command
 	$(BIN)/python -m tests.bench.sizing  # peak RSS of careerbot run (100k users); say tip wall time
+	$(BIN)/python -m tests.bench.delivery # due among 100k subscriptions; 1,000-tip fan-out vs fakes
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

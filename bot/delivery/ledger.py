@@ -71,31 +71,42 @@ class Ledger:
         while True:
             async with self.core.store.transaction() as tx:
                 subs = await db.due_subs(tx, epoch(now), batch)
+                pending: list[tuple[int, str, int]] = []
+                cursors: list[tuple[int, str, int, int]] = []
                 for sub in subs:
-                    await self._plan_one(tx, sub, now, stats)
+                    await self._plan_one(tx, sub, now, stats, pending, cursors)
+                stats.pending += await db.insert_pending(tx, pending, now)
+                await db.advance_many(tx, cursors)
             stats.subscriptions += len(subs)
             if len(subs) < batch:
                 return stats
 
-    async def _plan_one(self, tx: Tx, sub: SubRow, now: datetime, stats: PlanStats) -> None:
+    async def _plan_one(
+        self,
+        tx: Tx,
+        sub: SubRow,
+        now: datetime,
+        stats: PlanStats,
+        pending: list[tuple[int, str, int]],
+        cursors: list[tuple[int, str, int, int]],
+    ) -> None:
+        """Queue the subscription's pending rows and new cursor; skipped rows go in now."""
         plan = schedule_of(sub)
         horizon = now - self.catchup
         missed = 0
         for day, moment in plan.occurrences(from_epoch(sub.next_due) - timedelta(seconds=1)):
             if moment > now:
-                await db.advance(tx, sub.id, epoch(moment), day.isoformat(), missed)
+                cursors.append((epoch(moment), day.isoformat(), missed, sub.id))
                 return
             if sub.paused_until is not None and epoch(moment) < sub.paused_until:
                 continue
-            state = "skipped" if moment < horizon else "pending"
-            created = await db.insert_delivery(
-                tx, sub.id, day.isoformat(), epoch(moment), state, now
-            )
-            if created and state == "skipped":
+            if moment >= horizon:
+                pending.append((sub.id, day.isoformat(), epoch(moment)))
+            elif await db.insert_delivery(
+                tx, sub.id, day.isoformat(), epoch(moment), "skipped", now
+            ):
                 missed += 1
                 stats.skipped += 1
-            elif created:
-                stats.pending += 1
 
     # claim -----------------------------------------------------------------------------
 

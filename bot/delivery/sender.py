@@ -1,19 +1,21 @@
-"""The sender shared by every platform: token buckets in front of the Messengers.
+"""The sender shared by every platform: rate limiters in front of the Messengers.
 
-Budgets (documented platform limits, with a little headroom so jitter never trips them):
+Budgets (documented platform limits, with a little headroom):
 
-* Discord: 50 requests per second per bot, for everything the bot does. Daily tips take
-  at most ``DEFAULT_LIMITS["discord"]`` of it, leaving room for command replies and the
-  once-per-user DM-channel opening.
+* Discord: 50 requests per second per bot. Daily tips use up to 49 of them; the first DM
+  to a user costs two requests (the DM channel is opened once, then cached).
 * Slack: ``chat.postMessage`` about 1 message per second per channel (bursts not
   guaranteed) plus a workspace-wide budget that Slack does not publish; we use a
-  conservative per-workspace rate.
+  conservative 8 per second per workspace.
 
-A bucket of ``rate`` tokens per second and capacity ``burst`` never lets more than
-``burst + rate * W`` sends into any window of ``W`` seconds. A 429 (``RATE_LIMITED``)
-empties the bucket that covers the send and blocks it for ``retry_after`` seconds, then
-the send is tried again (a few times) — so one 429 slows everyone on that budget, as the
-platform asks. Clock and sleep are injected: tests never wait on real time.
+The limiter counts a send from the moment it starts until ``window`` seconds after it
+*finished*: a new send may start only while (sends in flight + sends finished in the last
+``window`` seconds) stays within the limit. Every request of a send happens between its
+start and its end, so however the network delays requests, the platform never sees more
+than ``limit`` of them in any window — unlike a token bucket, whose tokens are spent
+before the (delayed) request leaves. A 429 (``RATE_LIMITED``) blocks the budgets that
+cover the send for ``retry_after`` seconds, then the send is tried again (a few times).
+Clock and sleep are injected: tests never wait on real time.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -37,67 +41,72 @@ Sleep = Callable[[float], Awaitable[None]]
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    rate: float  # sends per second on the shared budget
-    burst: float = 1.0  # tokens that may be spent at once
+    limit: int  # requests per window on the shared budget
+    window: float = 1.0  # seconds
     scope: Literal["bot", "tenant"] = "bot"  # Discord: one budget per bot; Slack: per workspace
-    channel_rate: float | None = None  # Slack: ~1 per second per channel
-    channel_burst: float = 1.0
+    channel_limit: int | None = None  # Slack: ~1 message per second per channel
+    channel_window: float = 1.0
     first_dm_cost: int = 1  # requests of the first DM to a user (Discord opens the DM channel)
 
 
 DEFAULT_LIMITS: dict[str, Limits] = {
     # 50/s per bot, counted in requests; interaction replies do not count against it.
-    "discord": Limits(rate=48.0, burst=1.0, scope="bot", first_dm_cost=2),
-    # Slack publishes no number for the workspace budget of chat.postMessage; ~8/s is a
-    # conservative figure. conversations.open/history have their own (tiered) budgets.
-    # ~1 per second per channel: 0.9 leaves room for network jitter at the boundary.
-    "slack": Limits(rate=8.0, burst=1.0, scope="tenant", channel_rate=0.9),
+    "discord": Limits(limit=49, window=1.0, scope="bot", first_dm_cost=2),
+    # conversations.open/history have their own (tiered) budgets; chat.postMessage is paced.
+    "slack": Limits(limit=8, window=1.0, scope="tenant", channel_limit=1, channel_window=1.0),
 }
 DEFAULT_RATE_LIMIT_WAIT = 1.0  # a 429 without Retry-After
 MAX_RATE_LIMIT_RETRIES = 3
-_EPSILON = 1e-9
-_MIN_WAIT = 1e-4  # seconds
+POLL = 0.005  # seconds between looks while the budget is all in flight
 
 
-class TokenBucket:
-    """``rate`` tokens per second up to ``burst``; ``acquire`` waits (FIFO) for one."""
+class WindowLimiter:
+    """At most ``limit`` units in flight or finished within the last ``window`` seconds."""
 
-    def __init__(self, rate: float, burst: float, *, now: Now, sleep: Sleep) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("a bucket needs rate > 0 and burst >= 1")
-        self.rate = rate
-        self.burst = burst
+    def __init__(self, limit: int, window: float, *, now: Now, sleep: Sleep) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("a limiter needs limit >= 1 and window > 0")
+        self.limit = limit
+        self.window = window
         self._now = now
         self._sleep = sleep
-        self._tokens = burst
-        self._stamp = now()
+        self._in_flight = 0
+        self._finished: deque[tuple[float, int]] = deque()  # (finished at, units)
+        self._recent = 0
         self._blocked_until = 0.0
         self._lock = asyncio.Lock()
 
-    def _refill(self, t: float) -> None:
-        if t > self._stamp:
-            self._tokens = min(self.burst, self._tokens + (t - self._stamp) * self.rate)
-            self._stamp = t
+    def used(self, t: float) -> int:
+        while self._finished and self._finished[0][0] <= t - self.window:
+            self._recent -= self._finished.popleft()[1]
+        return self._in_flight + self._recent
 
-    async def acquire(self) -> None:
-        async with self._lock:
+    @asynccontextmanager
+    async def slot(self, cost: int = 1) -> AsyncIterator[None]:
+        cost = min(max(1, cost), self.limit)
+        async with self._lock:  # FIFO: nobody overtakes a waiting send
             while True:
                 t = self._now()
                 if t < self._blocked_until:
                     await self._sleep(self._blocked_until - t)
                     continue
-                self._refill(t)
-                if self._tokens >= 1.0 - _EPSILON:  # float dust must not spin the loop
-                    self._tokens = max(0.0, self._tokens - 1.0)
-                    return
-                await self._sleep(max(_MIN_WAIT, (1.0 - self._tokens) / self.rate))
+                if self.used(t) + cost <= self.limit:
+                    self._in_flight += cost
+                    break
+                # Wait for the oldest finished send to leave the window; when everything
+                # is still in flight, look again shortly.
+                wait = self._finished[0][0] + self.window - t if self._finished else POLL
+                await self._sleep(max(POLL, wait))
+        try:
+            yield
+        finally:
+            self._in_flight -= cost
+            self._finished.append((self._now(), cost))
+            self._recent += cost
 
     def block(self, seconds: float) -> None:
-        """Spend nothing for ``seconds`` (a 429's Retry-After), then one send, then the rate."""
-        t = self._now()
-        self._blocked_until = max(self._blocked_until, t + max(0.0, seconds))
-        self._tokens = 1.0
-        self._stamp = max(self._stamp, self._blocked_until)
+        """Start nothing for ``seconds`` (a 429's Retry-After)."""
+        self._blocked_until = max(self._blocked_until, self._now() + max(0.0, seconds))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,42 +138,44 @@ class Sender:
         self._now = now
         self._sleep = sleep
         self.max_retries = max_retries
-        self._buckets: dict[tuple[str, ...], TokenBucket] = {}
+        self._limiters: dict[tuple[str, ...], WindowLimiter] = {}
         self._dm_opened: set[tuple[str, str, str]] = set()  # mirrors the messengers' caches
         self.rate_limited = 0  # 429s seen (for logs and benchmarks)
 
-    def _bucket(self, key: tuple[str, ...], rate: float, burst: float) -> TokenBucket:
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = TokenBucket(rate, burst, now=self._now, sleep=self._sleep)
-            self._buckets[key] = bucket
-        return bucket
+    def _limiter(self, key: tuple[str, ...], limit: int, window: float) -> WindowLimiter:
+        limiter = self._limiters.get(key)
+        if limiter is None:
+            limiter = WindowLimiter(limit, window, now=self._now, sleep=self._sleep)
+            self._limiters[key] = limiter
+        return limiter
 
-    def _shared(self, target: Target, limits: Limits) -> TokenBucket:
+    def _shared(self, target: Target, limits: Limits) -> WindowLimiter:
         scope = target.tenant if limits.scope == "tenant" else "*"
-        return self._bucket((target.platform, scope), limits.rate, limits.burst)
+        return self._limiter((target.platform, scope), limits.limit, limits.window)
 
-    def _channel(self, target: Target, limits: Limits) -> TokenBucket | None:
+    def _channel(self, target: Target, limits: Limits) -> WindowLimiter | None:
         # A DM is a channel of its own; one daily tip per user never nears 1/s.
-        if limits.channel_rate is None or target.channel_id is None:
+        if limits.channel_limit is None or target.channel_id is None:
             return None
         key = (target.platform, target.tenant, target.channel_id)
-        return self._bucket(key, limits.channel_rate, limits.channel_burst)
+        return self._limiter(key, limits.channel_limit, limits.channel_window)
+
+    def _cost(self, target: Target, limits: Limits) -> int:
+        if target.user is None:
+            return 1
+        opened = (target.platform, target.tenant, target.user.user_id) in self._dm_opened
+        return 1 if opened else max(1, limits.first_dm_cost)
 
     async def send(self, target: Target, reply: Reply, *, key: str) -> SendResult:
         messenger = self.messengers.get(target.platform)
         if messenger is None:
             return SendResult(SendStatus.FAILED, detail=f"no {target.platform} connection")
-        limits = self.limits.get(target.platform, Limits(rate=1.0))
+        limits = self.limits.get(target.platform, Limits(limit=1))
         shared = self._shared(target, limits)
         channel = self._channel(target, limits)
         attempt = 0
         while True:
-            if channel is not None:
-                await channel.acquire()
-            for _ in range(self._cost(target, limits)):
-                await shared.acquire()
-            result = await self._call(messenger, target, reply, key)
+            result = await self._paced(messenger, target, reply, key, shared, channel, limits)
             if target.user is not None and result.status is not SendStatus.FAILED:
                 self._dm_opened.add((target.platform, target.tenant, target.user.user_id))
             if result.status is not SendStatus.RATE_LIMITED:
@@ -187,11 +198,21 @@ class Sender:
             if attempt >= self.max_retries:
                 return result
 
-    def _cost(self, target: Target, limits: Limits) -> int:
-        if target.user is None:
-            return 1
-        opened = (target.platform, target.tenant, target.user.user_id) in self._dm_opened
-        return 1 if opened else max(1, limits.first_dm_cost)
+    async def _paced(
+        self,
+        messenger: Messenger,
+        target: Target,
+        reply: Reply,
+        key: str,
+        shared: WindowLimiter,
+        channel: WindowLimiter | None,
+        limits: Limits,
+    ) -> SendResult:
+        if channel is None:
+            async with shared.slot(self._cost(target, limits)):
+                return await self._call(messenger, target, reply, key)
+        async with channel.slot(), shared.slot(self._cost(target, limits)):
+            return await self._call(messenger, target, reply, key)
 
     async def _call(
         self, messenger: Messenger, target: Target, reply: Reply, key: str

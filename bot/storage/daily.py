@@ -211,6 +211,16 @@ async def advance(tx: Tx, sub_id: int, next_due: int, next_date: str, missed: in
     )
 
 
+async def advance_many(tx: Tx, cursors: Sequence[tuple[int, str, int, int]]) -> None:
+    """:func:`advance` for many: (next_due, next_date, missed, sub_id) tuples."""
+    if cursors:
+        await tx.db.executemany(
+            "UPDATE subscriptions SET next_due = ?, next_date = ?, missed = missed + ?"
+            " WHERE id = ?",
+            cursors,
+        )
+
+
 async def take_missed(tx: Tx, sub_id: int) -> int:
     """The number of skipped deliveries not yet reported, reset to zero."""
     row = await tx.fetchone("SELECT missed FROM subscriptions WHERE id = ?", (sub_id,))
@@ -241,6 +251,20 @@ async def insert_delivery(
          now.isoformat()),
     )  # fmt: skip
     return row is not None
+
+
+async def insert_pending(tx: Tx, rows: Sequence[tuple[int, str, int]], now: datetime) -> int:
+    """Pending ledger rows for (sub_id, local_date, due_at); returns how many were new."""
+    if not rows:
+        return 0
+    stamp = now.isoformat()
+    async with tx.db.executemany(
+        """INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)
+           VALUES (?, ?, ?, 'pending', ?, ?, ?)
+           ON CONFLICT (sub_id, local_date) DO NOTHING""",
+        [(s, d, due, delivery_key(s, d), due, stamp) for s, d, due in rows],
+    ) as cur:
+        return max(0, cur.rowcount)
 
 
 async def pending(tx: Tx, now: int, platforms: Sequence[str], limit: int) -> list[DeliveryRow]:

@@ -173,7 +173,7 @@ async def test_channel_posts_are_paced_one_per_second_per_channel(
 ) -> None:
     """Two days' worth of catch-up into one channel must not trip the per-channel limit."""
     slack.channel_limit = 1  # per second, enforced on real time
-    slack_channel_rate = DEFAULT_LIMITS["slack"].channel_rate
+    per_channel = DEFAULT_LIMITS["slack"].channel_limit
     admin = User("slack", slack.team_id, "U2", "grace")
     clock.now = utc(2026, 3, 2, 8)
     for ch in ("C1", "C2", "C3"):
@@ -181,7 +181,7 @@ async def test_channel_posts_are_paced_one_per_second_per_channel(
         assert r.ok, r.plain_text()
     messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
     # The fake limits on real time, so this sender paces on real time too.
-    limits = {"slack": Limits(50.0, scope="tenant", channel_rate=slack_channel_rate)}
+    limits = {"slack": Limits(50, scope="tenant", channel_limit=per_channel)}
     sender = Sender({"slack": messenger}, limits, now=time.monotonic, sleep=asyncio.sleep)
     scheduler = Scheduler(
         core, [messenger], clock=clock, sender=sender, catchup=timedelta(hours=30)

@@ -9,7 +9,7 @@ import pytest
 from bot.core.ports import SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
-from bot.delivery import Limits, Sender, Target, TokenBucket
+from bot.delivery import Limits, Sender, Target, WindowLimiter
 from tests.delivery.doubles import Recorder
 
 
@@ -31,34 +31,74 @@ def max_in_window(stamps: list[float], window: float) -> int:
     return max(sum(1 for s in stamps if t <= s < t + window - 1e-9) for t in stamps)
 
 
-async def test_bucket_never_exceeds_burst_plus_rate_per_window() -> None:
+async def test_limiter_never_lets_more_than_limit_into_a_window() -> None:
     clock = Time()
-    bucket = TokenBucket(rate=5.0, burst=2.0, now=clock.now, sleep=clock.sleep)
-    stamps = []
+    limiter = WindowLimiter(5, 1.0, now=clock.now, sleep=clock.sleep)
+    starts = []
     for _ in range(40):
-        await bucket.acquire()
-        stamps.append(clock.t)
-    assert max_in_window(stamps, 1.0) <= 2 + 5
-    # ... and keeps the rate: 40 sends, 2 free, 38 at 5/s.
-    assert stamps[-1] - stamps[0] == pytest.approx(38 / 5)
+        async with limiter.slot():
+            starts.append(clock.t)
+            clock.t += 0.05  # each send takes 50 ms
+    assert max_in_window(starts, 1.0) <= 5
+    # ... and keeps the pace: 5 per (window + duration of a send).
+    assert starts[-1] - starts[0] == pytest.approx(7 * 1.05 + 4 * 0.05)
 
 
-async def test_bucket_block_holds_everyone_until_retry_after() -> None:
+async def test_delayed_requests_still_fit_the_platform_window() -> None:
+    """Requests leave at random points inside their send: the server's windows still hold."""
+    import random
+
     clock = Time()
-    bucket = TokenBucket(rate=50.0, burst=1.0, now=clock.now, sleep=clock.sleep)
-    await bucket.acquire()
-    bucket.block(3.0)
+    rng = random.Random(3)
+    limiter = WindowLimiter(10, 1.0, now=clock.now, sleep=clock.sleep)
+    arrivals: list[float] = []
+
+    async def send() -> None:
+        async with limiter.slot(cost=2):
+            for _ in range(2):  # e.g. open the DM channel, then post
+                await clock.sleep(rng.uniform(0, 0.2))
+                arrivals.append(clock.t)
+
+    for _ in range(30):
+        await send()
+    assert len(arrivals) == 60
+    assert max_in_window(sorted(arrivals), 1.0) <= 10
+
+
+async def test_in_flight_sends_count_against_the_budget() -> None:
+    clock = Time()
+    limiter = WindowLimiter(2, 1.0, now=clock.now, sleep=clock.sleep)
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def hold(name: str) -> None:
+        async with limiter.slot():
+            order.append(name)
+            await release.wait()
+
+    tasks = [asyncio.create_task(hold(n)) for n in ("a", "b", "c")]
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert order == ["a", "b"]  # c waits while two are in flight
+    release.set()
+    await asyncio.gather(*tasks)
+    assert order == ["a", "b", "c"]
+    assert clock.t >= 1000.0 + 1.0  # c started a window after a and b finished
+
+
+async def test_block_holds_everyone_until_retry_after() -> None:
+    clock = Time()
+    limiter = WindowLimiter(50, 1.0, now=clock.now, sleep=clock.sleep)
+    limiter.block(3.0)
     start = clock.t
-    await bucket.acquire()
-    assert clock.t - start == pytest.approx(3.0)
-    await bucket.acquire()
-    assert clock.t - start == pytest.approx(3.02)
+    async with limiter.slot():
+        assert clock.t - start == pytest.approx(3.0)
 
 
-def test_bucket_refuses_nonsense() -> None:
+def test_limiter_refuses_nonsense() -> None:
     clock = Time()
     with pytest.raises(ValueError):
-        TokenBucket(rate=0, burst=1, now=clock.now, sleep=clock.sleep)
+        WindowLimiter(0, 1.0, now=clock.now, sleep=clock.sleep)
 
 
 def reply() -> Reply:
@@ -68,7 +108,7 @@ def reply() -> Reply:
 async def test_slack_channel_posts_are_paced_per_channel_and_per_workspace() -> None:
     clock = Time()
     slack = Recorder(platform="slack", clock=lambda: clock.t)
-    limits = {"slack": Limits(rate=10.0, burst=1.0, scope="tenant", channel_rate=1.0)}
+    limits = {"slack": Limits(10, scope="tenant", channel_limit=1)}
     sender = Sender({"slack": slack}, limits, now=clock.now, sleep=clock.sleep)
     stamps: dict[str, list[float]] = {"C1": [], "C2": []}
     for i in range(6):
@@ -90,7 +130,7 @@ async def test_a_429_slows_the_whole_budget_and_is_retried() -> None:
     clock = Time()
     discord = Recorder(platform="discord")
     sender = Sender(
-        {"discord": discord}, {"discord": Limits(rate=50.0, burst=1.0)}, now=clock.now,
+        {"discord": discord}, {"discord": Limits(50)}, now=clock.now,
         sleep=clock.sleep,
     )  # fmt: skip
     discord.script.append(SendResult(SendStatus.RATE_LIMITED, retry_after=1.5))
