@@ -65,12 +65,14 @@ class Ledger:
 
     # plan ------------------------------------------------------------------------------
 
-    async def plan(self, now: datetime, batch: int = 1000) -> PlanStats:
+    async def plan(
+        self, now: datetime, batch: int = 1000, platforms: list[str] | None = None
+    ) -> PlanStats:
         """Write ledger rows for every subscription whose next instant has come."""
         stats = PlanStats()
         while True:
             async with self.core.store.transaction() as tx:
-                subs = await db.due_subs(tx, epoch(now), batch)
+                subs = await db.due_subs(tx, epoch(now), batch, platforms)
                 pending: list[tuple[int, str, int]] = []
                 cursors: list[tuple[int, str, int, int]] = []
                 for sub in subs:
@@ -218,7 +220,7 @@ class Ledger:
     async def next_wake(self, platforms: list[str]) -> datetime | None:
         """The earliest instant with work: a subscription due or a retry."""
         async with self.core.store.transaction() as tx:
-            due = await db.earliest_due(tx)
+            due = await db.earliest_due(tx, platforms)
             retry = await db.earliest_retry(tx, platforms)
         found = [x for x in (due, retry) if x is not None]
         return from_epoch(min(found)) if found else None

@@ -94,9 +94,9 @@ class Scheduler:
     async def tick(self) -> TickStats:
         """Plan what is due now and send every ready delivery once."""
         stats = TickStats()
-        planned = await self.ledger.plan(self.clock(), self.batch)
-        stats.planned, stats.skipped = planned.pending, planned.skipped
         platforms = sorted(self.messengers)
+        planned = await self.ledger.plan(self.clock(), self.batch, platforms)
+        stats.planned, stats.skipped = planned.pending, planned.skipped
         seen: set[int] = set()
         while not self._stopping.is_set():
             rows = [

@@ -193,12 +193,25 @@ async def set_pause(
     )
 
 
-async def due_subs(tx: Tx, now: int, limit: int) -> list[SubRow]:
-    """Active subscriptions whose next delivery instant has come (index range scan)."""
+async def due_subs(
+    tx: Tx, now: int, limit: int, platforms: Sequence[str] | None = None
+) -> list[SubRow]:
+    """Active subscriptions whose next delivery instant has come (index range scan).
+
+    ``platforms``: only those (the ones connected now); the others keep their cursor and
+    are caught up — or skipped, by the catch-up rule — once their platform is back.
+    """
+    where = ""
+    params: tuple[str, ...] = ()
+    if platforms is not None:
+        if not platforms:
+            return []
+        where = f" AND s.platform IN ({','.join('?' for _ in platforms)})"
+        params = tuple(platforms)
     rows = await tx.fetchall(
-        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
-        " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT ?",
-        (now, limit),
+        f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants and placeholders)
+        f" WHERE s.status = 'active' AND s.next_due <= ?{where} ORDER BY s.next_due LIMIT ?",
+        (now, *params, limit),
     )
     return [_sub(r) for r in rows]
 
@@ -230,8 +243,15 @@ async def take_missed(tx: Tx, sub_id: int) -> int:
     return int(row[0])
 
 
-async def earliest_due(tx: Tx) -> int | None:
-    row = await tx.fetchone("SELECT min(next_due) FROM subscriptions WHERE status = 'active'")
+async def earliest_due(tx: Tx, platforms: Sequence[str]) -> int | None:
+    if not platforms:
+        return None
+    marks = ",".join("?" for _ in platforms)
+    row = await tx.fetchone(
+        "SELECT min(next_due) FROM subscriptions"  # noqa: S608 (placeholders only)
+        f" WHERE status = 'active' AND platform IN ({marks})",
+        tuple(platforms),
+    )
     return int(row[0]) if row and row[0] is not None else None
 
 

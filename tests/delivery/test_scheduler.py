@@ -452,3 +452,17 @@ async def test_run_wakes_for_a_due_delivery_without_waiting_the_full_idle(
     assert (await env.say("daily 09:45 UTC")).ok
     await run_until(env, utc(2026, 3, 2, 10))
     assert [s.at for s in recorder.sent] == [utc(2026, 3, 2, 9, 45)]
+
+
+async def test_a_platform_not_connected_is_caught_up_when_it_returns(
+    core: Core, clock: FakeClock, recorder: Recorder
+) -> None:
+    discord_only = Env(core, clock, Recorder(platform="discord"))
+    assert (await discord_only.say("daily 10:00 UTC")).ok  # a Slack user
+    stats = await discord_only.at(utc(2026, 3, 2, 10))
+    assert (stats.planned, stats.skipped, stats.outcomes) == (0, 0, {})
+    assert await discord_only.ledger() == {}  # nothing written for an absent platform
+    # Slack is back two hours later: today's tip is inside the window.
+    env = Env(core, clock, recorder)
+    assert (await env.at(utc(2026, 3, 2, 12))).sent == 1
+    assert [s.key for s in recorder.sent] == ["d1-20260302"]
