@@ -466,3 +466,24 @@ async def test_a_platform_not_connected_is_caught_up_when_it_returns(
     env = Env(core, clock, recorder)
     assert (await env.at(utc(2026, 3, 2, 12))).sent == 1
     assert [s.key for s in recorder.sent] == ["d1-20260302"]
+
+
+async def test_the_runner_builds_this_scheduler_and_cancels_it_cleanly(
+    core: Core, recorder: Recorder
+) -> None:
+    from bot.config import Settings
+    from bot.runner import make_scheduler
+
+    scheduler = make_scheduler(core, [recorder], Settings(catchup_hours=2.5))
+    assert isinstance(scheduler, Scheduler)
+    assert scheduler.ledger.catchup == timedelta(hours=2.5)
+    task = asyncio.create_task(scheduler.run())
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+        if scheduler.running:
+            break
+    assert scheduler.running
+    task.cancel()  # what careerbot run does on SIGTERM
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not scheduler.running
