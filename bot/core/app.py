@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -49,9 +49,9 @@ class Context:
         """The user's local date (UTC until they tell us their zone)."""
         return self.now.astimezone(self.zone).date()
 
-    async def mark_active(self) -> None:
+    def mark_active(self) -> None:
         """Record a learning action today (streaks count local days with one)."""
-        await self.tx.record_activity(self.user.pk, self.today)
+        self.tx.record_activity(self.user.pk, self.today)
 
     def skill(self, query: str) -> Skill:
         found = lookup.find_skill(self.bank, query)
@@ -113,14 +113,14 @@ class Core:
         if cmd.admin and not request.is_admin:
             raise Forbidden(messages.FORBIDDEN.format(command=cmd.name))
         now = self.clock()
-        async with self.store.transaction() as tx:
-            user = await tx.user(request.user, now, request.tz_hint)
-            notices = await tx.pop_notices(user.pk)
-            ctx = Context(self, request, now, tx, user)
-            reply = await cmd.handler(ctx, **parsed.args)
-        if notices:
-            reply = _with_notices(reply, notices)
-        return reply
+
+        def unit(tx: Tx) -> Reply:
+            user = tx.user(request.user, now, request.tz_hint)
+            notices = tx.pop_notices(user.pk)
+            reply = cmd.handler(Context(self, request, now, tx, user), **parsed.args)
+            return replace(reply, notices=(*notices, *reply.notices)) if notices else reply
+
+        return await self.store.run(unit)
 
     # helpers for adapters (autocomplete) ----------------------------------------------
 
@@ -146,9 +146,3 @@ def error_reply(err: CareerbotError) -> Reply:
     if isinstance(err, UsageError) and err.usage:
         body = f"{body}\n{messages.USAGE.format(usage=err.usage)}"
     return Reply(title=messages.ERROR_TITLE, body=body, ok=False, kind="error")
-
-
-def _with_notices(reply: Reply, notices: list[str]) -> Reply:
-    from dataclasses import replace
-
-    return replace(reply, notices=(*notices, *reply.notices))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,7 +25,9 @@ MAX_TEXT = 500  # characters of command text we accept at all
 OptionKind = Literal[
     "word", "text", "skill", "role", "tip", "int", "time", "timezone", "days", "channel", "choice"
 ]
-Handler = Callable[..., Awaitable["Reply"]]
+# A handler is a plain function of a Context: it runs inside the command's transaction
+# on the database thread (see bot.storage.store), so it never awaits.
+Handler = Callable[..., "Reply"]
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")

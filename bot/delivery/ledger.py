@@ -70,20 +70,24 @@ class Ledger:
     ) -> PlanStats:
         """Write ledger rows for every subscription whose next instant has come."""
         stats = PlanStats()
+
+        def unit(tx: Tx) -> int:
+            subs = db.due_subs(tx, epoch(now), batch, platforms)
+            pending: list[tuple[int, str, int]] = []
+            cursors: list[tuple[int, str, int, int]] = []
+            for sub in subs:
+                self._plan_one(tx, sub, now, stats, pending, cursors)
+            stats.pending += db.insert_pending(tx, pending, now)
+            db.advance_many(tx, cursors)
+            return len(subs)
+
         while True:
-            async with self.core.store.transaction() as tx:
-                subs = await db.due_subs(tx, epoch(now), batch, platforms)
-                pending: list[tuple[int, str, int]] = []
-                cursors: list[tuple[int, str, int, int]] = []
-                for sub in subs:
-                    await self._plan_one(tx, sub, now, stats, pending, cursors)
-                stats.pending += await db.insert_pending(tx, pending, now)
-                await db.advance_many(tx, cursors)
-            stats.subscriptions += len(subs)
-            if len(subs) < batch:
+            count = await self.core.store.run(unit)
+            stats.subscriptions += count
+            if count < batch:
                 return stats
 
-    async def _plan_one(
+    def _plan_one(
         self,
         tx: Tx,
         sub: SubRow,
@@ -104,67 +108,66 @@ class Ledger:
                 continue
             if moment >= horizon:
                 pending.append((sub.id, day.isoformat(), epoch(moment)))
-            elif await db.insert_delivery(
-                tx, sub.id, day.isoformat(), epoch(moment), "skipped", now
-            ):
+            elif db.insert_delivery(tx, sub.id, day.isoformat(), epoch(moment), "skipped", now):
                 missed += 1
                 stats.skipped += 1
 
     # claim -----------------------------------------------------------------------------
 
     async def ready(self, now: datetime, platforms: list[str], limit: int) -> list[DeliveryRow]:
-        async with self.core.store.transaction() as tx:
-            return await db.pending(tx, epoch(now), platforms, limit)
+        return await self.core.store.run(lambda tx: db.pending(tx, epoch(now), platforms, limit))
 
     async def claim(self, delivery_id: int, now: datetime) -> Outgoing | None:
         """Fix the tip and count the attempt; None when there is nothing to send."""
-        async with self.core.store.transaction() as tx:
-            row = await db.delivery(tx, delivery_id)
-            if row is None or row.state != "pending":
-                return None
-            sub = await db.sub_by_id(tx, row.sub_id)
-            if sub is None or sub.status != "active":
-                return None  # stays pending; expires if it is not turned on again
-            if row.due_at < epoch(now - self.catchup):
-                # Too old now (downtime, or retries ran past the window): skip it. If it
-                # was never tried, the subscriber hears about it with their next tip.
-                await db.finish(tx, row.id, "skipped", now, detail="expired")
-                if row.attempts == 0:
-                    await db.advance(tx, sub.id, sub.next_due, sub.next_date, 1)
-                return None
-            ctx = _context(self.core, tx, sub, now)
-            tip_id = row.tip_id
-            missed = row.missed
-            if tip_id is None:
-                tip_id = await self._choose(tx, sub)
-                if tip_id is None:
-                    await db.finish(tx, row.id, "skipped", now, detail="no tip left")
-                    return None
-                missed = await db.take_missed(tx, sub.id)
-                await db.claim(tx, row.id, tip_id, missed, now)
-                if sub.user_pk is not None:
-                    await tx.record_view(sub.user_pk, tip_id, now)
-            else:
-                await db.count_attempt(tx, row.id, now)
-            tip = self.core.bank.tips.get(tip_id)
-            if tip is None:  # the bank changed under a pending resend
-                await db.finish(tx, row.id, "skipped", now, detail="tip gone")
-                return None
-            saved = False
-            if sub.user_pk is not None:
-                marks = await tx.marks(sub.user_pk)
-                saved = marks.get(tip_id, (0, None))[1] is not None
-            reply = delivery_card(ctx, sub, tip, missed=missed, saved=saved)
-            return Outgoing(row.id, row.key, target_of(sub), reply)
+        return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now))
 
-    async def _choose(self, tx: Tx, sub: SubRow) -> str | None:
+    def _claim(self, tx: Tx, delivery_id: int, now: datetime) -> Outgoing | None:
+        row = db.delivery(tx, delivery_id)
+        if row is None or row.state != "pending":
+            return None
+        sub = db.sub_by_id(tx, row.sub_id)
+        if sub is None or sub.status != "active":
+            return None  # stays pending; expires if it is not turned on again
+        if row.due_at < epoch(now - self.catchup):
+            # Too old now (downtime, or retries ran past the window): skip it. If it
+            # was never tried, the subscriber hears about it with their next tip.
+            db.finish(tx, row.id, "skipped", now, detail="expired")
+            if row.attempts == 0:
+                db.advance(tx, sub.id, sub.next_due, sub.next_date, 1)
+            return None
+        ctx = _context(self.core, tx, sub, now)
+        tip_id = row.tip_id
+        missed = row.missed
+        if tip_id is None:
+            tip_id = self._choose(tx, sub)
+            if tip_id is None:
+                db.finish(tx, row.id, "skipped", now, detail="no tip left")
+                return None
+            missed = db.take_missed(tx, sub.id)
+            db.claim(tx, row.id, tip_id, missed, now)
+            if sub.user_pk is not None:
+                tx.record_view(sub.user_pk, tip_id, now)
+        else:
+            db.count_attempt(tx, row.id, now)
+        tip = self.core.bank.tips.get(tip_id)
+        if tip is None:  # the bank changed under a pending resend
+            db.finish(tx, row.id, "skipped", now, detail="tip gone")
+            return None
+        saved = False
+        if sub.user_pk is not None:
+            marks = tx.marks(sub.user_pk)
+            saved = marks.get(tip_id, (0, None))[1] is not None
+        reply = delivery_card(ctx, sub, tip, missed=missed, saved=saved)
+        return Outgoing(row.id, row.key, target_of(sub), reply)
+
+    def _choose(self, tx: Tx, sub: SubRow) -> str | None:
         if sub.user_pk is None:
-            views = await db.channel_views(tx, sub.id)
+            views = db.channel_views(tx, sub.id)
             chosen = next_tip(self.core.bank, -sub.id, views, set(), set())
         else:
-            views = await tx.tip_views(sub.user_pk)
-            marks = await tx.marks(sub.user_pk)
-            statuses = await tx.skill_statuses(sub.user_pk)
+            views = tx.tip_views(sub.user_pk)
+            marks = tx.marks(sub.user_pk)
+            statuses = tx.skill_statuses(sub.user_pk)
             unhelpful = {t for t, (vote, _) in marks.items() if vote < 0}
             learning = {s for s, st in statuses.items() if st == "learning"}
             chosen = next_tip(self.core.bank, sub.user_pk, views, unhelpful, learning)
@@ -174,37 +177,37 @@ class Ledger:
 
     async def finish(self, out: Outgoing, result: SendResult, now: datetime) -> str:
         """Record the outcome of a send; returns the row's new state."""
-        async with self.core.store.transaction() as tx:
-            row = await db.delivery(tx, out.delivery_id)
-            if row is None:
-                return "gone"  # the subscriber ran 'forget' meanwhile
-            if result.status is SendStatus.SENT:
-                await db.finish(tx, row.id, "sent", now, message_id=result.message_id)
-                return "sent"
-            if result.status is SendStatus.UNREACHABLE:
-                await db.finish(tx, row.id, "failed", now, detail=result.detail)
-                await self._suspend(tx, row.sub_id, result.detail or "unreachable", now)
-                return "failed"
-            if result.status is SendStatus.RATE_LIMITED:
-                wait = timedelta(seconds=result.retry_after or 1.0)
-                retry = epoch(now + wait)
-                await db.finish(tx, row.id, "pending", now, detail="429", retry_at=retry)
-                return "pending"
-            if row.attempts >= MAX_ATTEMPTS:
-                await db.finish(tx, row.id, "failed", now, detail=result.detail)
-                log.warning("delivery %s failed %d times; giving up", row.key, row.attempts)
-                return "failed"
-            backoff = min(RETRY_MAX, RETRY_BASE * (2 ** max(0, row.attempts - 1)))
-            await db.finish(
-                tx, row.id, "pending", now, detail=result.detail, retry_at=epoch(now + backoff)
-            )
-            return "pending"
+        return await self.core.store.run(lambda tx: self._finish(tx, out, result, now))
 
-    async def _suspend(self, tx: Tx, sub_id: int, reason: str, now: datetime) -> None:
-        sub = await db.sub_by_id(tx, sub_id)
+    def _finish(self, tx: Tx, out: Outgoing, result: SendResult, now: datetime) -> str:
+        row = db.delivery(tx, out.delivery_id)
+        if row is None:
+            return "gone"  # the subscriber ran 'forget' meanwhile
+        if result.status is SendStatus.SENT:
+            db.finish(tx, row.id, "sent", now, message_id=result.message_id)
+            return "sent"
+        if result.status is SendStatus.UNREACHABLE:
+            db.finish(tx, row.id, "failed", now, detail=result.detail)
+            self._suspend(tx, row.sub_id, result.detail or "unreachable", now)
+            return "failed"
+        if result.status is SendStatus.RATE_LIMITED:
+            wait = timedelta(seconds=result.retry_after or 1.0)
+            retry = epoch(now + wait)
+            db.finish(tx, row.id, "pending", now, detail="429", retry_at=retry)
+            return "pending"
+        if row.attempts >= MAX_ATTEMPTS:
+            db.finish(tx, row.id, "failed", now, detail=result.detail)
+            log.warning("delivery %s failed %d times; giving up", row.key, row.attempts)
+            return "failed"
+        backoff = min(RETRY_MAX, RETRY_BASE * (2 ** max(0, row.attempts - 1)))
+        db.finish(tx, row.id, "pending", now, detail=result.detail, retry_at=epoch(now + backoff))
+        return "pending"
+
+    def _suspend(self, tx: Tx, sub_id: int, reason: str, now: datetime) -> None:
+        sub = db.sub_by_id(tx, sub_id)
         if sub is None:
             return
-        await db.set_status(tx, sub.id, "suspended", reason, now)
+        db.set_status(tx, sub.id, "suspended", reason, now)
         log.info("daily subscription %d suspended: %s", sub.id, reason)
         if sub.notify_pk is None:
             return
@@ -213,15 +216,15 @@ class Ledger:
         else:
             where = channel_mention(sub.platform, sub.channel_id)
             text = messages.ADMIN_CHANNEL_FAILED.format(channel=where, reason=reason)
-        await tx.push_notice(sub.notify_pk, text, now)
+        tx.push_notice(sub.notify_pk, text, now)
 
     # waking up -------------------------------------------------------------------------
 
     async def next_wake(self, platforms: list[str]) -> datetime | None:
         """The earliest instant with work: a subscription due or a retry."""
-        async with self.core.store.transaction() as tx:
-            due = await db.earliest_due(tx, platforms)
-            retry = await db.earliest_retry(tx, platforms)
+        due, retry = await self.core.store.run(
+            lambda tx: (db.earliest_due(tx, platforms), db.earliest_retry(tx, platforms))
+        )
         found = [x for x in (due, retry) if x is not None]
         return from_epoch(min(found)) if found else None
 

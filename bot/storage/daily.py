@@ -79,24 +79,24 @@ def delivery_key(sub_id: int, local_date: str) -> str:
 # subscriptions ---------------------------------------------------------------------
 
 
-async def user_sub(tx: Tx, user_pk: int) -> SubRow | None:
-    row = await tx.fetchone(
+def user_sub(tx: Tx, user_pk: int) -> SubRow | None:
+    row = tx.fetchone(
         f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ?",  # noqa: S608 (constants)
         (user_pk,),
     )
     return _sub(row) if row else None
 
 
-async def sub_by_id(tx: Tx, sub_id: int) -> SubRow | None:
-    row = await tx.fetchone(
+def sub_by_id(tx: Tx, sub_id: int) -> SubRow | None:
+    row = tx.fetchone(
         f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.id = ?",  # noqa: S608 (constants)
         (sub_id,),
     )
     return _sub(row) if row else None
 
 
-async def channel_subs(tx: Tx, platform: str, tenant: str) -> list[SubRow]:
-    rows = await tx.fetchall(
+def channel_subs(tx: Tx, platform: str, tenant: str) -> list[SubRow]:
+    rows = tx.fetchall(
         f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
         " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL ORDER BY s.id",
         (platform, tenant),
@@ -104,7 +104,7 @@ async def channel_subs(tx: Tx, platform: str, tenant: str) -> list[SubRow]:
     return [_sub(r) for r in rows]
 
 
-async def save_user_sub(
+def save_user_sub(
     tx: Tx,
     *,
     user_pk: int,
@@ -122,7 +122,7 @@ async def save_user_sub(
     The id survives changes and ``daily off``, so the ledger's one-row-per-local-date
     rule still holds when someone changes their time after today's tip went out.
     """
-    row = await tx.fetchone(
+    row = tx.fetchone(
         """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
                next_due, next_date, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
@@ -138,7 +138,7 @@ async def save_user_sub(
     return int(row[0])
 
 
-async def save_channel_sub(
+def save_channel_sub(
     tx: Tx,
     *,
     platform: str,
@@ -152,7 +152,7 @@ async def save_channel_sub(
     next_date: str,
     now: datetime,
 ) -> int:
-    row = await tx.fetchone(
+    row = tx.fetchone(
         """INSERT INTO subscriptions (platform, tenant, channel_id, owner_pk, minute, tz, days,
                status, next_due, next_date, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
@@ -168,34 +168,32 @@ async def save_channel_sub(
     return int(row[0])
 
 
-async def set_status(tx: Tx, sub_id: int, status: str, reason: str, now: datetime) -> None:
-    await tx.execute(
+def set_status(tx: Tx, sub_id: int, status: str, reason: str, now: datetime) -> None:
+    tx.execute(
         "UPDATE subscriptions SET status = ?, reason = ?, updated_at = ? WHERE id = ?",
         (status, reason, now.isoformat(), sub_id),
     )
 
 
-async def channels_off(tx: Tx, platform: str, tenant: str, now: datetime) -> int:
-    return await tx.execute(
+def channels_off(tx: Tx, platform: str, tenant: str, now: datetime) -> int:
+    return tx.execute(
         """UPDATE subscriptions SET status = 'off', updated_at = ?
            WHERE platform = ? AND tenant = ? AND channel_id IS NOT NULL AND status != 'off'""",
         (now.isoformat(), platform, tenant),
     )
 
 
-async def set_pause(
+def set_pause(
     tx: Tx, sub_id: int, paused_until: int, next_due: int, next_date: str, now: datetime
 ) -> None:
-    await tx.execute(
+    tx.execute(
         """UPDATE subscriptions SET paused_until = ?, next_due = ?, next_date = ?, updated_at = ?
            WHERE id = ?""",
         (paused_until, next_due, next_date, now.isoformat(), sub_id),
     )
 
 
-async def due_subs(
-    tx: Tx, now: int, limit: int, platforms: Sequence[str] | None = None
-) -> list[SubRow]:
+def due_subs(tx: Tx, now: int, limit: int, platforms: Sequence[str] | None = None) -> list[SubRow]:
     """Active subscriptions whose next delivery instant has come (index range scan).
 
     ``platforms``: only those (the ones connected now); the others keep their cursor and
@@ -208,7 +206,7 @@ async def due_subs(
             return []
         where = f" AND s.platform IN ({','.join('?' for _ in platforms)})"
         params = tuple(platforms)
-    rows = await tx.fetchall(
+    rows = tx.fetchall(
         f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants and placeholders)
         f" WHERE s.status = 'active' AND s.next_due <= ?{where} ORDER BY s.next_due LIMIT ?",
         (now, *params, limit),
@@ -216,38 +214,38 @@ async def due_subs(
     return [_sub(r) for r in rows]
 
 
-async def advance(tx: Tx, sub_id: int, next_due: int, next_date: str, missed: int) -> None:
+def advance(tx: Tx, sub_id: int, next_due: int, next_date: str, missed: int) -> None:
     """Move the subscription's cursor past planned dates; add newly skipped ones to missed."""
-    await tx.execute(
+    tx.execute(
         "UPDATE subscriptions SET next_due = ?, next_date = ?, missed = missed + ? WHERE id = ?",
         (next_due, next_date, missed, sub_id),
     )
 
 
-async def advance_many(tx: Tx, cursors: Sequence[tuple[int, str, int, int]]) -> None:
+def advance_many(tx: Tx, cursors: Sequence[tuple[int, str, int, int]]) -> None:
     """:func:`advance` for many: (next_due, next_date, missed, sub_id) tuples."""
     if cursors:
-        await tx.db.executemany(
+        tx.db.executemany(
             "UPDATE subscriptions SET next_due = ?, next_date = ?, missed = missed + ?"
             " WHERE id = ?",
             cursors,
         )
 
 
-async def take_missed(tx: Tx, sub_id: int) -> int:
+def take_missed(tx: Tx, sub_id: int) -> int:
     """The number of skipped deliveries not yet reported, reset to zero."""
-    row = await tx.fetchone("SELECT missed FROM subscriptions WHERE id = ?", (sub_id,))
+    row = tx.fetchone("SELECT missed FROM subscriptions WHERE id = ?", (sub_id,))
     if not row or not row[0]:
         return 0
-    await tx.execute("UPDATE subscriptions SET missed = 0 WHERE id = ?", (sub_id,))
+    tx.execute("UPDATE subscriptions SET missed = 0 WHERE id = ?", (sub_id,))
     return int(row[0])
 
 
-async def earliest_due(tx: Tx, platforms: Sequence[str]) -> int | None:
+def earliest_due(tx: Tx, platforms: Sequence[str]) -> int | None:
     if not platforms:
         return None
     marks = ",".join("?" for _ in platforms)
-    row = await tx.fetchone(
+    row = tx.fetchone(
         "SELECT min(next_due) FROM subscriptions"  # noqa: S608 (placeholders only)
         f" WHERE status = 'active' AND platform IN ({marks})",
         tuple(platforms),
@@ -258,11 +256,11 @@ async def earliest_due(tx: Tx, platforms: Sequence[str]) -> int | None:
 # deliveries (the ledger) -----------------------------------------------------------
 
 
-async def insert_delivery(
+def insert_delivery(
     tx: Tx, sub_id: int, local_date: str, due_at: int, state: str, now: datetime
 ) -> bool:
     """Write the ledger row for (subscription, local date); False when it already exists."""
-    row = await tx.fetchone(
+    row = tx.fetchone(
         """INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (sub_id, local_date) DO NOTHING
@@ -273,26 +271,26 @@ async def insert_delivery(
     return row is not None
 
 
-async def insert_pending(tx: Tx, rows: Sequence[tuple[int, str, int]], now: datetime) -> int:
+def insert_pending(tx: Tx, rows: Sequence[tuple[int, str, int]], now: datetime) -> int:
     """Pending ledger rows for (sub_id, local_date, due_at); returns how many were new."""
     if not rows:
         return 0
     stamp = now.isoformat()
-    async with tx.db.executemany(
+    cur = tx.db.executemany(
         """INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)
            VALUES (?, ?, ?, 'pending', ?, ?, ?)
            ON CONFLICT (sub_id, local_date) DO NOTHING""",
         [(s, d, due, delivery_key(s, d), due, stamp) for s, d, due in rows],
-    ) as cur:
-        return max(0, cur.rowcount)
+    )
+    return max(0, cur.rowcount)
 
 
-async def pending(tx: Tx, now: int, platforms: Sequence[str], limit: int) -> list[DeliveryRow]:
+def pending(tx: Tx, now: int, platforms: Sequence[str], limit: int) -> list[DeliveryRow]:
     """Pending deliveries ready to (re)try on the given platforms, oldest first."""
     if not platforms:
         return []
     marks = ",".join("?" for _ in platforms)
-    rows = await tx.fetchall(
+    rows = tx.fetchall(
         f"SELECT {DELIVERY_COLUMNS} FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"  # noqa: S608
         f" WHERE d.state = 'pending' AND d.retry_at <= ? AND s.status = 'active'"
         f" AND s.platform IN ({marks})"
@@ -302,31 +300,31 @@ async def pending(tx: Tx, now: int, platforms: Sequence[str], limit: int) -> lis
     return [DeliveryRow(*r) for r in rows]
 
 
-async def delivery(tx: Tx, delivery_id: int) -> DeliveryRow | None:
-    row = await tx.fetchone(
+def delivery(tx: Tx, delivery_id: int) -> DeliveryRow | None:
+    row = tx.fetchone(
         f"SELECT {DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = ?",  # noqa: S608 (constants)
         (delivery_id,),
     )
     return DeliveryRow(*row) if row else None
 
 
-async def claim(tx: Tx, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+def claim(tx: Tx, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
     """Fix the tip (and the missed count it reports) and count the attempt, before sending."""
-    await tx.execute(
+    tx.execute(
         """UPDATE deliveries SET tip_id = ?, missed = ?, attempts = attempts + 1, updated_at = ?
            WHERE id = ?""",
         (tip_id, missed, now.isoformat(), delivery_id),
     )
 
 
-async def count_attempt(tx: Tx, delivery_id: int, now: datetime) -> None:
-    await tx.execute(
+def count_attempt(tx: Tx, delivery_id: int, now: datetime) -> None:
+    tx.execute(
         "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ?",
         (now.isoformat(), delivery_id),
     )
 
 
-async def finish(
+def finish(
     tx: Tx,
     delivery_id: int,
     state: str,
@@ -336,7 +334,7 @@ async def finish(
     detail: str = "",
     retry_at: int | None = None,
 ) -> None:
-    await tx.execute(
+    tx.execute(
         """UPDATE deliveries SET state = ?, message_id = COALESCE(?, message_id), detail = ?,
              retry_at = COALESCE(?, retry_at), updated_at = ?
            WHERE id = ?""",
@@ -344,9 +342,9 @@ async def finish(
     )
 
 
-async def channel_views(tx: Tx, sub_id: int) -> dict[str, int]:
+def channel_views(tx: Tx, sub_id: int) -> dict[str, int]:
     """How often each tip was posted by this (channel) subscription."""
-    rows = await tx.fetchall(
+    rows = tx.fetchall(
         """SELECT tip_id, count(*) FROM deliveries
            WHERE sub_id = ? AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
            GROUP BY tip_id""",
@@ -355,12 +353,12 @@ async def channel_views(tx: Tx, sub_id: int) -> dict[str, int]:
     return {r[0]: int(r[1]) for r in rows}
 
 
-async def earliest_retry(tx: Tx, platforms: Sequence[str]) -> int | None:
+def earliest_retry(tx: Tx, platforms: Sequence[str]) -> int | None:
     """The earliest retry of a pending delivery that :func:`pending` would return."""
     if not platforms:
         return None
     marks = ",".join("?" for _ in platforms)
-    row = await tx.fetchone(
+    row = tx.fetchone(
         "SELECT min(d.retry_at) FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"  # noqa: S608
         f" WHERE d.state = 'pending' AND s.status = 'active' AND s.platform IN ({marks})",
         tuple(platforms),
@@ -368,9 +366,9 @@ async def earliest_retry(tx: Tx, platforms: Sequence[str]) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-async def states(tx: Tx, sub_id: int) -> dict[str, str]:
+def states(tx: Tx, sub_id: int) -> dict[str, str]:
     """local date -> state, for tests and ``next``."""
-    rows = await tx.fetchall(
+    rows = tx.fetchall(
         "SELECT local_date, state FROM deliveries WHERE sub_id = ? ORDER BY local_date", (sub_id,)
     )
     return {r[0]: r[1] for r in rows}

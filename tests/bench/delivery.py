@@ -93,18 +93,18 @@ async def bench_due(subs: int, due: int, runs: int) -> None:
         await fill(path, subs, due)
         store = await Store.open(path)
         try:
-            async with store.transaction() as tx:
-                plan = await tx.fetchall(
+            plan = await store.run(
+                lambda tx: tx.fetchall(
                     "EXPLAIN QUERY PLAN SELECT id FROM subscriptions s"
                     " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT ?",
                     (epoch(NOW), 500),
                 )
+            )
             times = []
             found = 0
             for _ in range(runs):
                 start = time.perf_counter()
-                async with store.transaction() as tx:
-                    found = len(await db.due_subs(tx, epoch(NOW), subs))
+                found = len(await store.run(lambda tx: db.due_subs(tx, epoch(NOW), subs)))
                 times.append((time.perf_counter() - start) * 1000)
             emit(
                 bench="due_query",

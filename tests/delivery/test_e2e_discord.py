@@ -113,8 +113,8 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
             posts = [r for r in fake.requests if r[0] == "POST" and r[1].endswith("/messages")]
             assert len(posts) == 2  # the resend reached Discord ...
             assert len(tips(fake)) == 1  # ... which answered with the first message
-            async with store2.transaction() as tx:
-                assert await db.states(tx, 1) == {"2026-03-02": "skipped", "2026-03-03": "sent"}
+            states = await store2.run(lambda tx: db.states(tx, 1))
+            assert states == {"2026-03-02": "skipped", "2026-03-03": "sent"}
         finally:
             await store2.close()
 

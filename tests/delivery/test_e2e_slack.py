@@ -125,8 +125,7 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
         assert stats.sent == 1
         assert len(tips_in(slack, "D1")) == 1  # found in the DM history, not posted again
         assert len(slack.api_calls("chat.postMessage")) == 1
-        async with store2.transaction() as tx:
-            assert await db.states(tx, 1) == {"2026-03-03": "sent"}
+        assert await store2.run(lambda tx: db.states(tx, 1)) == {"2026-03-03": "sent"}
     finally:
         await store2.close()
 

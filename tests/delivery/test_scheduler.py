@@ -58,12 +58,10 @@ class Env:
         return await self.scheduler.tick()
 
     async def ledger(self, sub_id: int = 1) -> dict[str, str]:
-        async with self.core.store.transaction() as tx:
-            return await db.states(tx, sub_id)
+        return await self.core.store.run(lambda tx: db.states(tx, sub_id))
 
     async def sub(self, user_pk: int = 1) -> db.SubRow | None:
-        async with self.core.store.transaction() as tx:
-            return await db.user_sub(tx, user_pk)
+        return await self.core.store.run(lambda tx: db.user_sub(tx, user_pk))
 
 
 @pytest.fixture
@@ -259,8 +257,7 @@ async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
         assert recorder.calls == ["d1-20260302", "d1-20260302"]  # same key both times
         assert len(recorder.sent) == 1  # and one message
         assert await env2.ledger() == {"2026-03-02": "sent"}
-        async with store2.transaction() as tx:
-            views = await tx.tip_views(1)
+        views = await store2.run(lambda tx: tx.tip_views(1))
         assert sum(views.values()) == 1  # the tip was chosen once
     finally:
         await store2.close()
@@ -387,9 +384,10 @@ async def test_daily_off_stops_and_forget_removes_everything(env: Env, recorder:
     exported = (await env.say("export")).attachment
     assert exported is not None and '"daily_deliveries"' in exported.content
     assert (await env.say("forget confirm")).ok
-    async with env.core.store.transaction() as tx:
-        assert await tx.fetchall("SELECT id FROM subscriptions") == []
-        assert await tx.fetchall("SELECT id FROM deliveries") == []
+    left = await env.core.store.run(
+        lambda tx: tx.fetchall("SELECT id FROM subscriptions UNION ALL SELECT id FROM deliveries")
+    )
+    assert left == []
 
 
 async def test_selection_favours_learning_and_never_resends_not_helpful(

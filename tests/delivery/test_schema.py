@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.requests import User
-from bot.storage import Store
+from bot.storage import Store, Tx
 from bot.storage import daily as db
 
 
@@ -16,30 +16,38 @@ async def test_upgrade_from_v1_keeps_users_and_adds_the_ledger(tmp_path: Path) -
     path = tmp_path / "old.db"
     old = await Store.open(path, migrate_to=1)
     now = datetime(2026, 3, 2, tzinfo=UTC)
-    async with old.transaction() as tx:
-        pk = (await tx.user(User("slack", "T1", "U1", "ada"), now, "Europe/Berlin")).pk
+    pk = (
+        await old.run(lambda tx: tx.user(User("slack", "T1", "U1", "ada"), now, "Europe/Berlin"))
+    ).pk
     await old.close()
 
     store = await Store.open(path)
     try:
         assert await store.schema_version() >= 2
-        async with store.transaction() as tx:
-            sub = await db.save_user_sub(
+
+        def use(tx: Tx) -> int:
+            sub = db.save_user_sub(
                 tx, user_pk=pk, platform="slack", tenant="T1", minute=450,
                 tz="Europe/Berlin", days=127, next_due=1, next_date="2026-03-03", now=now,
             )  # fmt: skip
-            assert await db.insert_delivery(tx, sub, "2026-03-03", 1, "pending", now)
-            assert not await db.insert_delivery(tx, sub, "2026-03-03", 1, "pending", now)
-            assert await db.states(tx, sub) == {"2026-03-03": "pending"}
-            plan = await tx.fetchall(
+            assert db.insert_delivery(tx, sub, "2026-03-03", 1, "pending", now)
+            assert not db.insert_delivery(tx, sub, "2026-03-03", 1, "pending", now)
+            assert db.states(tx, sub) == {"2026-03-03": "pending"}
+            plan = tx.fetchall(
                 "EXPLAIN QUERY PLAN SELECT id FROM subscriptions s"
                 " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT 10",
                 (5,),
             )
             assert "subscriptions_due" in " ".join(str(r[-1]) for r in plan)
+            return sub
+
+        sub = await store.run(use)
         with pytest.raises(Exception, match="CHECK"):
-            async with store.transaction() as tx:
-                await tx.execute("UPDATE deliveries SET key = ? WHERE sub_id = ?", ("x" * 26, sub))
+            await store.run(
+                lambda tx: tx.execute(
+                    "UPDATE deliveries SET key = ? WHERE sub_id = ?", ("x" * 26, sub)
+                )
+            )
         assert await store.integrity_check() == []
     finally:
         await store.close()

@@ -14,7 +14,7 @@ import pytest
 
 from bot.core.requests import User
 from bot.health import heartbeat_path, write_heartbeat
-from bot.storage import Store
+from bot.storage import Store, Tx
 from bot.storage.maintenance import MaintenanceError, backup, check, restore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +22,7 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def add_user(store: Store, uid: str) -> None:
-    async with store.transaction() as tx:
-        await tx.user(User("console", "local", uid, uid), NOW)
+    await store.run(lambda tx: tx.user(User("console", "local", uid, uid), NOW))
 
 
 def partials(directory: Path) -> list[Path]:
@@ -43,9 +42,12 @@ async def test_backup_while_the_bot_writes(tmp_path: Path) -> None:
     store = await Store.open(db)
     try:
         await add_user(store, "alice")
-        async with store.transaction() as tx:  # a write in flight during the backup
-            await tx.user(User("console", "local", "bob", "bob"), NOW)
-            out = backup(db, tmp_path / "b1.db")
+
+        def bob_in_flight(tx: Tx) -> Path:  # a write in flight during the backup
+            tx.user(User("console", "local", "bob", "bob"), NOW)
+            return backup(db, tmp_path / "b1.db")
+
+        out = await store.run(bob_in_flight)
         await add_user(store, "carol")
     finally:
         await store.close()

@@ -92,8 +92,7 @@ class FakeScheduler:
         self.events.append("scheduler running " + ",".join(m.platform for m in self.messengers))
         await self.stopping.wait()
         # an in-flight delivery finishes its write before the scheduler stops
-        async with self.core.store.transaction() as tx:
-            await tx.execute("SELECT 1")
+        await self.core.store.run(lambda tx: tx.execute("SELECT 1"))
         self.events.append("scheduler stopped")
 
     async def stop(self) -> None:

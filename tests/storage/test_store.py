@@ -12,7 +12,7 @@ import pytest
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import Store, Tx
 from bot.storage.migrations import LATEST, MIGRATIONS, migrate
 from tests.conftest import FakeClock
 
@@ -62,13 +62,15 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
 
 async def test_a_failing_transaction_changes_nothing(store: Store, clock: FakeClock) -> None:
     user = User("console", "local", "u")
+
+    def half_done(tx: Tx) -> None:
+        row = tx.user(user, clock())
+        tx.set_skill(row.pk, "rust", "learning", clock())
+        _ = 1 / 0
+
     with pytest.raises(ZeroDivisionError):
-        async with store.transaction() as tx:
-            row = await tx.user(user, clock())
-            await tx.set_skill(row.pk, "rust", "learning", clock())
-            _ = 1 / 0
-    async with store.transaction() as tx:
-        assert await tx.find_user(user) is None
+        await store.run(half_done)
+    assert await store.run(lambda tx: tx.find_user(user)) is None
 
 
 async def test_concurrent_commands_for_one_user_lose_no_update(
@@ -104,11 +106,10 @@ async def test_two_processes_worth_of_stores_on_one_file(
                 for i, t in enumerate(texts + ["save t001", "rate t002 up"])
             )
         )
-        async with a.transaction() as tx:
-            pk = await tx.find_user(user)
-            assert pk is not None
-            assert set(await tx.skill_statuses(pk)) == set(fixture_bank.skills)
-            assert set(await tx.marks(pk)) == {"t001", "t002"}
+        pk = await a.run(lambda tx: tx.find_user(user))
+        assert pk is not None
+        assert set(await a.run(lambda tx: tx.skill_statuses(pk))) == set(fixture_bank.skills)
+        assert set(await b.run(lambda tx: tx.marks(pk))) == {"t001", "t002"}
     finally:
         await a.close()
         await b.close()

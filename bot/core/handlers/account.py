@@ -12,13 +12,13 @@ from bot.core.replies import Attachment, Button, Field, Reply
 
 
 @command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
-async def progress(ctx: Context) -> Reply:
+def progress(ctx: Context) -> Reply:
     pk = ctx.user.pk
-    statuses = await ctx.tx.skill_statuses(pk)
-    views = await ctx.tx.tip_views(pk)
-    marks = await ctx.tx.marks(pk)
-    steps_done = await ctx.tx.roadmap_done(pk)
-    current, best = streaks(await ctx.tx.activity_days(pk), ctx.today)
+    statuses = ctx.tx.skill_statuses(pk)
+    views = ctx.tx.tip_views(pk)
+    marks = ctx.tx.marks(pk)
+    steps_done = ctx.tx.roadmap_done(pk)
+    current, best = streaks(ctx.tx.activity_days(pk), ctx.today)
     bank = ctx.bank
 
     def names(status: str) -> str:
@@ -56,8 +56,8 @@ async def progress(ctx: Context) -> Reply:
 
 
 @command("export", "All your data as JSON", group="Your data")
-async def export(ctx: Context) -> Reply:
-    data = await ctx.tx.export(ctx.user.pk)
+def export(ctx: Context) -> Reply:
+    data = ctx.tx.export(ctx.user.pk)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return Reply(
         title=messages.EXPORT_TITLE,
@@ -73,8 +73,8 @@ async def export(ctx: Context) -> Reply:
     Option("confirm", "choice", "type confirm to delete", required=False, choices=("confirm",)),
     group="Your data",
 )
-async def forget(ctx: Context, confirm: str | None = None) -> Reply:
+def forget(ctx: Context, confirm: str | None = None) -> Reply:
     if confirm != "confirm":
         return Reply(title=messages.FORGET_TITLE, body=messages.FORGET_BODY, kind="notice")
-    await ctx.tx.forget(ctx.user.pk)
+    ctx.tx.forget(ctx.user.pk)
     return Reply(title=messages.FORGOTTEN, kind="notice")

@@ -46,7 +46,7 @@ def from_epoch(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-async def first_open(
+def first_open(
     tx: Tx, sub_id: int | None, plan: Daily, after: datetime, not_before: datetime | None = None
 ) -> tuple[date, datetime]:
     """The first delivery after ``after`` whose local date has no finished ledger row.
@@ -54,7 +54,7 @@ async def first_open(
     Changing the time after today's tip went out must not promise (or send) a second
     one today: the ledger holds one row per (subscription, local date).
     """
-    done = await db.states(tx, sub_id) if sub_id is not None else {}
+    done = db.states(tx, sub_id) if sub_id is not None else {}
     for day, moment in plan.occurrences(after):
         if not_before is not None and moment < not_before:
             continue
@@ -79,21 +79,21 @@ def _when(moment: datetime, tz: str, now: datetime) -> dict[str, str]:
     Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False),
     group=G,
 )
-async def daily(
+def daily(
     ctx: Context, time: time, zone: str | None = None, days: frozenset[int] | None = None
 ) -> Reply:
     pk = ctx.user.pk
-    current = await db.user_sub(ctx.tx, pk)
+    current = db.user_sub(ctx.tx, pk)
     tz = zone or (current.tz if current else None) or ctx.user.tz
     if tz is None:
         raise UsageError(messages.DAILY_NEED_ZONE.format(time=f"{time:%H:%M}"))
     if ctx.user.tz is None:
-        await ctx.tx.set_tz(pk, tz)
+        ctx.tx.set_tz(pk, tz)
     chosen = days if days else (mask_days(current.days) if current else ALL_DAYS)
     plan = Daily(time, tz, chosen)
-    day, moment = await first_open(ctx.tx, current.id if current else None, plan, ctx.now)
+    day, moment = first_open(ctx.tx, current.id if current else None, plan, ctx.now)
     user = ctx.request.user
-    await db.save_user_sub(
+    db.save_user_sub(
         ctx.tx,
         user_pk=pk,
         platform=user.platform,
@@ -114,11 +114,11 @@ async def daily(
 
 
 @command("daily off", "Stop your daily tip", group=G)
-async def daily_off(ctx: Context) -> Reply:
-    current = await db.user_sub(ctx.tx, ctx.user.pk)
+def daily_off(ctx: Context) -> Reply:
+    current = db.user_sub(ctx.tx, ctx.user.pk)
     if current is None or current.status == "off":
         return Reply(title=messages.DAILY_ALREADY_OFF, kind="notice")
-    await db.set_status(ctx.tx, current.id, "off", "", ctx.now)
+    db.set_status(ctx.tx, current.id, "off", "", ctx.now)
     return Reply(title=messages.DAILY_OFF, kind="notice")
 
 
@@ -128,16 +128,16 @@ async def daily_off(ctx: Context) -> Reply:
     Option("n", "int", "number of days", min_value=1, max_value=PAUSE_MAX),
     group=G,
 )
-async def daily_pause(ctx: Context, n: int) -> Reply:
-    current = await db.user_sub(ctx.tx, ctx.user.pk)
+def daily_pause(ctx: Context, n: int) -> Reply:
+    current = db.user_sub(ctx.tx, ctx.user.pk)
     if current is None or current.status == "off":
         return Reply(title=messages.DAILY_NONE, kind="notice")
     if current.status == "suspended":
         return Reply(title=messages.DAILY_SUSPENDED.format(reason=current.reason), kind="notice")
     plan = schedule_of(current)
     until = ctx.now + timedelta(days=n)
-    day, moment = await first_open(ctx.tx, current.id, plan, ctx.now, not_before=until)
-    await db.set_pause(ctx.tx, current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now)
+    day, moment = first_open(ctx.tx, current.id, plan, ctx.now, not_before=until)
+    db.set_pause(ctx.tx, current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now)
     return Reply(
         title=messages.DAILY_PAUSED.format(n=n, **_when(moment, plan.tz, ctx.now)),
         kind="notice",
@@ -146,8 +146,8 @@ async def daily_pause(ctx: Context, n: int) -> Reply:
 
 
 @command("next", "When your next daily tip comes, in your time zone", group=G)
-async def next_(ctx: Context) -> Reply:
-    current = await db.user_sub(ctx.tx, ctx.user.pk)
+def next_(ctx: Context) -> Reply:
+    current = db.user_sub(ctx.tx, ctx.user.pk)
     title = messages.DAILY_NEXT_TITLE
     if current is None or current.status == "off":
         return Reply(title=title, body=messages.DAILY_NONE, kind="daily")
@@ -155,7 +155,7 @@ async def next_(ctx: Context) -> Reply:
         body = messages.DAILY_SUSPENDED.format(reason=current.reason or "unknown")
         return Reply(title=title, body=body, kind="daily")
     plan = schedule_of(current)
-    states = await db.states(ctx.tx, current.id)
+    states = db.states(ctx.tx, current.id)
     lines = [messages.DAILY_TITLE.format(**_label(plan))]
     if "pending" in states.values():
         lines.append(messages.DAILY_ON_ITS_WAY)
@@ -178,7 +178,7 @@ async def next_(ctx: Context) -> Reply:
     group="Admin",
     admin=True,
 )
-async def admin_daily(
+def admin_daily(
     ctx: Context,
     channel: str,
     time: time | None = None,
@@ -187,7 +187,7 @@ async def admin_daily(
 ) -> Reply:
     user = ctx.request.user
     if channel.lower() == "off" and time is None and zone is None and days is None:
-        n = await db.channels_off(ctx.tx, user.platform, user.tenant, ctx.now)
+        n = db.channels_off(ctx.tx, user.platform, user.tenant, ctx.now)
         text = messages.ADMIN_DAILY_OFF.format(n=n) if n else messages.ADMIN_DAILY_NONE
         return Reply(title=text, kind="notice")
     where = channel_mention(user.platform, channel)
@@ -196,11 +196,11 @@ async def admin_daily(
     tz = zone or ctx.user.tz
     if tz is None:
         raise UsageError(messages.ADMIN_DAILY_NEED_ZONE.format(channel=where, time=f"{time:%H:%M}"))
-    existing = {s.channel_id: s for s in await db.channel_subs(ctx.tx, user.platform, user.tenant)}
+    existing = {s.channel_id: s for s in db.channel_subs(ctx.tx, user.platform, user.tenant)}
     old = existing.get(channel)
     plan = Daily(time, tz, days or ALL_DAYS)
-    day, moment = await first_open(ctx.tx, old.id if old else None, plan, ctx.now)
-    await db.save_channel_sub(
+    day, moment = first_open(ctx.tx, old.id if old else None, plan, ctx.now)
+    db.save_channel_sub(
         ctx.tx,
         platform=user.platform,
         tenant=user.tenant,
@@ -226,9 +226,9 @@ async def admin_daily(
     group="Admin",
     admin=True,
 )
-async def admin_daily_off(ctx: Context) -> Reply:
+def admin_daily_off(ctx: Context) -> Reply:
     # Typed platforms (Discord's channel picker) cannot pass "off" to 'admin daily'.
-    return await admin_daily(ctx, "off")
+    return admin_daily(ctx, "off")
 
 
 def channel_mention(platform: str, channel_id: str) -> str:

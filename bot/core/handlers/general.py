@@ -9,7 +9,7 @@ from bot.core.replies import Field, Reply
 
 
 @command("help", "Show every command with a one-line usage")
-async def help_(ctx: Context) -> Reply:
+def help_(ctx: Context) -> Reply:
     groups: dict[str, list[str]] = {}
     for cmd in REGISTRY:
         if cmd.button_only or (cmd.admin and not ctx.request.is_admin):

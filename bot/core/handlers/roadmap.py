@@ -14,8 +14,8 @@ STEP = Option("n", "int", "the step number", min_value=1, max_value=999)
 
 
 @command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
-async def roadmap(ctx: Context) -> Reply:
-    done = await ctx.tx.roadmap_done(ctx.user.pk)
+def roadmap(ctx: Context) -> Reply:
+    done = ctx.tx.roadmap_done(ctx.user.pk)
     steps = ctx.bank.steps
     fields = []
     for n, step in enumerate(steps, 1):
@@ -38,14 +38,14 @@ async def roadmap(ctx: Context) -> Reply:
     )
 
 
-async def _mark(ctx: Context, n: int, done: bool) -> Reply:
+def _mark(ctx: Context, n: int, done: bool) -> Reply:
     steps = ctx.bank.steps
     if not 1 <= n <= len(steps):
         raise UsageError(messages.STEP_RANGE.format(n=n, total=len(steps)))
     step = steps[n - 1]
-    await ctx.tx.set_step(ctx.user.pk, step.id, done, ctx.now)
+    ctx.tx.set_step(ctx.user.pk, step.id, done, ctx.now)
     if done:
-        await ctx.mark_active()
+        ctx.mark_active()
     text = messages.STEP_DONE if done else messages.STEP_UNDONE
     return Reply(
         title=text.format(n=n, title=step.title),
@@ -55,10 +55,10 @@ async def _mark(ctx: Context, n: int, done: bool) -> Reply:
 
 
 @command("roadmap done", "Check off roadmap step n", STEP, group=G)
-async def roadmap_done(ctx: Context, n: int) -> Reply:
-    return await _mark(ctx, n, True)
+def roadmap_done(ctx: Context, n: int) -> Reply:
+    return _mark(ctx, n, True)
 
 
 @command("roadmap undo", "Un-check roadmap step n", STEP, group=G)
-async def roadmap_undo(ctx: Context, n: int) -> Reply:
-    return await _mark(ctx, n, False)
+def roadmap_undo(ctx: Context, n: int) -> Reply:
+    return _mark(ctx, n, False)

@@ -12,8 +12,8 @@ G = "Skills and roles"
 
 
 @command("roles", "Career paths and how much of each you cover", group=G)
-async def roles(ctx: Context) -> Reply:
-    statuses = await ctx.tx.skill_statuses(ctx.user.pk)
+def roles(ctx: Context) -> Reply:
+    statuses = ctx.tx.skill_statuses(ctx.user.pk)
     done = {s for s, st in statuses.items() if st == "done"}
     fields = []
     for r in ctx.bank.roles.values():
@@ -33,9 +33,9 @@ async def roles(ctx: Context) -> Reply:
     Option("name", "role", "a role, e.g. nlp engineer"),
     group=G,
 )
-async def role(ctx: Context, name: str) -> Reply:
+def role(ctx: Context, name: str) -> Reply:
     found = ctx.role(name)
-    statuses = await ctx.tx.skill_statuses(ctx.user.pk)
+    statuses = ctx.tx.skill_statuses(ctx.user.pk)
     done = {s for s, st in statuses.items() if st == "done"}
     have, need = coverage(found.skills, done)
     lines = []

@@ -19,9 +19,9 @@ MARK = {"done": "✅ ", "learning": "📘 "}
     Option("name", "skill", "a skill, e.g. pytorch, k8s, sql"),
     group=G,
 )
-async def skill(ctx: Context, name: str) -> Reply:
+def skill(ctx: Context, name: str) -> Reply:
     found = ctx.skill(name)
-    status = (await ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    status = (ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
     return skill_card(ctx, found, status)
 
 
@@ -63,8 +63,8 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
     Option("category", "word", "only this category", required=False),
     group=G,
 )
-async def skills(ctx: Context, category: str | None = None) -> Reply:
-    statuses = await ctx.tx.skill_statuses(ctx.user.pk)
+def skills(ctx: Context, category: str | None = None) -> Reply:
+    statuses = ctx.tx.skill_statuses(ctx.user.pk)
     wanted: tuple[str, ...] = CATEGORIES
     if category:
         key = category.lower().rstrip("s")
@@ -88,17 +88,17 @@ async def skills(ctx: Context, category: str | None = None) -> Reply:
     )
 
 
-async def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
+def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
     found = ctx.skill(name)
-    current = (await ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    current = (ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
     if current == status:
         text = (messages.STATUS_NOT_SET if status is None else messages.STATUS_ALREADY).format(
             skill=found.name, status=status
         )
         return Reply(title=text, kind="notice")
-    await ctx.tx.set_skill(ctx.user.pk, found.id, status, ctx.now)
+    ctx.tx.set_skill(ctx.user.pk, found.id, status, ctx.now)
     if status is not None:
-        await ctx.mark_active()
+        ctx.mark_active()
     buttons = (Button("Tip for it", f"tip {found.id}", "primary"),) if status == "learning" else ()
     return Reply(
         title=messages.STATUS_SET[status].format(skill=found.name), kind="notice", buttons=buttons
@@ -111,17 +111,17 @@ async def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
     Option("skill", "skill", "the skill"),
     group="Progress",
 )
-async def learn(ctx: Context, skill: str) -> Reply:
-    return await _set_status(ctx, skill, "learning")
+def learn(ctx: Context, skill: str) -> Reply:
+    return _set_status(ctx, skill, "learning")
 
 
 @command("done", "Mark a skill as done", Option("skill", "skill", "the skill"), group="Progress")
-async def done(ctx: Context, skill: str) -> Reply:
-    return await _set_status(ctx, skill, "done")
+def done(ctx: Context, skill: str) -> Reply:
+    return _set_status(ctx, skill, "done")
 
 
 @command(
     "drop", "Remove a skill from your list", Option("skill", "skill", "the skill"), group="Progress"
 )
-async def drop(ctx: Context, skill: str) -> Reply:
-    return await _set_status(ctx, skill, None)
+def drop(ctx: Context, skill: str) -> Reply:
+    return _set_status(ctx, skill, None)

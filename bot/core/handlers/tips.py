@@ -20,12 +20,12 @@ G = "Tips"
     Option("skill", "skill", "only tips about this skill", required=False),
     group=G,
 )
-async def tip(ctx: Context, skill: str | None = None) -> Reply:
+def tip(ctx: Context, skill: str | None = None) -> Reply:
     skill_id = ctx.skill(skill).id if skill else None
     pk = ctx.user.pk
-    views = await ctx.tx.tip_views(pk)
-    marks = await ctx.tx.marks(pk)
-    statuses = await ctx.tx.skill_statuses(pk)
+    views = ctx.tx.tip_views(pk)
+    marks = ctx.tx.marks(pk)
+    statuses = ctx.tx.skill_statuses(pk)
     unhelpful = {t for t, (vote, _) in marks.items() if vote < 0}
     learning = {s for s, st in statuses.items() if st == "learning"}
     chosen = next_tip(ctx.bank, pk, views, unhelpful, learning, skill_id)
@@ -36,8 +36,8 @@ async def tip(ctx: Context, skill: str | None = None) -> Reply:
     # Every candidate seen equally often, and at least once: a new round begins.
     counts = {views.get(t.id, 0) for t in in_scope if t.id not in unhelpful}
     restart = len(counts) == 1 and views.get(chosen.id, 0) > 0
-    await ctx.tx.record_view(pk, chosen.id, ctx.now)
-    await ctx.mark_active()
+    ctx.tx.record_view(pk, chosen.id, ctx.now)
+    ctx.mark_active()
     views[chosen.id] = views.get(chosen.id, 0) + 1
     seen = sum(1 for t in in_scope if views.get(t.id, 0) > 0)
     card = tip_card(
@@ -75,10 +75,10 @@ def tip_card(ctx: Context, tip: Tip, *, next_command: str, saved: bool, footer: 
 @command(
     "save", "Save a tip", Option("tip", "word", "the tip id, e.g. t001"), group=G, button_only=True
 )
-async def save(ctx: Context, tip: str) -> Reply:
+def save(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
-    await ctx.tx.set_saved(ctx.user.pk, chosen.id, ctx.now)
-    await ctx.mark_active()
+    ctx.tx.set_saved(ctx.user.pk, chosen.id, ctx.now)
+    ctx.mark_active()
     return Reply(title=messages.SAVED_OK.format(tip_id=chosen.id), kind="notice")
 
 
@@ -89,9 +89,9 @@ async def save(ctx: Context, tip: str) -> Reply:
     group=G,
     button_only=True,
 )
-async def unsave(ctx: Context, tip: str) -> Reply:
+def unsave(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
-    await ctx.tx.set_saved(ctx.user.pk, chosen.id, None)
+    ctx.tx.set_saved(ctx.user.pk, chosen.id, None)
     return Reply(title=messages.UNSAVED_OK.format(tip_id=chosen.id), kind="notice")
 
 
@@ -103,10 +103,10 @@ async def unsave(ctx: Context, tip: str) -> Reply:
     group=G,
     button_only=True,
 )
-async def rate(ctx: Context, tip: str, vote: str) -> Reply:
+def rate(ctx: Context, tip: str, vote: str) -> Reply:
     chosen = ctx.tip(tip)
-    await ctx.tx.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1)
-    await ctx.mark_active()
+    ctx.tx.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1)
+    ctx.mark_active()
     text = messages.VOTE_UP if vote == "up" else messages.VOTE_DOWN
     return Reply(title=text.format(tip_id=chosen.id), kind="notice")
 
@@ -118,7 +118,7 @@ async def rate(ctx: Context, tip: str, vote: str) -> Reply:
     group=G,
     button_only=True,
 )
-async def share(ctx: Context, tip: str) -> Reply:
+def share(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
     who = ctx.request.user.display_name or "a teammate"
     card = tip_card(
@@ -128,8 +128,8 @@ async def share(ctx: Context, tip: str) -> Reply:
 
 
 @command("saved", "Your saved tips", group=G)
-async def saved(ctx: Context) -> Reply:
-    marks = await ctx.tx.marks(ctx.user.pk)
+def saved(ctx: Context) -> Reply:
+    marks = ctx.tx.marks(ctx.user.pk)
     items = sorted(
         ((at, t) for t, (_, at) in marks.items() if at and t in ctx.bank.tips), reverse=True
     )
