@@ -45,7 +45,10 @@ class DiscordMessenger:
         self._client = client
         self._dm_channels: dict[str, int] = {}  # user id -> DM channel id
 
-    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
+        """DM a user; a resend needs no check here: Discord dedups by the nonce."""
         try:
             channel_id = await self._dm_channel(user.user_id)
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:

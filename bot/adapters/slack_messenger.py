@@ -149,10 +149,12 @@ class SlackMessenger:
 
     # sending ---------------------------------------------------------------------------
 
-    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
         try:
             channel = await self._dm_channel(user)
-            found = await self._find_delivery(channel, key)
+            found = await self._find_delivery(channel, key) if resend else None
             if found is not None:
                 log.info("delivery %s was already sent; not sending again", key)
                 return SendResult(SendStatus.SENT, message_id=found, detail="already_sent")

@@ -35,10 +35,14 @@ class Messenger(Protocol):
 
     platform: str
 
-    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
         """DM ``reply`` to ``user``. ``key`` (<= 25 chars, unique per delivery) makes the
         send idempotent: Discord uses it as the message nonce with enforce_nonce; Slack
-        tags the message metadata with it and checks the DM's recent history first."""
+        tags the message metadata with it and, when ``resend`` (an earlier attempt may
+        have reached Slack), checks the DM's recent history first — only then, because
+        conversations.history allows far fewer calls than chat.postMessage."""
         ...
 
     async def send_channel(

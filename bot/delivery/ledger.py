@@ -49,6 +49,7 @@ class Outgoing:
     key: str
     target: Target
     reply: Reply
+    resend: bool  # an earlier attempt may have reached the platform (crash, timeout)
 
 
 @dataclass
@@ -158,7 +159,7 @@ class Ledger:
             marks = tx.marks(sub.user_pk)
             saved = marks.get(tip_id, (0, None))[1] is not None
         reply = delivery_card(ctx, sub, tip, missed=missed, saved=saved)
-        return Outgoing(row.id, row.key, target_of(sub), reply)
+        return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
 
     def _choose(self, tx: Tx, sub: SubRow) -> str | None:
         if sub.user_pk is None:

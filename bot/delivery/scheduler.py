@@ -137,7 +137,7 @@ class Scheduler:
             return "error"
 
     async def _send(self, out: Outgoing) -> str:
-        result = await self.sender.send(out.target, out.reply, key=out.key)
+        result = await self.sender.send(out.target, out.reply, key=out.key, resend=out.resend)
         state = await self.ledger.finish(out, result, self.clock())
         if state != "sent":
             log.info("delivery %s: %s (%s)", out.key, state, result.detail)

@@ -166,7 +166,9 @@ class Sender:
         opened = (target.platform, target.tenant, target.user.user_id) in self._dm_opened
         return 1 if opened else max(1, limits.first_dm_cost)
 
-    async def send(self, target: Target, reply: Reply, *, key: str) -> SendResult:
+    async def send(
+        self, target: Target, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
         messenger = self.messengers.get(target.platform)
         if messenger is None:
             return SendResult(SendStatus.FAILED, detail=f"no {target.platform} connection")
@@ -175,7 +177,9 @@ class Sender:
         channel = self._channel(target, limits)
         attempt = 0
         while True:
-            result = await self._paced(messenger, target, reply, key, shared, channel, limits)
+            result = await self._paced(
+                messenger, target, reply, key, resend, shared, channel, limits
+            )
             if target.user is not None and result.status is not SendStatus.FAILED:
                 self._dm_opened.add((target.platform, target.tenant, target.user.user_id))
             if result.status is not SendStatus.RATE_LIMITED:
@@ -204,22 +208,23 @@ class Sender:
         target: Target,
         reply: Reply,
         key: str,
+        resend: bool,
         shared: WindowLimiter,
         channel: WindowLimiter | None,
         limits: Limits,
     ) -> SendResult:
         if channel is None:
             async with shared.slot(self._cost(target, limits)):
-                return await self._call(messenger, target, reply, key)
+                return await self._call(messenger, target, reply, key, resend)
         async with channel.slot(), shared.slot(self._cost(target, limits)):
-            return await self._call(messenger, target, reply, key)
+            return await self._call(messenger, target, reply, key, resend)
 
     async def _call(
-        self, messenger: Messenger, target: Target, reply: Reply, key: str
+        self, messenger: Messenger, target: Target, reply: Reply, key: str, resend: bool
     ) -> SendResult:
         try:
             if target.user is not None:
-                return await messenger.send_dm(target.user, reply, key=key)
+                return await messenger.send_dm(target.user, reply, key=key, resend=resend)
             assert target.channel_id is not None
             return await messenger.send_channel(target.tenant, target.channel_id, reply, key=key)
         except asyncio.CancelledError:

@@ -34,6 +34,7 @@ class Recorder:
     clock: object = None  # a FakeClock, to stamp sends
     sent: list[Sent] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # every key tried, in order
+    resends: list[str] = field(default_factory=list)  # keys tried as a possible resend
     script: deque[SendResult] = field(default_factory=deque)  # next results, then SENT
     unreachable: set[str] = field(default_factory=set)  # user/channel ids
     crash_after_send: int = 0  # this many next sends deliver, then the process "dies"
@@ -41,7 +42,11 @@ class Recorder:
     def _now(self) -> datetime | None:
         return self.clock() if callable(self.clock) else None
 
-    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
+        if resend:
+            self.resends.append(key)
         return self._send(f"dm:{user.user_id}", user.user_id, reply, key)
 
     async def send_channel(

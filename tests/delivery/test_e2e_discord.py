@@ -85,8 +85,10 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
             class DiesAfterSending:
                 platform = "discord"
 
-                async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
-                    await real.send_dm(user, reply, key=key)
+                async def send_dm(
+                    self, user: User, reply: Reply, *, key: str, resend: bool = False
+                ) -> SendResult:
+                    await real.send_dm(user, reply, key=key, resend=resend)
                     raise Crash("killed between the Discord call and the ledger write")
 
                 async def send_channel(self, *a: object, **k: object) -> SendResult:

@@ -255,6 +255,7 @@ async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
         stats = await env2.scheduler.tick()
         assert stats.sent == 1
         assert recorder.calls == ["d1-20260302", "d1-20260302"]  # same key both times
+        assert recorder.resends == ["d1-20260302"]  # only the retry asks for a check
         assert len(recorder.sent) == 1  # and one message
         assert await env2.ledger() == {"2026-03-02": "sent"}
         views = await store2.run(lambda tx: tx.tip_views(1))
@@ -271,10 +272,10 @@ async def test_cancelled_in_flight_send_stays_pending_and_is_sent_once_later(
     release = asyncio.Event()
     original = recorder.send_dm
 
-    async def slow(user: User, reply: Reply, *, key: str) -> SendResult:
+    async def slow(user: User, reply: Reply, *, key: str, resend: bool = False) -> SendResult:
         started.set()
         await release.wait()
-        return await original(user, reply, key=key)
+        return await original(user, reply, key=key, resend=resend)
 
     recorder.send_dm = slow  # type: ignore[method-assign]
     clock.now = utc(2026, 3, 2, 10)

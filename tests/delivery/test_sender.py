@@ -147,7 +147,9 @@ async def test_messenger_errors_never_escape_and_unknown_platforms_fail_softly()
     class Broken:
         platform = "discord"
 
-        async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+        async def send_dm(
+            self, user: User, reply: Reply, *, key: str, resend: bool = False
+        ) -> SendResult:
             raise RuntimeError("boom")
 
         async def send_channel(

@@ -35,7 +35,9 @@ class FakeMessenger:
     def __init__(self, platform: str) -> None:
         self.platform = platform
 
-    async def send_dm(self, user: User, reply: Reply, *, key: str) -> SendResult:
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
         return SendResult(SendStatus.SENT, "m1")
 
     async def send_channel(
