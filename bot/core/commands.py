@@ -167,7 +167,7 @@ def _bind(cmd: Command, words: list[str]) -> dict[str, Any]:
             continue
         if opt.greedy and i == len(cmd.options) - 1:
             taken, rest = " ".join(rest), []
-        elif not opt.required and not _fits(opt, rest[0]):
+        elif not opt.required and not _fits(opt, rest[0]) and not _looks_like(opt, rest[0]):
             args[opt.name] = None  # an optional option that this word is not: skip it
             continue
         else:
@@ -177,6 +177,12 @@ def _bind(cmd: Command, words: list[str]) -> dict[str, Any]:
         extra = " ".join(rest)[:40]
         raise UsageError(f"Too many words for '{cmd.name}': '{extra}'.", cmd.usage)
     return args
+
+
+def _looks_like(opt: Option, word: str) -> bool:
+    """A word meant for this option even though it is wrong ("Mars/Olympus" is a zone):
+    report its own error instead of skipping to the next option."""
+    return opt.kind == "timezone" and "/" in word
 
 
 def _fits(opt: Option, word: str) -> bool:

@@ -88,6 +88,8 @@ def test_unknown_command_suggests_close_names() -> None:
         ("roadmap done 0", "between 1"),
         ("rate t001 sideways", "one of: up, down"),
         ("progress now please", "Too many words"),
+        ("daily 07:30 Mars/Olympus", "not a known time zone"),
+        ("daily 07:30 Europe/Berlin someday", "not a day list"),
     ],
 )
 def test_bad_arguments_give_the_usage(text: str, fragment: str) -> None:
