@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.bank import BankError
 from bot.config import ConfigError, Settings, load_settings
+from bot.storage.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BankError as exc:
         print(f"careerbot: {exc}", file=sys.stderr)
         return 1
+    except StoreError as exc:
+        print(f"careerbot: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     raise AssertionError(cmd)

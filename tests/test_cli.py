@@ -100,3 +100,20 @@ def test_help_flag(db: Path) -> None:
     assert out.returncode == 0
     for word in ("console", "say", "run", "tips"):
         assert word in out.stdout
+
+
+@pytest.mark.parametrize("kind", ["dir", "not-a-db", "no-parent"])
+def test_an_unusable_database_is_a_one_line_error(tmp_path: Path, kind: str) -> None:
+    db = tmp_path / "x.db"
+    if kind == "dir":
+        db.mkdir()
+    elif kind == "not-a-db":
+        db.write_bytes(b"this is not sqlite" * 100)
+    else:
+        (tmp_path / "file").write_text("x")
+        db = tmp_path / "file" / "x.db"  # its parent is a file
+    for args in (("say", "tip"), ("console",)):
+        out = careerbot(db, *args, stdin=b"tip\n")
+        assert out.returncode == 2
+        assert out.stderr.startswith("careerbot: cannot open the database")
+        assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -13,6 +13,11 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 
+
+class SchemaTooNew(Exception):
+    """The database was written by a newer careerbot."""
+
+
 V1 = """
 CREATE TABLE users (
     id           INTEGER PRIMARY KEY,
@@ -123,7 +128,7 @@ async def migrate(db: aiosqlite.Connection, target: int = LATEST) -> int:
         row = await cur.fetchone()
     version = int(row[0]) if row else 0
     if version > LATEST:
-        raise RuntimeError(
+        raise SchemaTooNew(
             f"database schema version {version} is newer than this careerbot ({LATEST}); "
             "upgrade careerbot or restore a backup"
         )

@@ -29,7 +29,7 @@ from typing import Any, TypeVar, cast
 import aiosqlite
 
 from bot.core.requests import User
-from bot.storage.migrations import LATEST, migrate
+from bot.storage.migrations import LATEST, SchemaTooNew, migrate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -42,6 +42,10 @@ def default_db_path() -> Path:
         return Path(env).expanduser()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "careerbot" / "careerbot.db"
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message says why, in one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +61,18 @@ class Store:
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate_to: int = LATEST) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        Raises :class:`StoreError` with a one-line reason when that is impossible: a
+        folder that cannot be created, a file that is no database, a newer schema.
+        """
         target = str(path)
-        if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
+        try:
+            if target != ":memory:":
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {target}: {exc}") from exc
         try:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
@@ -70,6 +81,9 @@ class Store:
             await db.execute("PRAGMA cache_size = -32768")  # 32 MiB of page cache
             await db.execute("PRAGMA mmap_size = 268435456")  # reads without syscalls
             await migrate(db, migrate_to)
+        except (sqlite3.Error, SchemaTooNew) as exc:
+            await db.close()
+            raise StoreError(f"cannot open the database {target}: {exc}") from exc
         except BaseException:
             await db.close()
             raise

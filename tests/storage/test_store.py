@@ -12,7 +12,7 @@ import pytest
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.storage import Store, Tx
+from bot.storage import Store, StoreError, Tx
 from bot.storage.migrations import LATEST, MIGRATIONS, migrate
 from tests.conftest import FakeClock
 
@@ -56,7 +56,7 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {LATEST + 1}")
     db.close()
-    with pytest.raises(RuntimeError, match="newer than this careerbot"):
+    with pytest.raises(StoreError, match="newer than this careerbot"):
         await Store.open(path)
 
 
