@@ -68,7 +68,7 @@ class Context:
     def tip(self, tip_id: str) -> Tip:
         tip = self.bank.tips.get(tip_id.lower())
         if tip is None:
-            raise NotFound("tip", tip_id[:20], [])
+            raise NotFound("tip", tip_id[:20], [], listing=None)
         return tip
 
     def source(self, tip_or_skill: Tip | Skill | Role) -> SourceRef:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import time
@@ -91,7 +92,8 @@ class Parsed:
 
 def clean_text(text: str) -> str:
     """Drop control and invisible characters, collapse whitespace, refuse huge input."""
-    text = _CONTROL.sub(" ", _ANSI.sub("", text))
+    # NFKC: full-width and compatibility forms ("ＰｙＴｏｒｃｈ", "ﬁ") read as plain text.
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", _ANSI.sub("", text)))
     text = " ".join(text.split())
     if len(text) > MAX_TEXT:
         raise InputTooLong(f"That is {len(text)} characters; commands are at most {MAX_TEXT}.")
@@ -273,15 +275,13 @@ def parse_days(value: str, usage: str = "") -> frozenset[int]:
         return frozenset(range(5))
     if text == "weekends":
         return frozenset({5, 6})
-    days: set[int] = set()
-    for part in re.split(r"[\s,]+", text):
-        if part not in DAY_NAMES and part not in _FULL_DAYS:
-            raise UsageError(
-                f"'{value[:30]}' is not a day list; use 'every day', 'weekdays' or 'mon,wed,fri'.",
-                usage,
-            )
-        days.add(DAY_NAMES.index(part[:3]))
-    return frozenset(days)
+    parts = [p for p in re.split(r"[\s,]+", text) if p]  # "sat,sun," is fine
+    if not parts or any(p not in DAY_NAMES and p not in _FULL_DAYS for p in parts):
+        raise UsageError(
+            f"'{value[:30]}' is not a day list; use 'every day', 'weekdays' or 'mon,wed,fri'.",
+            usage,
+        )
+    return frozenset(DAY_NAMES.index(p[:3]) for p in parts)
 
 
 def format_days(days: frozenset[int]) -> str:

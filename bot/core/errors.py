@@ -36,15 +36,21 @@ class UnknownCommand(CareerbotError):
 
 
 class NotFound(CareerbotError):
-    def __init__(self, kind: str, query: str, suggestions: Sequence[str]) -> None:
+    def __init__(
+        self, kind: str, query: str, suggestions: Sequence[str], listing: str | None = ""
+    ) -> None:
+        """``listing``: the command that lists every ``kind`` ('' means ``kind + 's'``;
+        None when there is none, e.g. for tip ids)."""
         self.kind = kind
         self.query = query
         self.suggestions = tuple(suggestions)
-        hint = (
-            f" Did you mean: {', '.join(self.suggestions)}?"
-            if self.suggestions
-            else f" Try '{kind}s' for the list."
-        )
+        listing = f"{kind}s" if listing == "" else listing
+        if self.suggestions:
+            hint = f" Did you mean: {', '.join(self.suggestions)}?"
+        elif listing:
+            hint = f" Try '{listing}' for the list."
+        else:
+            hint = ""
         super().__init__(f"No {kind} matches '{query}'.{hint}")
 
 

@@ -29,7 +29,10 @@ STATUS_SET = {
     "done": "✅ Marked {skill} as done. Nice work!",
     None: "Removed {skill} from your list.",
 }
-STATUS_ALREADY = "{skill} is already {status}."
+STATUS_ALREADY = {
+    "learning": "{skill} is already on your learning list.",
+    "done": "{skill} is already marked done.",
+}
 STATUS_NOT_SET = "{skill} was not on your list."
 SKILLS_TITLE = "Skills ({count})"
 SKILLS_BODY = "Open one with 'skill <name>'. ✅ done · 📘 learning"
@@ -42,6 +45,8 @@ ROADMAP_TITLE = "Roadmap to ML engineer"
 ROADMAP_HINT = "Mark a step with 'roadmap done <n>'."
 STEP_DONE = "✅ Step {n} done: {title}."
 STEP_UNDONE = "Step {n} is open again: {title}."
+STEP_ALREADY_DONE = "Step {n} is already checked: {title}."
+STEP_NOT_DONE = "Step {n} was not checked: {title}."
 STEP_RANGE = "There is no step {n}; the roadmap has steps 1 to {total}."
 
 PROGRESS_TITLE = "Your progress"
@@ -50,7 +55,10 @@ FORGET_BODY = (
     "This deletes your skills, roadmap, saved tips, history and daily-tip settings for good. "
     "Type 'forget confirm' to go ahead (or 'export' first to keep a copy)."
 )
-FORGOTTEN = "Done: everything careerbot stored about you is deleted."
+FORGOTTEN = (
+    "Done: everything careerbot stored about you is deleted. "
+    "Using careerbot again starts a fresh, empty profile."
+)
 EXPORT_TITLE = "Your data"
 EXPORT_BODY = "Everything careerbot stores about you, as JSON."
 FORBIDDEN = "Only server admins can use '{command}'."

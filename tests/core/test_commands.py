@@ -101,6 +101,7 @@ def test_bad_arguments_give_the_usage(text: str, fragment: str) -> None:
 
 def test_clean_text_strips_control_characters_and_refuses_huge_input() -> None:
     assert clean_text("  skill\x00 \x1b[31mrust\x1b[0m\u200b\n") == "skill rust"
+    assert clean_text("skill ＰｙＴｏｒｃｈ") == "skill PyTorch"
     with pytest.raises(InputTooLong):
         clean_text("skill " + "x" * 10_000)
 
@@ -111,10 +112,12 @@ def test_time_zone_and_day_parsing() -> None:
     assert parse_zone("utc") == "UTC"
     assert parse_days("weekdays") == frozenset(range(5))
     assert parse_days("mon,wed, friday") == frozenset({0, 2, 4})
+    assert parse_days("sat,sun,") == frozenset({5, 6})
     for bad in ("24:00", "7pm", "12:60"):
         with pytest.raises(UsageError):
             parse_time(bad)
     with pytest.raises(UsageError, match="IANA"):
         parse_zone("Mars/Olympus")
-    with pytest.raises(UsageError):
-        parse_days("someday")
+    for bad in ("someday", ",", "mon,funday"):
+        with pytest.raises(UsageError):
+            parse_days(bad)

@@ -73,6 +73,10 @@ async def test_unknown_skill_is_a_not_found_with_suggestions(alice: Chat) -> Non
     assert "No skill matches 'rusty nails'" in reply.body and "Did you mean: Rust" in reply.body
     nothing = await alice("skill zzzzqqq")
     assert not nothing.ok and "Try 'skills'" in nothing.body
+    tip = await alice("save t999")
+    assert not tip.ok and tip.body == "No tip matches 't999'."
+    category = await alice("skills langauges")
+    assert "Did you mean: language?" in category.body
 
 
 async def test_learn_done_drop_are_per_user(alice: Chat, bob: Chat) -> None:
@@ -82,7 +86,7 @@ async def test_learn_done_drop_are_per_user(alice: Chat, bob: Chat) -> None:
     await alice("done rust")
     progress = await alice("progress")
     assert "Rust" not in progress.fields[0].value and "Rust" in progress.fields[1].value
-    assert "already" in (await alice("done rust")).title
+    assert (await alice("done rust")).title == "Rust is already marked done."
     await alice("drop rust")
     assert "Rust" not in (await alice("progress")).fields[1].value
 
@@ -94,8 +98,10 @@ async def test_roadmap_marks_and_range(alice: Chat) -> None:
     assert reply.fields[0].name.startswith("⬜ 1.")
     bad = await alice("roadmap done 9")
     assert not bad.ok and "1 to 3" in bad.body
+    assert "already checked" in (await alice("roadmap done 2")).title
     await alice("roadmap undo 2")
     assert (await alice("roadmap")).fields[1].name.startswith("⬜")
+    assert "was not checked" in (await alice("roadmap undo 2")).title
 
 
 async def test_role_coverage_follows_done_skills(alice: Chat) -> None:

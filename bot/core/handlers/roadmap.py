@@ -10,7 +10,7 @@ from bot.core.progress import bar
 from bot.core.replies import Button, Field, Reply
 
 G = "Progress"
-STEP = Option("n", "int", "the step number", min_value=1, max_value=999)
+STEP = Option("n", "int", "the step number", min_value=1, max_value=99)
 
 
 @command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
@@ -43,15 +43,15 @@ def _mark(ctx: Context, n: int, done: bool) -> Reply:
     if not 1 <= n <= len(steps):
         raise UsageError(messages.STEP_RANGE.format(n=n, total=len(steps)))
     step = steps[n - 1]
+    buttons = (Button("Show roadmap", "roadmap"),)
+    if (step.id in ctx.tx.roadmap_done(ctx.user.pk)) == done:
+        text = messages.STEP_ALREADY_DONE if done else messages.STEP_NOT_DONE
+        return Reply(title=text.format(n=n, title=step.title), kind="notice", buttons=buttons)
     ctx.tx.set_step(ctx.user.pk, step.id, done, ctx.now)
     if done:
         ctx.mark_active()
     text = messages.STEP_DONE if done else messages.STEP_UNDONE
-    return Reply(
-        title=text.format(n=n, title=step.title),
-        kind="notice",
-        buttons=(Button("Show roadmap", "roadmap"),),
-    )
+    return Reply(title=text.format(n=n, title=step.title), kind="notice", buttons=buttons)
 
 
 @command("roadmap done", "Check off roadmap step n", STEP, group=G)

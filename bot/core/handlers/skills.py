@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+
 from bot.bank.model import CATEGORIES, Skill
 from bot.core import messages
 from bot.core.app import Context
@@ -70,7 +72,8 @@ def skills(ctx: Context, category: str | None = None) -> Reply:
         key = category.lower().rstrip("s")
         wanted = tuple(c for c in CATEGORIES if c.rstrip("s") == key or c.startswith(key))
         if not wanted:
-            raise NotFound("category", category[:40], CATEGORIES[:3])
+            close = difflib.get_close_matches(key, CATEGORIES, n=3, cutoff=0.5)
+            raise NotFound("category", category[:40], close, listing="skills")
     fields = []
     for cat in wanted:
         members = sorted(
@@ -92,9 +95,8 @@ def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
     found = ctx.skill(name)
     current = (ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
     if current == status:
-        text = (messages.STATUS_NOT_SET if status is None else messages.STATUS_ALREADY).format(
-            skill=found.name, status=status
-        )
+        template = messages.STATUS_NOT_SET if status is None else messages.STATUS_ALREADY[status]
+        text = template.format(skill=found.name)
         return Reply(title=text, kind="notice")
     ctx.tx.set_skill(ctx.user.pk, found.id, status, ctx.now)
     if status is not None:
