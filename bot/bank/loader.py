@@ -143,7 +143,8 @@ class _Reader:
         return Source(doc, quote)
 
 
-def _records(path: Path, key: str, problems: list[Problem]) -> list[_Map]:
+def read_records(path: Path, key: str, problems: list[Problem]) -> list[_Map]:
+    """Items of the top-level ``key`` list, each a dict with ``.line`` and ``.key_lines``."""
     name = path.name
     if not path.is_file():
         problems.append(Problem(name, 0, "file is missing"))
@@ -194,7 +195,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     r = _Reader("skills.yaml", problems, known_docs)
     seen: set[str] = set()
-    for rec in _records(tips_dir / "skills.yaml", "skills", problems):
+    for rec in read_records(tips_dir / "skills.yaml", "skills", problems):
         sid = r.ident(rec, seen)
         category = r.text(rec, "category", 40)
         if category and category not in CATEGORIES:
@@ -220,7 +221,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     r = _Reader("tips.yaml", problems, known_docs)
     seen = set()
-    for rec in _records(tips_dir / "tips.yaml", "tips", problems):
+    for rec in read_records(tips_dir / "tips.yaml", "tips", problems):
         tid = r.ident(rec, seen)
         tip = Tip(
             id=tid,
@@ -233,7 +234,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     r = _Reader("roles.yaml", problems, known_docs)
     seen = set()
-    for rec in _records(tips_dir / "roles.yaml", "roles", problems):
+    for rec in read_records(tips_dir / "roles.yaml", "roles", problems):
         rid = r.ident(rec, seen)
         role = Role(
             id=rid,
@@ -246,7 +247,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         roles[rid] = role
         pending.append((r, rec, "skills", role.skills, "skill"))
     seen = set()
-    for rec in _records(tips_dir / "roles.yaml", "industries", problems):
+    for rec in read_records(tips_dir / "roles.yaml", "industries", problems):
         iid = r.ident(rec, seen)
         industries[iid] = Industry(
             id=iid,
@@ -257,7 +258,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     r = _Reader("roadmap.yaml", problems, known_docs)
     seen = set()
-    for rec in _records(tips_dir / "roadmap.yaml", "steps", problems):
+    for rec in read_records(tips_dir / "roadmap.yaml", "steps", problems):
         step = Step(
             id=r.ident(rec, seen),
             title=r.text(rec, "title", 100),
