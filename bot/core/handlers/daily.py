@@ -71,12 +71,16 @@ def _when(moment: datetime, tz: str, now: datetime) -> dict[str, str]:
     return {"when": describe_local(moment, tz), "wait": describe_wait(moment - now)}
 
 
+ZONE = Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False)
+DAYS = Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False)
+
+
 @command(
     "daily",
     "Get a tip by DM every day at your local time",
     Option("time", "time", "local time, 24-hour HH:MM"),
-    Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False),
-    Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False),
+    ZONE,
+    DAYS,
     group=G,
 )
 def daily(
@@ -173,8 +177,8 @@ def next_(ctx: Context) -> Reply:
     "Post a daily tip to a channel ('admin daily off' stops)",
     Option("channel", "channel", "the channel, e.g. #general (or 'off')"),
     Option("time", "time", "local time, 24-hour HH:MM", required=False),
-    Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False),
-    Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False),
+    ZONE,
+    DAYS,
     group="Admin",
     admin=True,
 )

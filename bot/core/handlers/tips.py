@@ -12,6 +12,7 @@ from bot.core.replies import Button, Field, Reply
 from bot.core.tips import next_tip, scope
 
 G = "Tips"
+TIP = Option("tip", "word", "the tip id, e.g. t001")
 
 
 @command(
@@ -72,9 +73,7 @@ def tip_card(ctx: Context, tip: Tip, *, next_command: str, saved: bool, footer: 
     )
 
 
-@command(
-    "save", "Save a tip", Option("tip", "word", "the tip id, e.g. t001"), group=G, button_only=True
-)
+@command("save", "Save a tip", TIP, group=G, button_only=True)
 def save(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.set_saved(ctx.user.pk, chosen.id, ctx.now)
@@ -85,7 +84,7 @@ def save(ctx: Context, tip: str) -> Reply:
 @command(
     "unsave",
     "Remove a tip from your saved tips",
-    Option("tip", "word", "the tip id"),
+    TIP,
     group=G,
     button_only=True,
 )
@@ -98,7 +97,7 @@ def unsave(ctx: Context, tip: str) -> Reply:
 @command(
     "rate",
     "Rate a tip helpful or not",
-    Option("tip", "word", "the tip id"),
+    TIP,
     Option("vote", "choice", "up or down", choices=("up", "down")),
     group=G,
     button_only=True,
@@ -114,7 +113,7 @@ def rate(ctx: Context, tip: str, vote: str) -> Reply:
 @command(
     "share",
     "Post a tip to the channel",
-    Option("tip", "word", "the tip id"),
+    TIP,
     group=G,
     button_only=True,
 )
