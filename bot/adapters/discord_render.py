@@ -190,8 +190,10 @@ def _items(reply: Reply) -> list[Field]:
             items.append(Field(label, chunk, f.inline))
     if reply.source is not None:
         src = reply.source
-        where = f"[{src.title}]({src.url})" if src.url else src.title
-        text = where if not src.quote else f"{where}\n> {src.quote}"
+        title = src.title.strip() or src.doc.strip() or "source"  # a field value is never empty
+        where = f"[{title}]({src.url})" if src.url else title
+        quote = (src.quote or "").strip()
+        text = f"{where}\n> {quote}" if quote else where
         items.append(Field("Source", trim(text, FIELD_VALUE)))
     return items
 

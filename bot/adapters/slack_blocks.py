@@ -43,6 +43,16 @@ TRIMMED = "… {n} more block(s) did not fit in Slack's limits and were left out
 
 
 _MENTION = re.compile(r"(<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>)")
+# What a cut must not split: an escaped character (``&amp;``) or a mention by id.
+_ATOM = re.compile(r"&(?:amp|lt|gt);|<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>")
+
+
+def _safe_cut(text: str, cut: int) -> int:
+    """``cut`` moved back to the start of an entity or mention it would split (if any)."""
+    for m in _ATOM.finditer(text, max(0, cut - 300), cut + 300):
+        if m.start() < cut < m.end() and m.start() > 0:
+            return m.start()
+    return cut
 
 
 def escape(text: str) -> str:
@@ -59,15 +69,16 @@ def trim(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a word boundary, ending in an ellipsis."""
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
+    cut = limit - 1
+    space = text.rfind(" ", 0, cut)
     if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+        cut = space
+    return text[: _safe_cut(text, cut)].rstrip() + "…"
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Chunks of at most ``limit`` characters, split at paragraphs, lines, then words."""
+    """Chunks of at most ``limit`` characters, split at paragraphs, lines, then words;
+    never inside an escaped character (``&amp;``) or a mention, so escape first."""
     chunks: list[str] = []
     rest = text.strip("\n")
     while len(rest) > limit:
@@ -78,11 +89,14 @@ def split_text(text: str, limit: int) -> list[str]:
             if pos > limit // 3:
                 cut = pos
                 break
-        if cut == -1:
-            head, rest = window, rest[limit:]
-        else:
+        if cut == -1:  # one enormous word: a hard cut, but not inside an entity
+            cut = _safe_cut(rest, limit)
+            head, rest = window[:cut], rest[cut:]
+        else:  # a space inside a mention's label is no place to cut either
+            cut = _safe_cut(rest, cut)
             head, rest = window[:cut], rest[cut:].lstrip("\n ")
-        chunks.append(head.rstrip())
+        if head.strip():  # a cut moved back to a mention may leave only a space
+            chunks.append(head.rstrip())
     if rest:
         chunks.append(rest)
     return chunks or [""]
@@ -140,9 +154,11 @@ def _attachment_blocks(reply: Reply) -> list[Block]:
     if att is None or att.content in reply.body:
         return []
     fence = "```"
-    chunks = split_text(att.content, SECTION_TEXT - 2 * len(fence) - 2)
+    # escape, THEN split: escaping grows the text (& -> &amp;), so splitting first
+    # produced sections far over 3000 characters
+    chunks = split_text(escape(att.content), SECTION_TEXT - 2 * len(fence) - 2)
     blocks = [_context(f"📎 {escape(att.filename)}")]
-    blocks += [_section(f"{fence}\n{escape(c)}\n{fence}") for c in chunks]
+    blocks += [_section(f"{fence}\n{c}\n{fence}") for c in chunks]
     return blocks
 
 
@@ -204,16 +220,17 @@ def content_blocks(reply: Reply) -> list[Block]:
             context.append(f"“{escape(src.quote)}”")
     if reply.footer:
         context.append(escape(reply.footer))
-    if context:
-        blocks.append(_context(*context))
+    footer = _context(*context)
+    if footer["elements"]:  # a context block needs at least one (non-blank) element
+        blocks.append(footer)
     return blocks
 
 
 def fallback_text(reply: Reply, *, continued: bool = False) -> str:
-    text = reply.plain_text()
+    text = reply.plain_text().strip()
     if continued:
-        text = f"{reply.title} {CONTINUED}"
-    return trim(text, FALLBACK_TEXT)
+        text = f"{reply.title.strip()} {CONTINUED}"
+    return trim(text, FALLBACK_TEXT) or "careerbot"  # Slack needs a non-empty fallback
 
 
 def render(reply: Reply, *, max_pages: int = MAX_PAGES) -> list[dict[str, Any]]:

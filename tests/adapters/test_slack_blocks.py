@@ -7,13 +7,14 @@ Three independent checks per rendered message: slack_sdk's own block models
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.adapters.slack_blocks import MAX_PAGES, action_id, home_view, render, split_text
+from bot.adapters.slack_blocks import MAX_PAGES, action_id, escape, home_view, render, split_text
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
@@ -229,3 +230,23 @@ def test_home_view_trims_to_one_hundred_blocks() -> None:
     assert len(view["blocks"]) == 100
     values = [e["value"] for b in view["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert values == ["tip", "progress"]
+
+
+def test_an_attachment_full_of_escaped_characters_stays_within_3000() -> None:
+    # escaping grows & < > by 3-4 characters each: split AFTER escaping (review issue 4.1)
+    att = Attachment("export.json", "<&>" * 5000)
+    pages = check_reply(Reply(title="Your data", attachment=att))
+    sections = [b["text"]["text"] for p in pages for b in p["blocks"] if b["type"] == "section"]
+    assert all(len(s) <= 3000 for s in sections)
+    body = "".join(s.removeprefix("```\n").removesuffix("\n```") for s in sections)
+    assert body == "&lt;&amp;&gt;" * 5000  # nothing lost, no entity cut in two
+
+
+@pytest.mark.parametrize("limit", [7, 8, 9, 10, 11, 3000])
+def test_split_text_never_cuts_an_entity_or_a_mention(limit: int) -> None:
+    text = escape("a&b<c>" * 800) + " <@U42XYZ|Ada Lovelace> " + escape("&" * 3000)
+    chunks = split_text(text, limit)
+    assert all(0 < len(c) <= limit for c in chunks)
+    for c in chunks:
+        assert re.sub(r"&(amp|lt|gt);", "", c).count("&") == 0, c
+    assert limit < 24 or any("<@U42XYZ|Ada Lovelace>" in c for c in chunks)
