@@ -9,6 +9,7 @@ import discord
 import pytest
 from discord import app_commands
 
+import bot.core.handlers  # noqa: F401  (importing the handlers fills REGISTRY)
 from bot.adapters.discord_render import MAX_PAGES, PREFIX, Page, render, split, trim
 from bot.adapters.discord_tree import GROUP, MORE, build_groups
 from bot.bank import Bank
@@ -208,6 +209,7 @@ def test_registry_tree_has_typed_options() -> None:
     tip = subs["tip"]["options"][0]
     assert (tip["type"], tip["autocomplete"], tip["required"]) == (3, True, False)
     step = subs["roadmap-done"]["options"][0]
-    assert (step["type"], step["min_value"], step["max_value"]) == (4, 1, 999)
+    (n,) = next(c for c in REGISTRY if c.name == "roadmap done").options
+    assert (step["type"], step["min_value"], step["max_value"]) == (4, 1, n.max_value)
     forget = subs["forget"]["options"][0]
     assert forget["choices"] == [{"name": "confirm", "value": "confirm"}]
