@@ -76,9 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmd = args.cmd
     if cmd is None:
         cmd = "run" if settings.slack_configured or settings.discord_configured else "console"
-    logging.basicConfig(
-        level=settings.log_level if cmd == "run" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from bot.logs import setup_logging
+
+    setup_logging(
+        settings.log_level if cmd == "run" else logging.WARNING,
+        platform_debug=settings.log_platform_debug,
     )
     if cmd in DELEGATED:
         module, _, func = DELEGATED[cmd][0].partition(":")

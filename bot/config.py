@@ -29,7 +29,9 @@ def _secret() -> Any:
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = field(default_factory=default_db_path)  # CAREERBOT_DB
-    log_level: str = "INFO"  # CAREERBOT_LOG_LEVEL
+    log_level: str = "INFO"  # CAREERBOT_LOG_LEVEL: DEBUG, INFO, WARNING or ERROR
+    # CAREERBOT_LOG_PLATFORM_DEBUG: let slack_sdk/discord.py/aiohttp log at DEBUG too
+    log_platform_debug: bool = False
     tips_dir: Path | None = None  # CAREERBOT_TIPS_DIR: a bank of your own
     # Slack
     slack_bot_token: str = _secret()  # SLACK_BOT_TOKEN (xoxb-…)
@@ -46,6 +48,8 @@ class Settings:
     http_port: int = 3000  # CAREERBOT_HTTP_PORT
     # daily tips
     catchup_hours: float = 6.0  # CAREERBOT_CATCHUP_HOURS
+    # health
+    heartbeat_seconds: float = 5.0  # CAREERBOT_HEARTBEAT_SECONDS
 
     @property
     def slack_configured(self) -> bool:
@@ -59,6 +63,7 @@ class Settings:
 ENV_NAMES: dict[str, str] = {
     "db_path": "CAREERBOT_DB",
     "log_level": "CAREERBOT_LOG_LEVEL",
+    "log_platform_debug": "CAREERBOT_LOG_PLATFORM_DEBUG",
     "tips_dir": "CAREERBOT_TIPS_DIR",
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_app_token": "SLACK_APP_TOKEN",
@@ -71,7 +76,12 @@ ENV_NAMES: dict[str, str] = {
     "http_host": "CAREERBOT_HTTP_HOST",
     "http_port": "CAREERBOT_HTTP_PORT",
     "catchup_hours": "CAREERBOT_CATCHUP_HOURS",
+    "heartbeat_seconds": "CAREERBOT_HEARTBEAT_SECONDS",
 }
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -104,7 +114,21 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 def _convert(name: str, kind: str, value: Any) -> Any:
     var = ENV_NAMES[name]
+    if name == "log_level":
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ConfigError(
+                f"{var}: invalid value {str(value)[:40]!r} (use one of {', '.join(LOG_LEVELS)})"
+            )
+        return level
     try:
+        if kind == "bool":
+            if isinstance(value, bool):
+                return value
+            word = str(value).strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ValueError("use 1 or 0")
+            return word in _TRUE
         if kind.startswith("Path"):
             return Path(str(value)).expanduser()
         if kind.startswith("int"):
@@ -113,6 +137,8 @@ def _convert(name: str, kind: str, value: Any) -> Any:
             number = float(value)
             if number < 0:
                 raise ValueError("must not be negative")
+            if name == "heartbeat_seconds" and not 0 < number <= 60:
+                raise ValueError("must be more than 0 and at most 60")
             return number
     except ValueError as exc:
         raise ConfigError(f"{var}: invalid value {str(value)[:40]!r} ({exc})") from exc

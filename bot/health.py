@@ -1,6 +1,7 @@
 """Liveness for self-hosters: the heartbeat file ``careerbot run`` keeps, and ``careerbot health``.
 
-The running bot rewrites ``<database>.heartbeat.json`` every few seconds (atomically: a
+The running bot rewrites ``<database>.heartbeat.json`` every few seconds
+(``CAREERBOT_HEARTBEAT_SECONDS``, default 5) (atomically: a
 temporary file, then ``os.replace``) with its pid, the time, whether its last database
 query worked, and each adapter's ``connected`` flag. ``careerbot health`` (the image's
 HEALTHCHECK) exits 0 only when that file is fresh, its process is alive, the database
@@ -24,8 +25,13 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-INTERVAL = 5.0  # seconds between heartbeats
+INTERVAL = 5.0  # seconds between heartbeats: the default of CAREERBOT_HEARTBEAT_SECONDS
 MAX_AGE = 30.0  # a heartbeat older than this means the bot is stuck or gone
+
+
+def max_age_for(interval: float) -> float:
+    """The age limit for a heartbeat written every ``interval`` seconds (3 missed beats)."""
+    return max(MAX_AGE, 3 * interval)
 
 
 def heartbeat_path(db_path: Path | str) -> Path:
@@ -130,7 +136,11 @@ def main(argv: Sequence[str]) -> int:
         description="Exit 0 when the running bot is healthy: fresh heartbeat, "
         "database reachable, every adapter connected.",
     )
-    p.add_argument("--max-age", type=float, default=MAX_AGE, help="heartbeat age limit (s)")
+    p.add_argument(
+        "--max-age",
+        type=float,
+        help=f"heartbeat age limit in s (default {MAX_AGE:.0f}, or 3 heartbeat intervals)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing")
     args = p.parse_args(list(argv))
     from bot.config import ConfigError, load_settings
@@ -140,7 +150,8 @@ def main(argv: Sequence[str]) -> int:
     except ConfigError as exc:
         print(f"careerbot health: {exc}", file=sys.stderr)
         return 2
-    health = check(settings.db_path, max_age=args.max_age)
+    max_age = max_age_for(settings.heartbeat_seconds) if args.max_age is None else args.max_age
+    health = check(settings.db_path, max_age=max_age)
     if not args.quiet:
         print(("healthy" if health.ok else "UNHEALTHY") + ": " + "; ".join(health.lines))
     return 0 if health.ok else 1

@@ -3,10 +3,10 @@
 Start-up: open the database (migrations run here), build the adapters whose tokens are
 set — each platform library is imported only when its adapter runs — start them, then
 start the scheduler with their messengers, and keep a heartbeat file fresh for
-``careerbot health``. An adapter that stays disconnected for ``ADAPTER_DOWN_LIMIT``
-(the platform libraries reconnect by themselves; this is for a revoked token or a
-dead connection task) stops the bot with exit status 1, so the container's restart
-policy starts it afresh.
+``careerbot health`` (every ``CAREERBOT_HEARTBEAT_SECONDS``). An adapter that stays
+disconnected for ``ADAPTER_DOWN_LIMIT`` (the platform libraries reconnect by themselves;
+this is for a revoked token or a dead connection task) stops the bot with exit status 1,
+so the container's restart policy starts it afresh.
 
 Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``:
 close the adapters first (no new commands), then stop the scheduler (an in-flight send
@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
 from bot.core.ports import Adapter, Messenger
-from bot.health import INTERVAL, heartbeat_path, remove_heartbeat, write_heartbeat
+from bot.health import heartbeat_path, remove_heartbeat, write_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +127,13 @@ async def serve(
     stop: asyncio.Event | None = None,
     adapter_factory: AdapterFactory = make_adapter,
     scheduler_factory: SchedulerFactory = make_scheduler,
-    heartbeat_interval: float = INTERVAL,
+    heartbeat_interval: float | None = None,
 ) -> int:
-    """Run until ``stop`` is set (by SIGTERM/SIGINT when not given); return the exit status."""
-    beat = heartbeat_interval
+    """Run until ``stop`` is set (by SIGTERM/SIGINT when not given); return the exit status.
+
+    ``heartbeat_interval`` defaults to ``settings.heartbeat_seconds``.
+    """
+    beat = settings.heartbeat_seconds if heartbeat_interval is None else heartbeat_interval
     handled: list[signal.Signals] = []
     if stop is None:
         stop = _stop_on_signals(handled)
