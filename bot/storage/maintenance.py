@@ -8,7 +8,8 @@ half-written file under the name you asked for.
 
 ``restore`` copies a checked backup back into the database through the same API
 (refused while the bot is running). ``check`` runs ``PRAGMA integrity_check`` and
-``PRAGMA foreign_key_check`` and reports the schema version.
+``PRAGMA foreign_key_check`` and reports the schema version; a schema newer than this
+careerbot is an error (exit 1): this version cannot use that database.
 """
 
 from __future__ import annotations
@@ -154,6 +155,14 @@ def main(argv: Sequence[str]) -> int:
             print(f"restored {args.path} into {db} (schema version {version}); start the bot")
         else:
             version, found = check(db)
+            if version > LATEST:
+                print(
+                    f"careerbot db: {db} has schema version {version}, newer than this "
+                    f"careerbot understands ({LATEST}): upgrade careerbot, or restore a "
+                    "backup made by this version",
+                    file=sys.stderr,
+                )
+                return 1
             if found:
                 print(f"{db}: {len(found)} problem(s):", file=sys.stderr)
                 for line in found[:20]:

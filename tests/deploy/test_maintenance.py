@@ -163,3 +163,15 @@ def test_cli(tmp_path: Path) -> None:
     done = run_cli("restore", str(tmp_path / "b.db"), db=db)
     assert done.returncode == 0, done.stderr
     assert users(db) == ["alice"]
+
+
+def test_check_refuses_a_schema_newer_than_this_careerbot(tmp_path: Path) -> None:
+    db = tmp_path / "bot.db"
+    asyncio.run(seed(db, "alice"))
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA user_version = 99")
+    con.close()
+    newer = run_cli("check", db=db)
+    assert newer.returncode == 1, newer.stdout
+    assert "schema version 99, newer than this careerbot" in newer.stderr
+    assert ": ok" not in newer.stdout and "Traceback" not in newer.stderr
