@@ -22,7 +22,6 @@ import os
 import random
 import resource
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -33,7 +32,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.storage import Store
-from tests.deploy.live import ROOT, clean_env, fakes, start_bot, wait_healthy
+from tests.deploy.live import ROOT, clean_env, fakes, sigterm_and_time, start_bot, wait_healthy
 from tests.fakes.discord import GUILD_ID
 from tests.fakes.slack import TEAM_ID
 
@@ -101,10 +100,7 @@ async def measure_run(db: Path, users: int, due: int, seconds: float) -> dict[st
             ready = time.monotonic() - started
             await asyncio.sleep(seconds)  # the scheduler works through the due users
             peak = vm_hwm_kib(proc.pid)
-            proc.send_signal(signal.SIGTERM)
-            t0 = time.monotonic()
-            out, _ = await asyncio.wait_for(proc.communicate(), 15)
-            stop = time.monotonic() - t0
+            out, stop = await sigterm_and_time(proc, 15)
         finally:
             if proc.returncode is None:
                 proc.kill()
@@ -127,7 +123,7 @@ async def measure_run(db: Path, users: int, due: int, seconds: float) -> dict[st
         "ledger": states,
         "sigterm_to_exit_s": round(stop, 2),
         "exit": proc.returncode,
-        "log_tail": out.decode()[-300:] if proc.returncode else "",
+        "log_tail": out[-300:] if proc.returncode else "",
     }
 
 
