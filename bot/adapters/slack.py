@@ -24,6 +24,7 @@ import asyncio
 import logging
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -113,11 +114,15 @@ class SlackAdapter:
             await self.close()
             code = exc.response.get("error", "error")
             raise ConfigError(f"SLACK_BOT_TOKEN: Slack rejected the bot token ({code})") from exc
-        except (TimeoutError, aiohttp.ClientError) as exc:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
+            # ValueError: a URL aiohttp refuses, e.g. with user:pass@ (slack-sdk sends
+            # its own Authorization header)
             await self.close()
+            url = self.client.base_url  # a proxy's user:pass@ or ?key= never reaches the log
+            detail = str(exc).replace(url, redact_url(url))
             raise ConfigError(
-                f"SLACK_API_URL: cannot reach Slack at {self.client.base_url} ({exc})"
-            ) from exc
+                f"SLACK_API_URL: cannot reach Slack at {redact_url(url)} ({detail})"
+            ) from None
         self.team_id = str(auth.get("team_id") or "")
         self.app = self.build_app()
         if self.http:
@@ -391,6 +396,16 @@ class SlackAdapter:
             )
         except WEB_ERRORS as exc:
             log.warning("views.publish failed: %s", _code(exc))
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its userinfo, query and fragment: fit for a log or an error."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _base_url(url: str) -> str:

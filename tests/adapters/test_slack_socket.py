@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack import SlackAdapter, redact_url
 from bot.config import ConfigError
 from bot.core.app import Core
 from tests.adapters.slack_env import (
@@ -228,3 +228,36 @@ async def test_slow_answer_comes_through_the_response_url(
     assert "payload" not in ack  # acked empty at once
     [msg] = await via_url(slack, url)
     assert header(msg).startswith("Rust") and msg.response_type == "ephemeral"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://proxy-user:s3cret-pw@127.0.0.1:9/api/?key=k3y#frag",
+        "http://127.0.0.1:9/api/?proxy-user=s3cret-pw&key=k3y#frag",
+    ],
+)
+async def test_unreachable_api_url_error_hides_credentials_and_query(
+    slack: FakeSlack, core: Core, tmp_path: Path, url: str
+) -> None:
+    adapter = SlackAdapter(settings_for(slack, tmp_path, slack_api_url=url), core)
+    with pytest.raises(ConfigError, match="SLACK_API_URL") as info:
+        await adapter.start()
+    message = str(info.value)
+    assert "http://127.0.0.1:9/api/" in message
+    for secret in ("proxy-user", "s3cret-pw", "k3y", "frag"):
+        assert secret not in message
+    assert info.value.__cause__ is None  # the original error (which holds the URL) is dropped
+
+
+@pytest.mark.parametrize(
+    ("url", "safe"),
+    [
+        ("https://u:p@slack.example/api/?t=1", "https://slack.example/api/"),
+        ("https://slack.example:8443/api/", "https://slack.example:8443/api/"),
+        ("http://:p@[::1]:9/api/", "http://[::1]:9/api/"),
+        ("http://a@b@host/api/", "http://host/api/"),
+    ],
+)
+def test_redact_url(url: str, safe: str) -> None:
+    assert redact_url(url) == safe
