@@ -119,10 +119,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def factories(
-    events: list[str], **per_adapter: dict[str, object]
+    events: list[str], *, made: list[FakeAdapter] | None = None, **per_adapter: dict[str, object]
 ) -> tuple[runner.AdapterFactory, runner.SchedulerFactory]:
+    """``made``: collects the adapters built, for tests that change their state."""
+
     def adapter(platform: str, _s: Settings, _c: Core) -> FakeAdapter:
-        return FakeAdapter(platform, events, **per_adapter.get(platform, {}))  # type: ignore[arg-type]
+        built = FakeAdapter(platform, events, **per_adapter.get(platform, {}))  # type: ignore[arg-type]
+        if made is not None:
+            made.append(built)
+        return built
 
     def scheduler(core: Core, messengers: Sequence[Messenger], _s: Settings) -> FakeScheduler:
         return FakeScheduler(core, messengers, events)
@@ -306,11 +311,7 @@ async def test_an_adapter_that_stays_disconnected_stops_the_bot_with_status_1(
     monkeypatch.setattr(runner, "ADAPTER_DOWN_LIMIT", 0.3)
     events: list[str] = []
     made: list[FakeAdapter] = []
-    adapter, scheduler = factories(events)
-
-    def tracking(platform: str, s: Settings, c: Core) -> FakeAdapter:
-        made.append(adapter(platform, s, c))  # type: ignore[arg-type]
-        return made[-1]
+    tracking, scheduler = factories(events, made=made)
 
     task = asyncio.create_task(
         serve(tmp_path, ["slack", "discord"], (tracking, scheduler), asyncio.Event())
@@ -329,11 +330,7 @@ async def test_a_short_disconnect_is_tolerated(
     caplog.set_level(logging.INFO, logger="bot.runner")
     events: list[str] = []
     made: list[FakeAdapter] = []
-    adapter, scheduler = factories(events)
-
-    def tracking(platform: str, s: Settings, c: Core) -> FakeAdapter:
-        made.append(adapter(platform, s, c))  # type: ignore[arg-type]
-        return made[-1]
+    tracking, scheduler = factories(events, made=made)
 
     stop = asyncio.Event()
     task = asyncio.create_task(serve(tmp_path, ["slack"], (tracking, scheduler), stop))
