@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import types
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.http_retry import async_handler, builtin_async_handlers
 
 from bot.adapters.slack import SlackAdapter
 from bot.config import Settings
@@ -28,6 +31,23 @@ def settings_for(fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: A
     }
     values.update(kw)
     return Settings(**values)
+
+
+@pytest.fixture
+def retry_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """slack-sdk's retry handlers wait with ``asyncio.sleep`` (Retry-After plus up to 1 s
+    of jitter for a 429, a back-off for a connection error): record each wait and return
+    at once, so a retry test takes milliseconds and can still check what was waited."""
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        await asyncio.sleep(0)
+
+    fake = types.SimpleNamespace(sleep=sleep)
+    monkeypatch.setattr(builtin_async_handlers, "asyncio", fake)  # 429: Retry-After
+    monkeypatch.setattr(async_handler, "asyncio", fake)  # connection errors: back-off
+    return sleeps
 
 
 @pytest.fixture

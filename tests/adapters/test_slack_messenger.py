@@ -11,10 +11,10 @@ from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
 from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import User
-from tests.adapters.slack_env import answer, header, slack, socket_adapter
+from tests.adapters.slack_env import answer, header, retry_sleeps, slack, socket_adapter
 from tests.fakes.slack import TEAM_ID, FakeSlack, home_opened, slash_command
 
-__all__ = ["slack", "socket_adapter"]  # fixtures used here
+__all__ = ["retry_sleeps", "slack", "socket_adapter"]  # fixtures used here
 
 TIP = Reply(
     title="Tip · Rust",
@@ -133,7 +133,9 @@ async def test_user_timezone_is_read_and_cached(
     assert await messenger.user_timezone(User("slack", TEAM_ID, "U404")) is None
 
 
-async def test_429_on_a_reply_is_retried(slack: FakeSlack, socket_adapter: SlackAdapter) -> None:
+async def test_429_on_a_reply_is_retried(
+    slack: FakeSlack, socket_adapter: SlackAdapter, retry_sleeps: list[float]
+) -> None:
     """The interactive client retries 429s (slack-sdk's rate-limit retry handler)."""
     slack.fail_next("users.info", retry_after=1)
     url = slack.new_response_url("C1", "U1")
@@ -141,6 +143,7 @@ async def test_429_on_a_reply_is_retried(slack: FakeSlack, socket_adapter: Slack
     msg = await answer(slack, url, await slack.wait_ack(env))
     assert header(msg) == "Your progress"
     assert len(slack.api_calls("users.info")) == 2  # the 429, then the retry
+    assert len(retry_sleeps) == 1 and 1 <= retry_sleeps[0] < 2  # Retry-After honoured
 
 
 async def test_a_failing_reply_still_answers_the_user(
@@ -158,10 +161,11 @@ async def test_a_failing_reply_still_answers_the_user(
 
 
 async def test_429_on_views_publish_is_retried(
-    slack: FakeSlack, socket_adapter: SlackAdapter
+    slack: FakeSlack, socket_adapter: SlackAdapter, retry_sleeps: list[float]
 ) -> None:
     slack.fail_next("views.publish", retry_after=1, times=2)
     env = await slack.send_envelope("events_api", home_opened("U1"))
     await slack.wait_ack(env)
-    await slack.wait_for(lambda: slack.views, within=8, what="views.publish after two 429s")
+    await slack.wait_for(lambda: slack.views, what="views.publish after two 429s")
     assert len(slack.api_calls("views.publish")) == 3
+    assert len(retry_sleeps) == 2 and all(1 <= s < 2 for s in retry_sleeps)

@@ -14,6 +14,7 @@ from tests.adapters.slack_env import (
     buttons,
     header,
     http_adapter,
+    retry_sleeps,
     settings_for,
     slack,
     socket_adapter,
@@ -21,7 +22,7 @@ from tests.adapters.slack_env import (
 )
 from tests.fakes.slack import FakeSlack, block_actions, home_opened, slash_command
 
-__all__ = ["http_adapter", "slack", "socket_adapter"]  # fixtures used here
+__all__ = ["http_adapter", "retry_sleeps", "slack", "socket_adapter"]  # fixtures used here
 
 
 async def test_slash_command_is_acked_and_answered(
@@ -193,13 +194,14 @@ async def test_missing_tokens_fail_before_any_call(
 
 
 async def test_unreachable_api_url_names_the_setting(
-    slack: FakeSlack, core: Core, tmp_path: Path
+    slack: FakeSlack, core: Core, tmp_path: Path, retry_sleeps: list[float]
 ) -> None:
     adapter = SlackAdapter(
         settings_for(slack, tmp_path, slack_api_url="http://127.0.0.1:9/api/"), core
     )
     with pytest.raises(ConfigError, match="SLACK_API_URL"):
         await adapter.start()
+    assert retry_sleeps  # the connection error was retried before giving up
 
 
 async def test_admin_flag_comes_from_users_info(
@@ -238,7 +240,7 @@ async def test_slow_answer_comes_through_the_response_url(
     ],
 )
 async def test_unreachable_api_url_error_hides_credentials_and_query(
-    slack: FakeSlack, core: Core, tmp_path: Path, url: str
+    slack: FakeSlack, core: Core, tmp_path: Path, retry_sleeps: list[float], url: str
 ) -> None:
     adapter = SlackAdapter(settings_for(slack, tmp_path, slack_api_url=url), core)
     with pytest.raises(ConfigError, match="SLACK_API_URL") as info:
