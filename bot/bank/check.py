@@ -203,9 +203,11 @@ def check_bank(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
 
 
 def _default_tips_dir() -> Path:
+    """The bank the bot would run on: CAREERBOT_TIPS_DIR, else the bundled one."""
     from bot import paths
+    from bot.config import load_settings
 
-    return paths.tips_dir()
+    return load_settings().tips_dir or paths.tips_dir()
 
 
 def main_check(argv: Sequence[str]) -> int:
@@ -213,7 +215,12 @@ def main_check(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="careerbot tips check", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--tips", type=Path, default=None, help="bank directory (default: bundled)")
+    parser.add_argument(
+        "--tips",
+        type=Path,
+        default=None,
+        help="bank directory (default: $CAREERBOT_TIPS_DIR, else the bundled bank)",
+    )
     parser.add_argument("--seeds", type=Path, default=None, help="seed documents directory")
     args = parser.parse_args(list(argv))
     tips_dir: Path = args.tips or _default_tips_dir()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.bank.check import check_bank, main_check, near_duplicate
+from bot.bank.clean import find_seeds_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 TIPS, SEEDS = ROOT / "tips", ROOT / "seeds"
@@ -171,3 +172,8 @@ def test_near_duplicate_measure() -> None:
     )
     assert near_duplicate(base, base.upper())
     assert not near_duplicate(base, "Pin library versions in your Docker image.")
+
+
+def test_the_core_test_fixture_bank_is_itself_a_valid_bank() -> None:
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
+    assert [str(p) for p in check_bank(fixture, find_seeds_dir())] == []
