@@ -41,6 +41,37 @@ async def env(core: Core, fake: FakeDiscord) -> AsyncIterator[Env]:
         yield Env(fake, adapter, core)
 
 
+class SlowCore:
+    """Holds every ``core.respond`` until :meth:`release`: the adapter must defer first.
+
+    The defer timer is set to 0 s and the answer waits on an event the test sets only
+    after it has seen the defer callback, so the order is fixed, not a race of sleeps.
+    """
+
+    def __init__(self, env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._env = env
+        self._monkeypatch = monkeypatch
+        self._gate = asyncio.Event()
+
+    def hold(self) -> None:
+        respond = self._env.core.respond
+
+        async def held(request: Request) -> Reply:
+            await self._gate.wait()
+            return await respond(request)
+
+        self._monkeypatch.setattr(self._env.core, "respond", held)
+        self._env.adapter.defer_after = 0.0
+
+    def release(self) -> None:
+        self._gate.set()
+
+
+@pytest.fixture
+def slow_core(env: Env, monkeypatch: pytest.MonkeyPatch) -> SlowCore:
+    return SlowCore(env, monkeypatch)
+
+
 def custom_ids(message: dict[str, Any]) -> list[str]:
     return [b["custom_id"] for row in message["components"] for b in row["components"]]
 
@@ -252,20 +283,14 @@ async def test_a_long_429_is_reported_as_rate_limited(core: Core, fake: FakeDisc
 # slowness and failures -------------------------------------------------------------------
 
 
-async def test_a_slow_core_is_deferred_then_answered(
-    env: Env, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    respond = env.core.respond
-
-    async def slow(request: Any) -> Reply:
-        await asyncio.sleep(0.2)
-        return await respond(request)
-
-    monkeypatch.setattr(env.core, "respond", slow)
-    env.adapter.defer_after = 0.05
+async def test_a_slow_core_is_deferred_then_answered(env: Env, slow_core: SlowCore) -> None:
+    slow_core.hold()
     iid = await env.slash("help")
     callback = await env.fake.wait_callback(iid)
     assert callback["type"] == 5 and callback["data"]["flags"] & EPHEMERAL
+    # the "thinking…" placeholder only: no answer while the core is held
+    assert not any(m.get("edits") for m in env.fake.messages_for(iid))
+    slow_core.release()
     (message,) = await env.fake.wait_for(
         lambda: [m for m in env.fake.messages_for(iid) if m.get("edits")]
     )
@@ -361,20 +386,15 @@ async def test_notices_come_first_as_message_content(
 
 
 async def test_a_slow_button_that_replaces_edits_the_original(
-    env: Env, monkeypatch: pytest.MonkeyPatch
+    env: Env, slow_core: SlowCore
 ) -> None:
     _, (message,) = await env.answer("tip")
-    respond = env.core.respond
-
-    async def slow(request: Request) -> Reply:
-        await asyncio.sleep(0.2)
-        return await respond(request)
-
-    monkeypatch.setattr(env.core, "respond", slow)
-    env.adapter.defer_after = 0.05
+    slow_core.hold()
     click = await env.fake.click(message, "career:tip")
     callback = await env.fake.wait_callback(click)
     assert callback["type"] == 6  # deferred update: the message stays until the edit
+    assert not message.get("edits")
+    slow_core.release()
     await env.fake.wait_for(lambda: message.get("edits"))
     assert message["embeds"][0]["title"].startswith("Tip")
     assert env.fake.rejected == []
