@@ -69,6 +69,8 @@ class Store:
         target = str(path)
         try:
             if target != ":memory:":
+                if Path(target).is_dir():
+                    raise IsADirectoryError(f"{target} is a folder, not a database file")
                 Path(target).parent.mkdir(parents=True, exist_ok=True)
             db = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
