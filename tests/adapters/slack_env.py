@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import types
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,22 +59,31 @@ async def slack() -> AsyncIterator[FakeSlack]:
         yield fake
 
 
+@asynccontextmanager
+async def running(
+    core: Core, fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: Any
+) -> AsyncIterator[SlackAdapter]:
+    """A started adapter (Socket Mode, or HTTP with ``http=True``), closed on exit."""
+    adapter = SlackAdapter(settings_for(fake, tmp_path, http=http, **kw), core, http=http)
+    await adapter.start()
+    try:
+        yield adapter
+    finally:
+        await adapter.close()
+
+
 @pytest.fixture
 async def socket_adapter(
     slack: FakeSlack, core: Core, tmp_path: Path
 ) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
-    await adapter.start()
-    yield adapter
-    await adapter.close()
+    async with running(core, slack, tmp_path) as adapter:
+        yield adapter
 
 
 @pytest.fixture
 async def http_adapter(slack: FakeSlack, core: Core, tmp_path: Path) -> AsyncIterator[SlackAdapter]:
-    adapter = SlackAdapter(settings_for(slack, tmp_path, http=True), core)
-    await adapter.start()
-    yield adapter
-    await adapter.close()
+    async with running(core, slack, tmp_path, http=True) as adapter:
+        yield adapter
 
 
 def header(msg: Message) -> str:

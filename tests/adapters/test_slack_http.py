@@ -13,7 +13,15 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from bot.adapters.slack import SlackAdapter
 from bot.config import ConfigError
 from bot.core.app import Core
-from tests.adapters.slack_env import SECRET, header, http_adapter, settings_for, slack, via_url
+from tests.adapters.slack_env import (
+    SECRET,
+    header,
+    http_adapter,
+    running,
+    settings_for,
+    slack,
+    via_url,
+)
 from tests.fakes.slack import (
     FakeSlack,
     block_actions,
@@ -173,14 +181,8 @@ async def test_adapter_accepts_slacks_documented_example(
 ) -> None:
     """Slack's own example request passes our endpoint's check with the clock pinned."""
     monkeypatch.setattr(Clock, "now", lambda self: float(DOC_TIMESTAMP))
-    adapter = SlackAdapter(
-        settings_for(
-            slack, tmp_path, http=True, slack_signing_secret="8f742231b10e8888abcd99yyyzzz85a5"
-        ),
-        core,
-    )
-    await adapter.start()
-    try:
+    secret = "8f742231b10e8888abcd99yyyzzz85a5"
+    async with running(core, slack, tmp_path, http=True, slack_signing_secret=secret) as adapter:
         headers = {
             "X-Slack-Request-Timestamp": DOC_TIMESTAMP,
             "X-Slack-Signature": DOC_SIGNATURE,
@@ -190,8 +192,6 @@ async def test_adapter_accepts_slacks_documented_example(
         assert status != 401  # verified; /webhook-collect is not our command (404)
         wrong = {**headers, "X-Slack-Signature": DOC_SIGNATURE[:-1] + "0"}
         assert (await post(events_url(adapter), DOC_BODY, wrong))[0] == 401
-    finally:
-        await adapter.close()
 
 
 async def test_http_mode_needs_the_signing_secret(

@@ -15,6 +15,7 @@ from tests.adapters.slack_env import (
     header,
     http_adapter,
     retry_sleeps,
+    running,
     settings_for,
     slack,
     socket_adapter,
@@ -105,18 +106,16 @@ async def test_share_button_posts_in_channel(
 
 async def test_button_works_after_a_restart(slack: FakeSlack, core: Core, tmp_path: Path) -> None:
     """A click on a message sent by an earlier process: nothing lives in memory."""
-    first = SlackAdapter(settings_for(slack, tmp_path), core)
-    await first.start()
-    url = slack.new_response_url("C1", "U1")
-    env = await slack.send_envelope("slash_commands", slash_command("tip rust", response_url=url))
-    tip = await answer(slack, url, await slack.wait_ack(env))
-    await first.close()
+    async with running(core, slack, tmp_path):
+        url = slack.new_response_url("C1", "U1")
+        env = await slack.send_envelope(
+            "slash_commands", slash_command("tip rust", response_url=url)
+        )
+        tip = await answer(slack, url, await slack.wait_ack(env))
     save_id = next(a for a in buttons(tip) if a.startswith("career:save "))
     value = buttons(tip)[save_id]
 
-    second = SlackAdapter(settings_for(slack, tmp_path), core)
-    await second.start()
-    try:
+    async with running(core, slack, tmp_path):
         url2 = slack.new_response_url("C1", "U1")
         env2 = await slack.send_envelope(
             "interactive", block_actions(value, action_id=save_id, response_url=url2)
@@ -124,8 +123,6 @@ async def test_button_works_after_a_restart(slack: FakeSlack, core: Core, tmp_pa
         await slack.wait_ack(env2)
         [saved] = await via_url(slack, url2)
         assert header(saved) == f"Saved {value.split()[1]}. See all with 'saved'."
-    finally:
-        await second.close()
 
 
 async def test_app_home_publishes_the_dashboard(
@@ -157,21 +154,20 @@ async def test_home_click_republishes_with_a_way_back(
     )
 
 
-async def test_bad_bot_token_fails_start_naming_the_setting(
-    slack: FakeSlack, core: Core, tmp_path: Path
+@pytest.mark.parametrize(
+    ("changes", "setting"),
+    [
+        ({"slack_bot_token": "xoxb-wrong"}, "SLACK_BOT_TOKEN"),
+        ({"slack_app_token": "xapp-wrong"}, "SLACK_APP_TOKEN"),
+    ],
+)
+async def test_a_rejected_token_fails_start_naming_the_setting(
+    slack: FakeSlack, core: Core, tmp_path: Path, changes: dict[str, str], setting: str
 ) -> None:
-    adapter = SlackAdapter(settings_for(slack, tmp_path, slack_bot_token="xoxb-wrong"), core)
-    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN.*invalid_auth"):
+    adapter = SlackAdapter(settings_for(slack, tmp_path, **changes), core)
+    with pytest.raises(ConfigError, match=f"{setting}.*invalid_auth"):
         await adapter.start()
     assert not adapter.connected
-
-
-async def test_bad_app_token_fails_start_naming_the_setting(
-    slack: FakeSlack, core: Core, tmp_path: Path
-) -> None:
-    adapter = SlackAdapter(settings_for(slack, tmp_path, slack_app_token="xapp-wrong"), core)
-    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN.*invalid_auth"):
-        await adapter.start()
     assert slack.sockets == 0
 
 

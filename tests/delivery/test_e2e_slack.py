@@ -13,7 +13,6 @@ from pathlib import Path
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
 from bot.bank import Bank
 from bot.core.app import Core
@@ -23,7 +22,7 @@ from bot.core.requests import Request, User
 from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler, Sender
 from bot.storage import Store
 from bot.storage import daily as db
-from tests.adapters.slack_env import answer, header, settings_for, slack
+from tests.adapters.slack_env import answer, header, running, slack
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
 from tests.fakes.slack import FakeSlack, Message, slash_command
@@ -60,9 +59,7 @@ def tips_in(fake: FakeSlack, channel: str) -> list[Message]:
 async def test_daily_tip_reaches_the_dm_once_at_local_time(
     slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
 ) -> None:
-    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
-    await adapter.start()
-    try:
+    async with running(core, slack, tmp_path) as adapter:
         reply = await command(slack, "daily 07:30")  # no zone: users.info says Europe/Berlin
         assert "(Europe/Berlin)" in reply.text, reply.text
         scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
@@ -78,8 +75,6 @@ async def test_daily_tip_reaches_the_dm_once_at_local_time(
         assert "daily tip" in tip.text
         nxt = await command(slack, "next")
         assert "Wed 4 Mar 2026, 07:30 (Europe/Berlin)" in nxt.text
-    finally:
-        await adapter.close()
 
 
 async def test_crash_after_the_post_and_restart_sends_no_duplicate(
@@ -135,9 +130,7 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
 async def test_cannot_dm_bot_suspends_and_the_user_is_told(
     slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
 ) -> None:
-    adapter = SlackAdapter(settings_for(slack, tmp_path), core)
-    await adapter.start()
-    try:
+    async with running(core, slack, tmp_path) as adapter:
         assert "New_York" in (await command(slack, "daily 08:00", user="U2", channel="D2")).text
         slack.user_errors["U2"] = "cannot_dm_bot"
         scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
@@ -149,8 +142,6 @@ async def test_cannot_dm_bot_suspends_and_the_user_is_told(
         del slack.user_errors["U2"]
         told = await command(slack, "progress", user="U2", channel="C1")
         assert "cannot_dm_bot" in told.text and "on hold" in told.text
-    finally:
-        await adapter.close()
 
 
 async def test_429_with_retry_after_is_honoured_and_nothing_doubles(
