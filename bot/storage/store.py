@@ -44,6 +44,15 @@ def default_db_path() -> Path:
     return Path(base) / "careerbot" / "careerbot.db"
 
 
+def _prepare(target: str) -> None:
+    """Create the database's folder; refuse a folder as the database (start-up only)."""
+    if target == ":memory:":
+        return
+    if Path(target).is_dir():
+        raise IsADirectoryError(f"{target} is a folder, not a database file")
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message says why, in one line."""
 
@@ -68,10 +77,7 @@ class Store:
         """
         target = str(path)
         try:
-            if target != ":memory:":
-                if Path(target).is_dir():
-                    raise IsADirectoryError(f"{target} is a folder, not a database file")
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
+            _prepare(target)
             db = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {target}: {exc}") from exc
