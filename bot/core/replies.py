@@ -81,6 +81,8 @@ class Reply:
         if self.source:
             where = f" <{self.source.url}>" if self.source.url else ""
             parts.append(f"Source: {self.source.title}{where}")
+            if self.source.quote:
+                parts.append(f"  “{self.source.quote}”")
         if self.footer:
             parts.append(self.footer)
         if self.attachment and self.attachment.content not in self.body:
