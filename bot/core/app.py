@@ -86,9 +86,6 @@ class Core:
     def __init__(
         self, bank: Bank, store: Store, *, clock: Clock = utcnow, registry: Registry = REGISTRY
     ) -> None:
-        # Importing the handlers fills the registry (each declares its commands).
-        import bot.core.handlers  # noqa: F401
-
         self.bank = bank
         self.store = store
         self.clock = clock

@@ -9,6 +9,7 @@ text, and each platform's command definitions (Discord's tree is generated from
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -104,17 +105,29 @@ def clean_text(text: str) -> str:
 
 
 class Registry:
-    def __init__(self) -> None:
+    """Commands by name. ``handlers`` names the package whose import declares them: it is
+    imported on first use, so the registry is complete wherever it is read from."""
+
+    def __init__(self, handlers: str | None = None) -> None:
         self._commands: dict[str, Command] = {}
+        self._handlers = handlers
+
+    def _load(self) -> None:
+        if self._handlers is not None:
+            module, self._handlers = self._handlers, None
+            importlib.import_module(module)
 
     def __iter__(self) -> Iterator[Command]:
         """Commands in help order: by group, then as declared."""
+        self._load()
         return iter(sorted(self._commands.values(), key=lambda c: GROUPS.index(c.group)))
 
     def __len__(self) -> int:
+        self._load()
         return len(self._commands)
 
     def get(self, name: str) -> Command | None:
+        self._load()
         return self._commands.get(name) or self._by_slug().get(name)
 
     def _by_slug(self) -> dict[str, Command]:
@@ -129,6 +142,7 @@ class Registry:
         admin: bool = False,
         button_only: bool = False,
     ) -> Callable[[Handler], Handler]:
+        self._load()  # a name declared twice is refused even before first use
         if group not in GROUPS:
             raise ValueError(f"unknown group {group!r} for {name!r}")
         if len(summary) > 100:
@@ -144,6 +158,7 @@ class Registry:
 
     def parse(self, text: str) -> Parsed:
         """Parse cleaned command text; the longest matching command name wins."""
+        self._load()
         words = text.split(" ") if text else []
         if not words:
             help_cmd = self._commands["help"]
@@ -292,5 +307,5 @@ def format_days(days: frozenset[int]) -> str:
     return ",".join(DAY_NAMES[d] for d in sorted(days))
 
 
-REGISTRY = Registry()
+REGISTRY = Registry(handlers="bot.core.handlers")
 command = REGISTRY.command

@@ -9,7 +9,6 @@ import discord
 import pytest
 from discord import app_commands
 
-import bot.core.handlers  # noqa: F401  (importing the handlers fills REGISTRY)
 from bot.adapters.discord_render import MAX_PAGES, PREFIX, Page, render, split, trim
 from bot.adapters.discord_tree import GROUP, MORE, build_groups
 from bot.bank import Bank

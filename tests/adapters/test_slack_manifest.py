@@ -13,7 +13,20 @@ from bot.core.commands import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "deploy" / "slack-manifest.yaml"
-SCHEMA = ROOT.parent / "shared" / "contracts" / "slack-manifest.schema.1.0.0.json"
+SCHEMA_NAME = "slack-manifest.schema.1.0.0.json"
+
+
+def _schema_path() -> Path:
+    """../shared/contracts/ next to the checkout (the team's layout); a clone made
+    elsewhere (CI) looks in the nearest ``shared/contracts`` above it. Never copied in."""
+    for folder in ROOT.parents:
+        candidate = folder / "shared" / "contracts" / SCHEMA_NAME
+        if candidate.is_file():
+            return candidate
+    return ROOT.parent / "shared" / "contracts" / SCHEMA_NAME
+
+
+SCHEMA = _schema_path()
 
 
 def manifest() -> dict:

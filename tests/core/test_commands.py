@@ -7,7 +7,6 @@ from datetime import time
 
 import pytest
 
-import bot.core.handlers  # noqa: F401 - fills the registry
 from bot.core.commands import REGISTRY, clean_text, parse_days, parse_time, parse_zone
 from bot.core.errors import InputTooLong, UnknownCommand, UsageError
 

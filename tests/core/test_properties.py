@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import bot.core.handlers  # noqa: F401 - fills the registry
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, clean_text
