@@ -17,6 +17,7 @@ SQL is parameterized; identifiers are never formatted in.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
@@ -53,6 +54,12 @@ def _prepare(target: str) -> None:
     Path(target).parent.mkdir(parents=True, exist_ok=True)
 
 
+async def _close_all(*conns: aiosqlite.Connection | None) -> None:
+    for conn in conns:
+        if conn is not None:
+            await conn.close()
+
+
 class StoreError(Exception):
     """The database cannot be opened or used; the message says why, in one line."""
 
@@ -63,10 +70,23 @@ class UserRow:
     tz: str | None
 
 
+# Checkpoints (copying WAL pages back into the database) happen in the background, on a
+# second connection, so that no command pays for one: with a large database the pages a
+# command dirties are scattered, and an inline checkpoint was the slowest 1% of writes.
+CHECKPOINT_SECONDS = 1.0
+WAL_AUTOCHECKPOINT_PAGES = 10_000  # inline fallback, should the background one fall behind
+
+
 class Store:
-    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
+    def __init__(
+        self, db: aiosqlite.Connection, path: str, checkpoints: aiosqlite.Connection | None = None
+    ) -> None:
         self._db = db
         self.path = path
+        self._checkpoints = checkpoints
+        self._checkpointer: asyncio.Task[None] | None = None
+        if checkpoints is not None:
+            self._checkpointer = asyncio.create_task(self._checkpoint_loop(checkpoints))
 
     @classmethod
     async def open(cls, path: str | Path, *, migrate_to: int = LATEST) -> Store:
@@ -81,24 +101,43 @@ class Store:
             db = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the database {target}: {exc}") from exc
+        checkpoints = None
         try:
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = NORMAL")
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute("PRAGMA busy_timeout = 10000")
             await db.execute("PRAGMA cache_size = -32768")  # 32 MiB of page cache
-            await db.execute("PRAGMA mmap_size = 268435456")  # reads without syscalls
+            # reads straight from the page cache, no syscalls; 1 GiB of address space
+            # covers ~3 million users' data (resident only as pages are touched)
+            await db.execute("PRAGMA mmap_size = 1073741824")
             await migrate(db, migrate_to)
+            if target != ":memory:":
+                await db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES:d}")
+                checkpoints = await aiosqlite.connect(target, isolation_level=None, timeout=10.0)
+                await checkpoints.execute("PRAGMA busy_timeout = 10000")
         except (sqlite3.Error, SchemaTooNew) as exc:
-            await db.close()
+            await _close_all(db, checkpoints)
             raise StoreError(f"cannot open the database {target}: {exc}") from exc
         except BaseException:
-            await db.close()
+            await _close_all(db, checkpoints)
             raise
-        return cls(db, target)
+        return cls(db, target, checkpoints)
 
     async def close(self) -> None:
-        await self._db.close()
+        if self._checkpointer is not None:
+            self._checkpointer.cancel()
+            await asyncio.gather(self._checkpointer, return_exceptions=True)
+        await _close_all(self._db, self._checkpoints)
+
+    @staticmethod
+    async def _checkpoint_loop(conn: aiosqlite.Connection) -> None:
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:  # PASSIVE: copies what it can without waiting for (or blocking) writers
+                await conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:
+                log.warning("background WAL checkpoint failed: %s", exc)
 
     async def run(self, fn: Callable[[Tx], T]) -> T:
         """Run ``fn(tx)`` as one transaction on the connection thread; return its result."""
@@ -153,18 +192,32 @@ class Tx:
     # users -------------------------------------------------------------------------
 
     def user(self, user: User, now: datetime, tz_hint: str | None = None) -> UserRow:
-        """The user's row, created on first use; keeps the display name fresh."""
+        """The user's row, created on first use; keeps the display name fresh.
+
+        Reads first and writes only what changed: most commands then write nothing at
+        all, and a read-only transaction commits without touching the WAL.
+        """
+        key = (user.platform, user.tenant, user.user_id)
         row = self.fetchone(
-            """INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)
-               VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT (platform, tenant, user_id) DO UPDATE SET
-                 display_name = CASE WHEN excluded.display_name = '' THEN display_name
-                                     ELSE excluded.display_name END,
-                 tz = COALESCE(tz, excluded.tz)
-               RETURNING id, tz""",
-            (user.platform, user.tenant, user.user_id, user.display_name, tz_hint, now.isoformat()),
+            "SELECT id, tz, display_name FROM users WHERE platform = ? AND tenant = ?"
+            " AND user_id = ?",
+            key,
         )
-        return UserRow(int(row[0]), row[1])
+        if row is None:
+            row = self.fetchone(
+                """INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id, tz, display_name""",
+                (*key, user.display_name, tz_hint, now.isoformat()),
+            )
+            return UserRow(int(row[0]), row[1])
+        pk, tz, name = int(row[0]), row[1], row[2]
+        new_name = user.display_name or name
+        new_tz = tz or tz_hint
+        if new_name != name or new_tz != tz:
+            self.execute(
+                "UPDATE users SET display_name = ?, tz = ? WHERE id = ?", (new_name, new_tz, pk)
+            )
+        return UserRow(pk, new_tz)
 
     def find_user(self, user: User) -> int | None:
         row = self.fetchone(

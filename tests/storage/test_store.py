@@ -113,3 +113,21 @@ async def test_two_processes_worth_of_stores_on_one_file(
     finally:
         await a.close()
         await b.close()
+
+
+async def test_user_row_is_written_only_when_something_changed(
+    store: Store, clock: FakeClock
+) -> None:
+    ada = User("slack", "T1", "U1", "Ada")
+    first = await store.run(lambda tx: tx.user(ada, clock(), "Europe/Berlin"))
+    before = await store.run(lambda tx: tx.db.total_changes)
+    again = await store.run(lambda tx: tx.user(ada, clock(), "America/New_York"))
+    assert again == first and again.tz == "Europe/Berlin"  # a known zone is kept
+    assert await store.run(lambda tx: tx.db.total_changes) == before  # nothing written
+    renamed = User("slack", "T1", "U1", "Ada L.")
+    await store.run(lambda tx: tx.user(renamed, clock()))
+    row = await store.run(lambda tx: tx.fetchone("SELECT display_name, tz FROM users"))
+    assert tuple(row) == ("Ada L.", "Europe/Berlin")
+    await store.run(lambda tx: tx.user(User("slack", "T1", "U1", ""), clock()))
+    row = await store.run(lambda tx: tx.fetchone("SELECT display_name FROM users"))
+    assert row[0] == "Ada L."  # an unknown name does not erase the known one
