@@ -321,7 +321,7 @@ SLASH_SAMPLES: dict[str, Any] = {
     "time": "07:30",
     "days": "weekdays",
     "word": "language",
-    "text": "hello",
+    "text": "tip",  # free text; the only such option today is help's <command>
 }
 
 

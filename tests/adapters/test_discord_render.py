@@ -29,7 +29,7 @@ SAMPLES: dict[str, str] = {
     "days": "weekdays",
     "channel": "<#2000>",
     "word": "language",
-    "text": "hello",
+    "text": "tip",  # free text; the only such option today is help's <command>
     "tip": "t001",
 }
 

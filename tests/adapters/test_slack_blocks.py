@@ -64,7 +64,7 @@ SAMPLE = {
     "timezone": "Europe/Berlin",
     "days": "weekdays",
     "channel": "#general",
-    "text": "hello",
+    "text": "tip",  # free text; the only such option today is help's <command>
 }
 
 

@@ -21,6 +21,15 @@ async def test_help_lists_every_user_facing_command(alice: Chat, core: Core) -> 
             assert f"`{cmd.usage}`" in text
 
 
+async def test_help_for_one_command(alice: Chat) -> None:
+    daily = await alice("help roadmap done")
+    assert daily.title == "Usage: roadmap done <n>" and "the step number" in daily.fields[0].value
+    typo = await alice("help progres")
+    assert not typo.ok and "Did you mean: progress" in typo.body
+    hidden = await alice("help save")  # button-only commands are not advertised
+    assert not hidden.ok
+
+
 async def test_tips_do_not_repeat_until_all_seen(alice: Chat, fixture_bank: Bank) -> None:
     total = len(fixture_bank.tips)
     seen = [_tip_id((await alice("tip")).footer) for _ in range(total)]

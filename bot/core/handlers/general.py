@@ -2,18 +2,46 @@
 
 from __future__ import annotations
 
+import difflib
+
 from bot.core import messages
 from bot.core.app import Context
-from bot.core.commands import REGISTRY, command
+from bot.core.commands import REGISTRY, Command, Option, command
+from bot.core.errors import UnknownCommand
 from bot.core.replies import Field, Reply
 
 
-@command("help", "Show every command with a one-line usage")
-def help_(ctx: Context) -> Reply:
+@command(
+    "help",
+    "Show every command with a one-line usage, or one command in detail",
+    Option("command", "text", "a command, e.g. daily", required=False),
+)
+def help_(ctx: Context, command: str | None = None) -> Reply:
+    if command:
+        return _one(ctx, command.lower().removeprefix("/career ").strip())
     groups: dict[str, list[str]] = {}
-    for cmd in REGISTRY:
-        if cmd.button_only or (cmd.admin and not ctx.request.is_admin):
-            continue
+    for cmd in _visible(ctx):
         groups.setdefault(cmd.group, []).append(f"`{cmd.usage}` — {cmd.summary}")
     fields = tuple(Field(name, "\n".join(lines)) for name, lines in groups.items())
     return Reply(title=messages.HELP_TITLE, body=messages.HELP_BODY, fields=fields, kind="help")
+
+
+def _visible(ctx: Context) -> list[Command]:
+    return [c for c in REGISTRY if not c.button_only and (ctx.request.is_admin or not c.admin)]
+
+
+def _one(ctx: Context, name: str) -> Reply:
+    cmd = REGISTRY.get(name)
+    if cmd is None or cmd.button_only:
+        names = [c.name for c in _visible(ctx)]
+        raise UnknownCommand(name[:40], difflib.get_close_matches(name, names, n=3, cutoff=0.6))
+    options = "\n".join(
+        f"`{o.name}`{'' if o.required else ' (optional)'}: {o.help}" for o in cmd.options
+    )
+    fields = (Field("Options", options),) if options else ()
+    return Reply(
+        title=f"{messages.USAGE.format(usage=cmd.usage)}",
+        body=cmd.summary,
+        fields=fields,
+        kind="help",
+    )
