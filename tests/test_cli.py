@@ -117,3 +117,21 @@ def test_an_unusable_database_is_a_one_line_error(tmp_path: Path, kind: str) -> 
         assert out.returncode == 2
         assert out.stderr.startswith("careerbot: cannot open the database")
         assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_ends_quietly(db: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env["CAREERBOT_DB"] = str(db)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    proc.stdout.readline()  # the greeting; then the reader goes away
+    proc.stdout.close()
+    _, err = proc.communicate(b"help\nhelp\nquit\n", timeout=60)
+    assert b"Traceback" not in err
+    assert proc.returncode == 141
