@@ -169,17 +169,10 @@ def clean_document(raw: str, name: str) -> CleanDoc:
 
 
 def find_seeds_dir() -> Path:
-    """The seed documents: package data first, then the checkout's ``seeds/``."""
-    import bot
+    """The seed documents: package data (a link to the checkout's ``seeds/``)."""
+    from bot import paths
 
-    candidates = [
-        Path(bot.__file__).resolve().parent / "_data" / "seeds",
-        Path(__file__).resolve().parents[2] / "seeds",
-    ]
-    for path in candidates:
-        if path.is_dir() and any(path.glob("*.txt")):
-            return path
-    return candidates[-1]
+    return paths.seeds_dir()
 
 
 def load_seed_docs(seeds_dir: Path | None = None) -> dict[str, CleanDoc]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, cast
 
@@ -141,7 +141,3 @@ def complete_skills(bank: Bank, prefix: str, limit: int = 25) -> list[Skill]:
 
 def complete_roles(bank: Bank, prefix: str, limit: int = 25) -> list[Role]:
     return _indexes(bank)[1].complete(prefix, limit)
-
-
-def names(items: Sequence[_Named]) -> list[str]:
-    return [i.name for i in items]

@@ -23,6 +23,7 @@ SAVED_TITLE = "Your saved tips"
 SAVED_EMPTY = "No saved tips yet. Press Save under a tip, or type 'save <tip id>'."
 SHARED_BY = "Shared by {name}"
 
+STATUS_MARK = {"done": "✅", "learning": "📘"}  # a skill's status as one symbol
 SKILL_STATUS = {"learning": "📘 learning", "done": "✅ done", None: "not started"}
 STATUS_SET = {
     "learning": "📘 {skill} is now on your learning list.",

@@ -30,7 +30,7 @@ def check_message(page: dict[str, Any]) -> None:
     assert page["text"] and len(page["text"]) <= 3000
     assert block_errors(blocks, max_blocks=50) == []
     for raw in blocks:
-        Block.parse(raw).validate_json()  # type: ignore[union-attr]
+        Block.parse(raw).validate_json()
     ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert len(ids) == len(set(ids))
 

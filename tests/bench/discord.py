@@ -104,7 +104,7 @@ async def serve() -> None:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = site._server.sockets[0].getsockname()[1]
         urls = {"api": fake.api_url, "gateway": fake.gateway_url, "token": fake.token}
         print(json.dumps(urls | {"control": f"http://127.0.0.1:{port}/fire"}), flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)  # until EOF

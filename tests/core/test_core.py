@@ -136,7 +136,7 @@ async def test_save_saved_and_export_forget(alice: Chat, bob: Chat) -> None:
     assert "forget confirm" in (await alice("forget")).body
     assert (await alice("saved")).fields  # nothing deleted without confirm
     assert (await alice("forget confirm")).ok
-    after = json.loads((await alice("export")).attachment.content)  # type: ignore[union-attr]
+    after = json.loads((await alice("export")).attachment.content)
     assert after["skills"] == [] and after["tip_marks"] == []
     assert "Python" in (await bob("progress")).fields[0].value
 

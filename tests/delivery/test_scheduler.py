@@ -42,7 +42,7 @@ class Env:
             [messenger],
             clock=clock,
             sleep=self.sleep,
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
 
     async def sleep(self, seconds: float) -> None:
@@ -51,7 +51,7 @@ class Env:
 
     async def say(self, text: str, user: str = "U1", **kw: object) -> Reply:
         who = User("slack", "T1", user, user.lower())
-        return await self.core.respond(Request(user=who, text=text, **kw))  # type: ignore[arg-type]
+        return await self.core.respond(Request(user=who, text=text, **kw))
 
     async def at(self, moment: datetime) -> TickStats:
         self.clock.now = moment
@@ -277,7 +277,7 @@ async def test_cancelled_in_flight_send_stays_pending_and_is_sent_once_later(
         await release.wait()
         return await original(user, reply, key=key, resend=resend)
 
-    recorder.send_dm = slow  # type: ignore[method-assign]
+    recorder.send_dm = slow
     clock.now = utc(2026, 3, 2, 10)
     task = asyncio.create_task(env.scheduler.run())
     await asyncio.wait_for(started.wait(), 5)
@@ -286,7 +286,7 @@ async def test_cancelled_in_flight_send_stays_pending_and_is_sent_once_later(
         await task
     assert recorder.sent == []
     assert await env.ledger() == {"2026-03-02": "pending"}
-    recorder.send_dm = original  # type: ignore[method-assign]
+    recorder.send_dm = original
     fresh = Env(env.core, clock, recorder)
     assert (await fresh.scheduler.tick()).sent == 1
     assert [s.key for s in recorder.sent] == ["d1-20260302"]

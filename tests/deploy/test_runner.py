@@ -124,7 +124,7 @@ def factories(
     """``made``: collects the adapters built, for tests that change their state."""
 
     def adapter(platform: str, _s: Settings, _c: Core) -> FakeAdapter:
-        built = FakeAdapter(platform, events, **per_adapter.get(platform, {}))  # type: ignore[arg-type]
+        built = FakeAdapter(platform, events, **per_adapter.get(platform, {}))
         if made is not None:
             made.append(built)
         return built

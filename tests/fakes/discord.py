@@ -231,7 +231,7 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -499,7 +499,7 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             form = await request.post()
             body = json.loads(str(form.get("payload_json") or "{}"))
-            files = [f.filename for k, f in form.items() if k.startswith("files[")]  # type: ignore[union-attr]
+            files = [f.filename for k, f in form.items() if k.startswith("files[")]
             return body, files
         text = await request.text()
         return (json.loads(text) if text else {}), []

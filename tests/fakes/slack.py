@@ -151,7 +151,7 @@ class FakeSlack:
         await site.start()
         server = site._server
         assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
         for ws in list(self._sockets):

@@ -41,7 +41,7 @@ def role(ctx: Context, name: str) -> Reply:
     lines = []
     for sid in found.skills:
         s = ctx.bank.skills[sid]
-        mark = {"done": "✅", "learning": "📘"}.get(statuses.get(sid, ""), "▫️")
+        mark = messages.STATUS_MARK.get(statuses.get(sid, ""), "▫️")
         lines.append(f"{mark} {s.name}")
     todo = [sid for sid in found.skills if statuses.get(sid) is None]
     buttons = tuple(

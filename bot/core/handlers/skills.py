@@ -12,7 +12,6 @@ from bot.core.errors import NotFound
 from bot.core.replies import Button, Field, Reply
 
 G = "Skills and roles"
-MARK = {"done": "✅ ", "learning": "📘 "}
 
 
 @command(
@@ -80,7 +79,7 @@ def skills(ctx: Context, category: str | None = None) -> Reply:
             (s for s in ctx.bank.skills.values() if s.category == cat), key=lambda s: s.name.lower()
         )
         if members:
-            names = ", ".join(MARK.get(statuses.get(s.id, ""), "") + s.name for s in members)
+            names = ", ".join(_marked(s.name, statuses.get(s.id)) for s in members)
             fields.append(Field(f"{cat} ({len(members)})", names))
     count = sum(1 for s in ctx.bank.skills.values() if s.category in wanted)
     return Reply(
@@ -127,3 +126,8 @@ def done(ctx: Context, skill: str) -> Reply:
 )
 def drop(ctx: Context, skill: str) -> Reply:
     return _set_status(ctx, skill, None)
+
+
+def _marked(name: str, status: str | None) -> str:
+    mark = messages.STATUS_MARK.get(status or "")
+    return f"{mark} {name}" if mark else name
