@@ -18,6 +18,7 @@ from datetime import time
 from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.core import messages
 from bot.core.errors import InputTooLong, UnknownCommand, UsageError
 
 if TYPE_CHECKING:
@@ -281,30 +282,92 @@ def zone_names() -> list[str]:
     return sorted(_zone_index().values())
 
 
+_DAY_GROUPS: dict[str, frozenset[int]] = {
+    "every day": frozenset(range(7)),
+    "everyday": frozenset(range(7)),
+    "daily": frozenset(range(7)),
+    "all": frozenset(range(7)),
+    "weekdays": frozenset(range(5)),
+    "weekends": frozenset({5, 6}),
+}
+_RANGE_DASH = re.compile(r"\s*[-\u2013\u2014]\s*")  # mon-fri, mon - fri, mon–fri
+
+
+def _day(word: str) -> int | None:
+    """0 = Monday for 'mon' or 'monday'; None for anything else."""
+    if word in DAY_NAMES:
+        return DAY_NAMES.index(word)
+    if word in _FULL_DAYS:
+        return _FULL_DAYS.index(word)
+    return None
+
+
+def day_range(first: int, last: int) -> tuple[int, ...]:
+    """The days from ``first`` to ``last`` inclusive, wrapping past Sunday (fri-mon)."""
+    return tuple((first + i) % 7 for i in range((last - first) % 7 + 1))
+
+
+def _part_days(part: str, usage: str) -> Iterator[int]:
+    if part in _DAY_GROUPS:
+        yield from _DAY_GROUPS[part]
+        return
+    if "-" not in part:
+        day = _day(part)
+        if day is None:
+            raise UsageError(messages.DAYS_NOT_A_DAY.format(part=part[:20]), usage)
+        yield day
+        return
+    pieces = part.split("-")
+    if len(pieces) != 2 or not all(pieces):
+        raise UsageError(messages.DAYS_BAD_RANGE.format(part=part[:20]), usage)
+    ends: list[int] = []
+    for piece in pieces:
+        day = _day(piece)
+        if day is None:
+            raise UsageError(messages.DAYS_NOT_A_DAY.format(part=piece[:20]), usage)
+        ends.append(day)
+    yield from day_range(ends[0], ends[1])
+
+
 def parse_days(value: str, usage: str = "") -> frozenset[int]:
-    """'every day' / 'daily', 'weekdays', 'weekends', or a list like 'mon,wed,fri'."""
-    text = value.strip().lower()
-    if text in ("every day", "everyday", "daily", "all"):
-        return frozenset(range(7))
-    if text == "weekdays":
-        return frozenset(range(5))
-    if text == "weekends":
-        return frozenset({5, 6})
-    parts = [p for p in re.split(r"[\s,]+", text) if p]  # "sat,sun," is fine
-    if not parts or any(p not in DAY_NAMES and p not in _FULL_DAYS for p in parts):
-        raise UsageError(
-            f"'{value[:30]}' is not a day list; use 'every day', 'weekdays' or 'mon,wed,fri'.",
-            usage,
-        )
-    return frozenset(DAY_NAMES.index(p[:3]) for p in parts)
+    """A day list, the one grammar for every place that takes one.
+
+    'every day' (or 'daily'), 'weekdays', 'weekends', or a list of days and ranges
+    separated by commas or spaces: 'mon,wed,fri', 'mon-fri', 'mon-wed,fri', 'friday'.
+    A range runs forward through the week and wraps past Sunday: 'fri-mon' is Friday,
+    Saturday, Sunday and Monday; 'mon-mon' is Monday alone. 0 = Monday.
+    """
+    text = " ".join(value.lower().split())
+    if text in _DAY_GROUPS:
+        return _DAY_GROUPS[text]
+    parts = [p for p in re.split(r"[\s,]+", _RANGE_DASH.sub("-", text)) if p]  # "sat,sun,"
+    if not parts:
+        raise UsageError(messages.DAYS_EMPTY.format(value=value.strip()[:20]), usage)
+    return frozenset(d for part in parts for d in _part_days(part, usage))
 
 
 def format_days(days: frozenset[int]) -> str:
+    """The shortest day list that :func:`parse_days` reads back as ``days``.
+
+    Runs of three or more days become ranges (wrapping past Sunday): {0, 1, 2, 4} is
+    'mon-wed,fri', {4, 5, 6, 0} is 'fri-mon'.
+    """
     if len(days) == 7:
         return "every day"
     if days == frozenset(range(5)):
         return "weekdays"
-    return ",".join(DAY_NAMES[d] for d in sorted(days))
+    starts = sorted(d for d in days if (d - 1) % 7 not in days)
+    out: list[str] = []
+    for start in starts:
+        end = start
+        while (end + 1) % 7 in days:
+            end = (end + 1) % 7
+        run = day_range(start, end)
+        if len(run) >= 3:
+            out.append(f"{DAY_NAMES[start]}-{DAY_NAMES[end]}")
+        else:
+            out.extend(DAY_NAMES[d] for d in run)
+    return ",".join(out)
 
 
 REGISTRY = Registry(handlers="bot.core.handlers")

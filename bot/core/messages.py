@@ -64,6 +64,14 @@ EXPORT_TITLE = "Your data"
 EXPORT_BODY = "Everything careerbot stores about you, as JSON."
 FORBIDDEN = "Only server admins can use '{command}'."
 
+# day lists: 'daily', 'admin daily', 'careerbot schedule preview --days' --------------
+DAYS_HELP = "every day, weekdays, a range like mon-fri or fri-mon, or a list like mon-wed,fri"
+DAYS_NOT_A_DAY = (
+    "'{part}' is not a day; use mon … sun, a range like mon-fri, 'weekdays' or 'every day'."
+)
+DAYS_BAD_RANGE = "'{part}' is not a day range; write it as first-last, e.g. mon-fri or fri-mon."
+DAYS_EMPTY = "'{value}' names no days; use e.g. mon-fri, mon,wed,fri, weekdays or every day."
+
 # daily tips (issue 6) ----------------------------------------------------------------
 DAILY_TITLE = "Daily tip: {time} {zone}, {days}"
 DAILY_NEXT = "Next one: {when}, {wait}."

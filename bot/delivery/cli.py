@@ -1,7 +1,7 @@
 """``careerbot schedule preview``: the next delivery instants of a daily-tip schedule.
 
     careerbot schedule preview --at 02:30 --tz America/New_York --after 2027-03-13T12:00:00Z \\
-        --count 3 [--days weekdays]
+        --count 3 [--days mon-fri]
 
 prints one ISO 8601 UTC timestamp per line (``2027-03-14T07:30:00Z``). A bad time, zone
 or day list exits 1 with one clear line on stderr.
@@ -30,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     pv = sub.add_parser("preview", help="print the next N delivery instants (UTC)")
     pv.add_argument("--at", required=True, help="local time, 24-hour HH:MM")
     pv.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/Berlin")
-    pv.add_argument("--days", default="every day", help="every day | weekdays | mon,wed,fri")
+    pv.add_argument(
+        "--days", default="every day", help="every day | weekdays | mon-fri | fri-mon | mon-wed,fri"
+    )
     pv.add_argument("--after", required=True, help="ISO 8601 instant, e.g. 2027-03-13T00:00:00Z")
     pv.add_argument("--count", type=int, default=7, help=f"how many (1..{MAX_COUNT})")
     return p

@@ -7,7 +7,14 @@ from datetime import time
 
 import pytest
 
-from bot.core.commands import REGISTRY, clean_text, parse_days, parse_time, parse_zone
+from bot.core.commands import (
+    REGISTRY,
+    clean_text,
+    format_days,
+    parse_days,
+    parse_time,
+    parse_zone,
+)
 from bot.core.errors import InputTooLong, UnknownCommand, UsageError
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
@@ -88,7 +95,8 @@ def test_unknown_command_suggests_close_names() -> None:
         ("rate t001 sideways", "one of: up, down"),
         ("progress now please", "Too many words"),
         ("daily 07:30 Mars/Olympus", "not a known time zone"),
-        ("daily 07:30 Europe/Berlin someday", "not a day list"),
+        ("daily 07:30 Europe/Berlin someday", "'someday' is not a day"),
+        ("daily 07:30 Europe/Berlin mon-xyz", "'xyz' is not a day"),
     ],
 )
 def test_bad_arguments_give_the_usage(text: str, fragment: str) -> None:
@@ -120,3 +128,55 @@ def test_time_zone_and_day_parsing() -> None:
     for bad in ("someday", ",", "mon,funday"):
         with pytest.raises(UsageError):
             parse_days(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("mon-fri", {0, 1, 2, 3, 4}),
+        ("sat-sun", {5, 6}),
+        ("mon-wed,fri", {0, 1, 2, 4}),
+        ("fri-mon", {4, 5, 6, 0}),  # wraps past Sunday
+        ("sun-sat", set(range(7))),
+        ("mon-mon", {0}),  # a one-day range is that day
+        ("Monday-Friday", {0, 1, 2, 3, 4}),
+        ("monday-wed, friday", {0, 1, 2, 4}),
+        ("mon - fri", {0, 1, 2, 3, 4}),
+        ("mon\u2013fri", {0, 1, 2, 3, 4}),  # an en dash, as phones and Slack autocorrect
+        ("tue-thu sat", {1, 2, 3, 5}),
+        ("weekends,wed", {2, 5, 6}),
+    ],
+)
+def test_day_ranges(text: str, days: set[int]) -> None:
+    assert parse_days(text) == frozenset(days)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mon-xyz", "'xyz' is not a day"),
+        ("xyz-fri", "'xyz' is not a day"),
+        ("mon-", "'mon-' is not a day range"),
+        ("-fri", "'-fri' is not a day range"),
+        ("mon-tue-wed", "'mon-tue-wed' is not a day range"),
+        ("mon,funday", "'funday' is not a day"),
+        (" , ", "names no days"),
+    ],
+)
+def test_bad_day_ranges_name_the_bad_part(text: str, message: str) -> None:
+    with pytest.raises(UsageError) as err:
+        parse_days(text, "daily <time> [zone] [days]")
+    assert message in err.value.message
+    assert len(err.value.message) <= 100
+    assert err.value.usage == "daily <time> [zone] [days]"
+
+
+def test_day_lists_are_shown_as_they_are_typed() -> None:
+    assert format_days(parse_days("mon-wed,fri")) == "mon-wed,fri"
+    assert format_days(parse_days("fri-mon")) == "fri-mon"
+    assert format_days(parse_days("mon-fri")) == "weekdays"
+    assert format_days(parse_days("sat,sun")) == "sat,sun"
+    assert format_days(parse_days("sun-sat")) == "every day"
+    for mask in range(1, 128):  # every day set reads back as itself
+        days = frozenset(d for d in range(7) if mask >> d & 1)
+        assert parse_days(format_days(days)) == days

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.commands import REGISTRY, parse_days
+from bot.core.app import Core
+from bot.core.commands import DAY_NAMES, REGISTRY, format_days, parse_days
+from bot.core.requests import Request, User
 from bot.core.schedule import (
     Daily,
     days_mask,
@@ -21,6 +23,9 @@ from bot.core.schedule import (
     mask_days,
 )
 from bot.delivery import cli
+from bot.storage import daily as db
+from bot.storage.store import Tx
+from tests.conftest import Chat
 
 
 def utc(*args: int) -> datetime:
@@ -110,13 +115,59 @@ def test_a_skipped_calendar_day_gives_no_duplicate_instant() -> None:
 
 
 def test_days_round_trip_through_the_mask_and_bad_schedules_are_refused() -> None:
-    for spec in ("every day", "weekdays", "weekends", "mon,wed,fri", "sun"):
+    for spec in ("every day", "weekdays", "weekends", "mon,wed,fri", "sun", "mon-wed,fri"):
         days = parse_days(spec)
         assert mask_days(days_mask(days)) == days
     with pytest.raises(ValueError):
         Daily(time(7, 0), "UTC", frozenset())
     with pytest.raises(Exception, match="Mars"):
         Daily(time(7, 0), "Mars/Olympus_Mons")
+
+
+FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _day_word(day: int, full: bool) -> str:
+    return FULL_NAMES[day] if full else DAY_NAMES[day]
+
+
+DAY = st.integers(0, 6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=DAY, last=DAY, full_first=st.booleans(), full_last=st.booleans())
+def test_property_a_range_is_a_contiguous_cyclic_run(
+    first: int, last: int, full_first: bool, full_last: bool
+) -> None:
+    days = parse_days(f"{_day_word(first, full_first)}-{_day_word(last, full_last)}")
+    n = len(days)
+    # From the first day forward through the week, wrapping past Sunday, to the last.
+    assert days == {(first + i) % 7 for i in range(n)}
+    assert (first + n - 1) % 7 == last
+    assert (n == 7) == ((last + 1) % 7 == first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.one_of(
+            DAY.map(lambda d: ((d, d), DAY_NAMES[d])),
+            st.tuples(DAY, DAY).map(lambda r: (r, f"{DAY_NAMES[r[0]]}-{DAY_NAMES[r[1]]}")),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    sep=st.sampled_from([",", ", ", " ", " , "]),
+)
+def test_property_a_list_of_days_and_ranges_is_their_union(
+    parts: list[tuple[tuple[int, int], str]], sep: str
+) -> None:
+    expected = {
+        (first + i) % 7 for (first, last), _ in parts for i in range((last - first) % 7 + 1)
+    }
+    days = parse_days(sep.join(text for _, text in parts))
+    assert days == expected
+    assert parse_days(format_days(days)) == days
 
 
 ZONES = [
@@ -194,6 +245,9 @@ def _same_instant_as_neighbour(d: date, at: time, tz: str, selected: set[date]) 
         ("daily 07:30 America/New_York every day", "America/New_York", frozenset(range(7))),
         ("daily 7.30 asia/kathmandu", "Asia/Kathmandu", None),
         ("daily 07:30 mon, wed", None, frozenset({0, 2})),
+        ("daily 07:30 mon-fri", None, frozenset(range(5))),
+        ("daily 07:30 Europe/Berlin mon-wed,fri", "Europe/Berlin", frozenset({0, 1, 2, 4})),
+        ("daily 07:30 fri-mon", None, frozenset({4, 5, 6, 0})),
     ],
 )
 def test_daily_parses_with_optional_zone_and_greedy_days(
@@ -202,6 +256,41 @@ def test_daily_parses_with_optional_zone_and_greedy_days(
     parsed = REGISTRY.parse(text)
     assert parsed.command.name == "daily"
     assert parsed.args == {"time": time(7, 30), "zone": zone, "days": days}
+
+
+async def test_daily_with_a_day_range_subscribes_on_those_days(core: Core, alice: Chat) -> None:
+    reply = await alice("daily 09:00 America/Los_Angeles mon-fri")
+    assert reply.ok, reply.body
+    assert reply.title == "Daily tip: 09:00 America/Los_Angeles, weekdays"
+    # The fixed clock says Monday 2 March 2026, 01:00 in Los Angeles.
+    assert reply.body.startswith("Next one: Mon 2 Mar 2026, 09:00 (America/Los_Angeles)")
+
+    def subscription(tx: Tx) -> db.SubRow | None:
+        return db.user_sub(tx, tx.user(alice.user, core.clock()).pk)
+
+    sub = await core.store.run(subscription)
+    assert sub is not None and mask_days(sub.days) == frozenset(range(5))
+    # A wrapping range and a mixed list, shown back the way they were typed.
+    assert (await alice("daily 09:00 fri-mon")).title.endswith(", fri-mon")
+    assert (await alice("daily 09:00 mon-wed,fri")).title.endswith(", mon-wed,fri")
+    sub = await core.store.run(subscription)
+    assert sub is not None and mask_days(sub.days) == frozenset({0, 1, 2, 4})
+
+
+async def test_admin_daily_takes_a_day_range(core: Core) -> None:
+    admin = User("console", "local", "root", "Root")
+    reply = await core.respond(
+        Request(admin, "admin daily #general 09:00 Europe/Berlin sat-sun", is_admin=True)
+    )
+    assert reply.ok, reply.body
+    assert reply.title == "Daily tip for #general: 09:00 Europe/Berlin, sat,sun"
+    assert reply.body.startswith("Next one: Sat 7 Mar 2026, 09:00 (Europe/Berlin)")
+    (sub,) = await core.store.run(lambda tx: db.channel_subs(tx, "console", "local"))
+    assert mask_days(sub.days) == frozenset({5, 6})
+    bad = await core.respond(
+        Request(admin, "admin daily #general 09:00 Europe/Berlin sat-", is_admin=True)
+    )
+    assert not bad.ok and "'sat-' is not a day range" in bad.body
 
 
 def test_daily_subcommands_parse_to_their_own_commands() -> None:
@@ -260,6 +349,42 @@ def test_preview_prints_one_utc_instant_per_line(capsys: pytest.CaptureFixture[s
     ]
 
 
+def test_preview_takes_day_ranges(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "preview",
+        "--at", "09:00",
+        "--tz", "America/Los_Angeles",
+        "--days", "mon-fri",
+        "--after", "2027-03-12T00:00:00Z",
+        "--count", "3",
+    )  # fmt: skip
+    assert (code, err) == (0, "")
+    # Fri 12 Mar (PST, -8), then Mon 15 and Tue 16 (PDT, -7 after the 14 Mar jump).
+    assert out.splitlines() == [
+        "2027-03-12T17:00:00Z",
+        "2027-03-15T16:00:00Z",
+        "2027-03-16T16:00:00Z",
+    ]
+    code, out, _ = run_cli(
+        capsys,
+        "preview",
+        "--at", "09:00",
+        "--tz", "UTC",
+        "--days", "fri-mon",
+        "--after", "2027-03-10T00:00:00Z",
+        "--count", "5",
+    )  # fmt: skip
+    assert code == 0
+    assert [datetime.fromisoformat(x).strftime("%a %d") for x in out.splitlines()] == [
+        "Fri 12",
+        "Sat 13",
+        "Sun 14",
+        "Mon 15",
+        "Fri 19",
+    ]
+
+
 def test_preview_days_and_offsets(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(
         capsys,
@@ -283,7 +408,9 @@ def test_preview_days_and_offsets(capsys: pytest.CaptureFixture[str]) -> None:
     [
         ("--tz", "Mars/Olympus", "not a known time zone"),
         ("--at", "25:00", "not a time"),
-        ("--days", "funday", "not a day list"),
+        ("--days", "funday", "'funday' is not a day"),
+        ("--days", "mon-xyz", "'xyz' is not a day"),
+        ("--days", "mon-", "'mon-' is not a day range"),
         ("--after", "yesterday", "not an ISO 8601 instant"),
         ("--count", "0", "--count must be between"),
     ],

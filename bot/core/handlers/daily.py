@@ -72,7 +72,7 @@ def _when(moment: datetime, tz: str, now: datetime) -> dict[str, str]:
 
 
 ZONE = Option("zone", "timezone", "IANA time zone, e.g. Europe/Berlin", required=False)
-DAYS = Option("days", "days", "every day, weekdays, or mon,wed,fri", required=False)
+DAYS = Option("days", "days", messages.DAYS_HELP, required=False)
 
 
 @command(

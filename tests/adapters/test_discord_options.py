@@ -1,0 +1,72 @@
+"""Typed options through the real discord.py against the fake Discord: day lists in the
+``days`` option."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from bot.adapters.discord_tree import ADMIN, GROUP
+from bot.core import messages
+from bot.core.app import Core
+from tests.adapters.discord_env import Env, running
+from tests.fakes.discord import CHANNEL_ID, FakeDiscord
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as f:
+        yield f
+
+
+@pytest.fixture
+async def env(core: Core, fake: FakeDiscord) -> AsyncIterator[Env]:
+    async with running(core, fake) as adapter:
+        yield Env(fake, adapter, core)
+
+
+def _embed(callback: dict[str, Any]) -> dict[str, Any]:
+    assert callback["type"] == 4
+    embed: dict[str, Any] = callback["data"]["embeds"][0]
+    return embed
+
+
+def _sub_option(fake: FakeDiscord, top: str, sub: str, option: str) -> dict[str, Any]:
+    command = fake.find_command(top, guild=False)
+    spec = next(o for o in command["options"] if o["name"] == sub)
+    found: dict[str, Any] = next(o for o in spec["options"] if o["name"] == option)
+    return found
+
+
+async def test_days_option_takes_ranges(env: Env) -> None:
+    options = {"time": "09:00", "zone": "America/Los_Angeles", "days": "mon-fri"}
+    embed = _embed(await env.fake.wait_callback(await env.slash("daily", options)))
+    assert embed["title"] == "Daily tip: 09:00 America/Los_Angeles, weekdays"
+    nxt = _embed(await env.fake.wait_callback(await env.slash("next")))
+    assert "Daily tip: 09:00 America/Los_Angeles, weekdays" in nxt["description"]
+
+    options = {"time": "09:00", "days": "fri-mon"}  # wraps past Sunday
+    embed = _embed(await env.fake.wait_callback(await env.slash("daily", options)))
+    assert embed["title"] == "Daily tip: 09:00 America/Los_Angeles, fri-mon"
+
+    options = {"time": "09:00", "days": "mon-xyz"}
+    embed = _embed(await env.fake.wait_callback(await env.slash("daily", options)))
+    assert embed["title"] == messages.ERROR_TITLE
+    assert "'xyz' is not a day" in embed["description"]
+    assert env.fake.rejected == []
+    # the option's description shows the grammar
+    days = _sub_option(env.fake, GROUP, "daily", "days")
+    assert days["type"] == 3  # a string: any day list, no fixed choices
+    assert not days.get("choices") and not days.get("autocomplete")
+    assert days["description"] == messages.DAYS_HELP and "mon-fri" in days["description"]
+
+
+async def test_admin_days_option_takes_ranges(env: Env) -> None:
+    channel = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+    options = {"channel": channel, "time": "09:00", "zone": "Europe/Berlin", "days": "mon-wed,fri"}
+    iid = await env.fake.slash(ADMIN, "daily", options, admin=True)
+    embed = _embed(await env.fake.wait_callback(iid))
+    assert embed["title"] == f"Daily tip for <#{CHANNEL_ID}>: 09:00 Europe/Berlin, mon-wed,fri"
+    assert "mon-fri" in _sub_option(env.fake, ADMIN, "daily", "days")["description"]
