@@ -6,6 +6,12 @@ key that contains the query as a whole word or prefix; then the closest key by e
 similarity, if it is close enough to be trusted. Below that threshold nothing is
 returned as a match — only up to three suggestions — so a poor query never shows a
 wrong card.
+
+Autocomplete (:meth:`Index.complete`) ranks by where the typed text begins, from the
+first character: the exact name or alias, then names that start with it ("py" ->
+Python, PyTorch), then names with a later word that starts with it ("learn" -> Deep
+learning; "lang mod" -> Large language models), then aliases or ids that do, then the
+fuzzy rest.
 """
 
 from __future__ import annotations
@@ -47,6 +53,21 @@ def _words(text: str) -> list[str]:
 _FILLER = frozenset({"and", "of", "the", "for", "in"})
 
 
+def _begins_at(words: list[str], q: str, qwords: list[str]) -> list[int]:
+    """Word positions where the typed text begins: 'py' / 'pyt' / 'py to' in
+    ['py', 'torch'] at 0; 'lang mod' in ['large', 'language', 'models'] at 1."""
+    return [
+        i
+        for i in range(len(words))
+        if "".join(words[i:]).startswith(q)
+        or (
+            len(qwords) > 1
+            and len(words) - i >= len(qwords)
+            and all(w.startswith(p) for w, p in zip(words[i:], qwords, strict=False))
+        )
+    ]
+
+
 def _word_set(text: str) -> frozenset[str]:
     """Order-free key: 'statistics and probability' == 'Probability and statistics'."""
     return frozenset(w for w in _words(text) if w not in _FILLER)
@@ -71,6 +92,11 @@ class Index(Generic[T]):
         self.exact: dict[str, T] = {}
         for k, e in self.keys:
             self.exact.setdefault(k, e)
+        # For autocomplete: the words of each name, and of each alias and id.
+        self.name_words: dict[str, list[str]] = {e.id: _words(e.name) for e in self.entries}
+        self.other_words: dict[str, list[list[str]]] = {
+            e.id: [_words(a) for a in (e.id, *e.aliases)] for e in self.entries
+        }
         self.by_words: dict[frozenset[str], T] = {}
         for e in self.entries:
             for text in (e.name, *e.aliases):
@@ -114,10 +140,36 @@ class Index(Generic[T]):
         return sorted(best.values(), key=lambda se: (-se[0], se[1].name))
 
     def complete(self, prefix: str, limit: int = 25) -> list[T]:
-        """Autocomplete: entries for a partial query, best first (empty query: all by name)."""
-        if not norm(prefix):
+        """Autocomplete: entries for a partial query, best first (empty query: all by name).
+
+        Tiers, from the first character typed: 0 the exact name or alias (what
+        :meth:`find` would answer), 1 names that start with the text (alphabetical),
+        2 names with a later word that starts with it, 3 aliases or ids that start with
+        it or have a word that does, 4 the fuzzy rest; tiers 2-4 by similarity.
+        """
+        q = norm(prefix)
+        if not q:
             return sorted(self.entries, key=lambda e: e.name.lower())[:limit]
-        return [e for s, e in self.rank(prefix) if s >= 0.4][:limit]
+        qwords = _words(prefix)
+        exact = self.exact.get(q) or self.by_words.get(_word_set(prefix))
+        ranked: list[tuple[int, float, str, T]] = []
+        for score, e in self.rank(prefix):
+            in_name = _begins_at(self.name_words[e.id], q, qwords)
+            if e is exact:
+                tier = 0
+            elif in_name and in_name[0] == 0:
+                tier, score = 1, 0.0  # alphabetical: a list you can scan
+            elif in_name:
+                tier = 2
+            elif any(_begins_at(ws, q, qwords) for ws in self.other_words[e.id]):
+                tier = 3
+            elif score >= 0.4:
+                tier = 4
+            else:
+                continue
+            ranked.append((tier, -score, e.name.lower(), e))
+        ranked.sort(key=lambda r: r[:3])
+        return [e for *_, e in ranked[:limit]]
 
 
 def _indexes(bank: Bank) -> tuple[Index[Skill], Index[Role]]:

@@ -1,5 +1,5 @@
 """Typed options through the real discord.py against the fake Discord: day lists in the
-``days`` option."""
+``days`` option, and the order of autocomplete choices."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from typing import Any
 import pytest
 
 from bot.adapters.discord_tree import ADMIN, GROUP
+from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
+from bot.storage import Store
 from tests.adapters.discord_env import Env, running
+from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
 
 
@@ -70,3 +73,30 @@ async def test_admin_days_option_takes_ranges(env: Env) -> None:
     embed = _embed(await env.fake.wait_callback(iid))
     assert embed["title"] == f"Daily tip for <#{CHANNEL_ID}>: 09:00 Europe/Berlin, mon-wed,fri"
     assert "mon-fri" in _sub_option(env.fake, ADMIN, "daily", "days")["description"]
+
+
+@pytest.fixture
+async def real_env(
+    real_bank: Bank, store: Store, clock: FakeClock, fake: FakeDiscord
+) -> AsyncIterator[Env]:
+    core = Core(real_bank, store, clock=clock)
+    async with running(core, fake) as adapter:
+        yield Env(fake, adapter, core)
+
+
+async def test_autocomplete_lists_names_that_start_with_the_text_first(real_env: Env) -> None:
+    # APPLICATION_COMMAND_AUTOCOMPLETE (interaction type 4) on /career skill name:"py"
+    iid = await real_env.fake.autocomplete(GROUP, "skill", "name", "py")
+    callback = await real_env.fake.wait_callback(iid)
+    assert callback["type"] == 8  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+    values = [c["value"] for c in callback["data"]["choices"]]
+    names = [c["name"] for c in callback["data"]["choices"]]
+    assert values[:2] == ["python", "pytorch"] and names[:2] == ["Python", "PyTorch"]
+    assert values.index("numpy") < values.index("pandas")  # alias word before fuzz
+    assert len(values) <= 25
+    # one character is enough
+    iid = await real_env.fake.autocomplete(GROUP, "learn", "skill", "p")
+    choices = (await real_env.fake.wait_callback(iid))["data"]["choices"]
+    starting = [c["name"] for c in choices if c["name"].lower().startswith("p")]
+    assert [c["name"] for c in choices[: len(starting)]] == starting
+    assert {"Python", "PyTorch", "Pandas"} <= set(starting)
