@@ -30,7 +30,7 @@ from bot.config import ConfigError, Settings
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.replies import Reply
-from bot.core.requests import Request, User
+from bot.core.requests import GLOBAL_TENANT, Request, User
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,8 @@ class DiscordAdapter:
     ) -> Request:
         guild_id = interaction.guild_id
         who = interaction.user
-        user = User("discord", str(guild_id) if guild_id else "dm", str(who.id), who.display_name)
+        # Discord user ids are global: one profile per person, in every server and in DMs
+        user = User("discord", GLOBAL_TENANT, str(who.id), who.display_name)
         return Request(
             user=user,
             text=text,
@@ -193,6 +194,7 @@ class DiscordAdapter:
             is_dm=guild_id is None,
             via_button=via_button,
             is_admin=guild_id is not None and interaction.permissions.manage_guild,
+            workspace=str(guild_id) if guild_id else None,
         )
 
     async def answer(

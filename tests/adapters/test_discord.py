@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -18,11 +20,15 @@ from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command
 from bot.core.ports import SendStatus
 from bot.core.replies import Reply
-from bot.core.requests import Request, User
+from bot.core.requests import GLOBAL_TENANT, Request, User
+from bot.delivery import Scheduler
+from bot.storage import daily as db
 from tests.adapters.discord_env import Env, running
+from tests.conftest import FakeClock
 from tests.fakes.discord import (
     CHANNEL_ID,
     EPHEMERAL,
+    GUILD_ID,
     MANAGE_GUILD,
     FakeDiscord,
     command_problems,
@@ -171,7 +177,8 @@ async def test_button_click_works_after_a_restart(core: Core, fake: FakeDiscord)
 
 
 def _request(client: Any, text: str) -> Request:
-    return Request(user=User("discord", "1000", "42", "Ada"), text=text, is_dm=False)
+    ada = User("discord", GLOBAL_TENANT, "42", "Ada")
+    return Request(user=ada, text=text, is_dm=False, workspace=str(GUILD_ID))
 
 
 async def test_share_button_posts_publicly(env: Env) -> None:
@@ -199,16 +206,30 @@ async def test_autocomplete_is_ranked_by_the_core_and_capped_at_25(env: Env) -> 
     assert zones[0]["value"] == "Europe/Berlin"
 
 
-async def test_dm_interaction_is_its_own_tenant(env: Env) -> None:
-    callback, _ = await env.answer("progress", dm=True)
-    assert callback["type"] == 4
-    user = User("discord", "dm", "42")
-    reply = await env.core.respond(_request_for(user, "progress"))
-    assert reply.ok
-
-
-def _request_for(user: User, text: str) -> Request:
-    return Request(user=user, text=text)
+async def test_one_profile_per_user_in_every_server_and_in_dms(env: Env, clock: FakeClock) -> None:
+    """Discord ids are global: the daily-tip DM's buttons act on the server's profile."""
+    callback, _ = await env.answer("daily", {"time": "10:00", "zone": "UTC"})
+    assert "UTC" in json.dumps(callback["data"])
+    scheduler = Scheduler(env.core, [env.adapter.messenger], clock=clock)
+    clock.now = datetime(2026, 3, 3, 10, tzinfo=UTC)
+    assert (await scheduler.tick()).sent == 1
+    [tip] = [m for m in env.fake.messages if m.get("nonce")]
+    assert tip["channel_id"] != str(CHANNEL_ID)  # the DM
+    save = next(i for i in custom_ids(tip) if i.startswith("career:save "))
+    click = await env.fake.click(tip, save, dm=True)
+    await env.fake.wait_callback(click)
+    # in the server, the tip saved from the DM is there
+    _, (saved,) = await env.answer("saved")
+    assert saved["embeds"][0]["fields"][0]["name"].startswith(save.split()[-1])
+    # and a command in the DM sees the server's daily subscription
+    callback, _ = await env.answer("next", dm=True)
+    assert "Daily tip: 10:00 UTC" in json.dumps(callback["data"])
+    # the server is still the place of admin commands: its channel subscriptions
+    channel = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+    iid = await env.fake.slash(ADMIN, "daily", {"channel": channel, "time": "08:00"}, admin=True)
+    await env.fake.wait_callback(iid)
+    subs = await env.core.store.run(lambda tx: db.channel_subs(tx, "discord", str(GUILD_ID)))
+    assert [s.channel_id for s in subs] == [str(CHANNEL_ID)]
 
 
 # admin --------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def admin_daily(
 ) -> Reply:
     user = ctx.request.user
     if channel.lower() == "off" and time is None and zone is None and days is None:
-        n = db.channels_off(ctx.tx, user.platform, user.tenant, ctx.now)
+        n = db.channels_off(ctx.tx, user.platform, ctx.request.tenant, ctx.now)
         text = messages.ADMIN_DAILY_OFF.format(n=n) if n else messages.ADMIN_DAILY_NONE
         return Reply(title=text, kind="notice")
     where = channel_mention(user.platform, channel)
@@ -200,14 +200,14 @@ def admin_daily(
     tz = zone or ctx.user.tz
     if tz is None:
         raise UsageError(messages.ADMIN_DAILY_NEED_ZONE.format(channel=where, time=f"{time:%H:%M}"))
-    existing = {s.channel_id: s for s in db.channel_subs(ctx.tx, user.platform, user.tenant)}
+    existing = {s.channel_id: s for s in db.channel_subs(ctx.tx, user.platform, ctx.request.tenant)}
     old = existing.get(channel)
     plan = Daily(time, tz, days or ALL_DAYS)
     day, moment = first_open(ctx.tx, old.id if old else None, plan, ctx.now)
     db.save_channel_sub(
         ctx.tx,
         platform=user.platform,
-        tenant=user.tenant,
+        tenant=ctx.request.tenant,
         channel_id=channel,
         owner_pk=ctx.user.pk,
         minute=minute_of_day(time),
