@@ -97,6 +97,12 @@ DAILY_CANT_DM = (
     "careerbot could not send you a direct message ({reason}), so your daily tips are on "
     "hold. Allow DMs from careerbot, then type 'daily HH:MM' to turn them back on."
 )
+PROFILES_MERGED_DAILY = (
+    "careerbot now keeps one profile per Discord account: your progress from every server "
+    "and from DMs is in it. You had {n} daily tips set up; careerbot kept {kept} and "
+    "dropped {dropped}. Change it with 'daily HH:MM'."
+)
+PROFILES_MERGED_PLAN = "{time} {zone}, {days}"
 ADMIN_DAILY_TITLE = "Daily tip for {channel}: {time} {zone}, {days}"
 ADMIN_DAILY_NEED_TIME = (
     "Give the local time to post, e.g. 'admin daily #general 09:00 Europe/Berlin'."

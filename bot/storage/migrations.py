@@ -8,8 +8,11 @@ own transaction together with the version bump, so a crash leaves the old versio
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 import aiosqlite
+
+from bot.storage.profile_merge import merge_discord_profiles
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +121,12 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_pending ON deliveries (retry_at) WHERE state = 'pending';
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# V3: one profile per Discord user (issue 10), see bot/storage/profile_merge.py.
+
+# A migration is an SQL script, or a coroutine function for data that SQL alone cannot
+# move (it gets the connection, inside the transaction, and must not commit).
+Migration = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles]
 LATEST = len(MIGRATIONS)
 
 
@@ -133,12 +141,15 @@ async def migrate(db: aiosqlite.Connection, target: int = LATEST) -> int:
             "upgrade careerbot or restore a backup"
         )
     while version < target:
-        script = MIGRATIONS[version]
-        statements = [s.strip() for s in script.split(";") if s.strip()]
+        step = MIGRATIONS[version]
         await db.execute("BEGIN IMMEDIATE")
         try:
-            for statement in statements:
-                await db.execute(statement)
+            if isinstance(step, str):
+                for statement in (s.strip() for s in step.split(";")):
+                    if statement:
+                        await db.execute(statement)
+            else:
+                await step(db)
             # PRAGMA takes no parameters; the value is our own integer.
             await db.execute(f"PRAGMA user_version = {version + 1:d}")
             await db.execute("COMMIT")
