@@ -6,7 +6,8 @@ renders the reply. Every listener acks first (Slack wants an answer within 3 s) 
 works after the ack; any failure after that is logged and the user still gets a short
 message.
 
-- ``/career <text>``: the core's command text; the reply goes back through the
+- ``/career <text>``: the core's command text (Slack's ``&amp;``, ``&lt;``, ``&gt;``
+  unescaped, so the core sees what the user typed); the reply goes back through the
   ``response_url`` (ephemeral, or ``in_channel`` when ``Reply.ephemeral`` is False).
 - Buttons (``block_actions`` with ``action_id`` ``career:…``): the button's ``value``
   is the command, so a click on an old message works after a restart. A reply with
@@ -40,7 +41,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_blocks import home_view, render
+from bot.adapters.slack_blocks import escape, home_view, render, unescape
 from bot.adapters.slack_messenger import SlackMessenger
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
@@ -267,7 +268,7 @@ class SlackAdapter:
             user_id=str(body.get("user_id") or ""),
             user_name=str(body.get("user_name") or ""),
             channel_id=str(body.get("channel_id") or ""),
-            text=str(body.get("text") or ""),
+            text=unescape(str(body.get("text") or "")),
             via_button=False,
         )
         return await self.core.respond(request)
@@ -382,10 +383,10 @@ class SlackAdapter:
     async def _apologise(self, respond: AsyncRespond, channel: str, user_id: str) -> None:
         try:
             if respond.response_url:
-                answer = await respond(text=SORRY, response_type="ephemeral")
+                answer = await respond(text=escape(SORRY), response_type="ephemeral")
                 if answer.status_code == 200:
                     return
-            await self.client.chat_postEphemeral(channel=channel, user=user_id, text=SORRY)
+            await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(SORRY))
         except Exception as exc:
             log.error("could not even apologise to a Slack user: %s", _code(exc))
 

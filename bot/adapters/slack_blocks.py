@@ -5,7 +5,12 @@ fields, the attachment, the source and footer as context, and the buttons last. 
 text is split at paragraph, line or word boundaries into several sections; what does
 not fit in 50 blocks flows onto a continuation page (a slash command's response_url
 takes up to 5 posts), and only beyond :data:`MAX_PAGES` pages is anything trimmed, with
-a visible note. Every page carries a plain-text ``text`` fallback for notifications.
+a visible note. Every page carries a ``text`` fallback for notifications.
+
+Escaping: Slack reads ``&``, ``<``, ``>`` in mrkdwn as control characters, so every
+piece of text is escaped exactly once here (blocks and the ``text`` fallback alike),
+keeping the mentions the core writes by id (``<#C123>``, ``<@U1>``). Text coming from
+Slack is unescaped on the way in (:func:`unescape`), so nothing is escaped twice.
 
 Buttons: ``action_id`` is ``career:<command>`` (stable, unique within a message) and
 ``value`` is the command itself, so a click needs no memory and survives a restart.
@@ -53,6 +58,17 @@ def _safe_cut(text: str, cut: int) -> int:
         if m.start() < cut < m.end() and m.start() > 0:
             return m.start()
     return cut
+
+
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_UNESCAPED = {"amp": "&", "lt": "<", "gt": ">"}
+
+
+def unescape(text: str) -> str:
+    """Text as the user typed it: Slack sends ``&``, ``<``, ``>`` of slash-command (and
+    message) text as ``&amp;``, ``&lt;``, ``&gt;``. Exactly those three, in one pass, so
+    ``&amp;lt;`` (a typed ``&lt;``) becomes ``&lt;``, not ``<``."""
+    return _ENTITY.sub(lambda m: _UNESCAPED[m[1]], text)
 
 
 def escape(text: str) -> str:
@@ -227,10 +243,14 @@ def content_blocks(reply: Reply) -> list[Block]:
 
 
 def fallback_text(reply: Reply, *, continued: bool = False) -> str:
-    text = reply.plain_text().strip()
-    if continued:
-        text = f"{reply.title.strip()} {CONTINUED}"
-    return trim(text, FALLBACK_TEXT) or "careerbot"  # Slack needs a non-empty fallback
+    """The message's top-level ``text``: mrkdwn too (notifications, screen readers), so
+    escaped like the blocks; only the source's own ``<url>`` stays a link."""
+    plain = f"{reply.title.strip()} {CONTINUED}" if continued else reply.plain_text().strip()
+    text = trim(escape(plain), FALLBACK_TEXT)
+    url = reply.source.url if reply.source and not continued else None
+    if url:  # plain_text writes it as " <url>"; restored only if the trim left it whole
+        text = text.replace(f" &lt;{escape(url)}&gt;", f" <{url}>", 1)
+    return text or "careerbot"  # Slack needs a non-empty fallback
 
 
 def render(reply: Reply, *, max_pages: int = MAX_PAGES) -> list[dict[str, Any]]:

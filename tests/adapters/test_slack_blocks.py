@@ -41,11 +41,25 @@ def check_view(view: dict[str, Any]) -> None:
     View(**view).validate_json()
 
 
+_ENTITY = re.compile(r"&(?:amp|lt|gt);")
+_MENTION = re.compile(r"<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>")
+
+
+def check_fallback(reply: Reply, text: str) -> None:
+    """The ``text`` fallback is mrkdwn: every & < > escaped, but for our mentions by id
+    and the source's own link."""
+    url = reply.source.url if reply.source else None
+    bare = text.replace(f"<{url}>", "") if url else text
+    bare = _MENTION.sub("", _ENTITY.sub("", bare))
+    assert not set("&<>") & set(bare), text[:200]
+
+
 def check_reply(reply: Reply) -> list[dict[str, Any]]:
     pages = render(reply)
     assert 1 <= len(pages) <= MAX_PAGES
     for page in pages:
         check_message(page)
+        check_fallback(reply, page["text"])
     check_view(home_view(reply))
     check_view(home_view(reply, dashboard=False))
     return pages
