@@ -11,8 +11,10 @@ message.
   ``response_url`` (ephemeral, or ``in_channel`` when ``Reply.ephemeral`` is False).
 - Buttons (``block_actions`` with ``action_id`` ``career:…``): the button's ``value``
   is the command, so a click on an old message works after a restart. A reply with
-  ``replace`` updates the clicked message (only a personal one: an ephemeral message or
-  a DM); otherwise it comes as a new ephemeral message.
+  ``replace`` updates the clicked message only when that message is the clicker's own:
+  an ephemeral one, or one in the clicker's DM with the bot (``conversations.open``
+  names it; a DM between two people is shared). A shared message is never rewritten:
+  the answer comes as a new ephemeral message to the clicker.
 - ``app_home_opened``: the ``progress`` reply published as the Home tab; clicks there
   re-publish the Home tab with the answer and a way back to the dashboard.
 - HTTP mode: ``POST /slack/events`` (signature checked by bolt: 401 when it is missing,
@@ -100,6 +102,7 @@ class SlackAdapter:
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
+        self._own_dms: dict[tuple[str, str], str] = {}  # (team, user) -> the bot's DM
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -295,7 +298,7 @@ class SlackAdapter:
             if container.get("type") == "view":
                 await self._publish_home(user_id, reply, dashboard=command == "progress")
                 return
-            personal = bool(container.get("is_ephemeral")) or channel.startswith("D")
+            personal = await self._is_personal(container, team, user_id, channel)
             await self._respond(
                 respond, reply, replace=reply.replace and personal, channel=channel, user_id=user_id
             )
@@ -327,6 +330,27 @@ class SlackAdapter:
         log.error("Slack request failed in bolt: %s: %s", type(error).__name__, error)
 
     # conversion and delivery -----------------------------------------------------------
+
+    async def _is_personal(
+        self, container: dict[str, Any], team: str, user_id: str, channel: str
+    ) -> bool:
+        """Whether the clicked message is the clicker's alone, so an answer may replace
+        it: an ephemeral message, or one in the clicker's own DM with the bot. Anything
+        else (a channel, a group DM, a DM between two people) is shared."""
+        if container.get("is_ephemeral"):
+            return True
+        if not channel.startswith("D") or not user_id:
+            return False
+        key = (team, user_id)
+        own = self._own_dms.get(key)
+        if own is None:
+            try:
+                resp = await self.client.conversations_open(users=user_id)
+            except WEB_ERRORS as exc:
+                log.warning("conversations.open failed; answering privately: %s", _code(exc))
+                return False
+            own = self._own_dms[key] = str((resp.get("channel") or {}).get("id") or "")
+        return channel == own
 
     async def _request(
         self,

@@ -646,8 +646,13 @@ def block_actions(
     team_id: str = TEAM_ID,
     message_ts: str = "1700000000.000100",
     home: bool = False,
+    is_ephemeral: bool = True,
 ) -> dict[str, Any]:
-    """A block_actions payload for a click on a button whose ``value`` is ``value``."""
+    """A block_actions payload for a click on a button whose ``value`` is ``value``.
+
+    ``is_ephemeral=False``: the button sits on an ordinary message in ``channel_id``;
+    Slack then also sends that ``message`` (it keeps no ephemeral ones, so sends none
+    for those)."""
     payload: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user_id, "username": user_name, "name": user_name, "team_id": team_id},
@@ -674,10 +679,20 @@ def block_actions(
             "type": "message",
             "message_ts": message_ts,
             "channel_id": channel_id,
-            "is_ephemeral": True,
+            "is_ephemeral": is_ephemeral,
         }
-        payload["channel"] = {"id": channel_id, "name": "general"}
+        name = "directmessage" if str(channel_id).startswith("D") else "general"
+        payload["channel"] = {"id": channel_id, "name": name}
         payload["response_url"] = response_url
+        if not is_ephemeral:
+            payload["message"] = {
+                "type": "message",
+                "subtype": "bot_message",
+                "ts": message_ts,
+                "bot_id": "BCAREERBOT",
+                "user": BOT_USER_ID,
+                "text": "",
+            }
     return payload
 
 
