@@ -3,7 +3,10 @@
 It only converts: interaction -> :class:`~bot.core.requests.Request` ->
 ``await core.respond`` -> embeds and buttons (:mod:`bot.adapters.discord_render`).
 Personal replies are ephemeral; a reply with ``ephemeral=False`` (``share``) is posted
-to the channel; a button's reply with ``replace=True`` edits the message it is on. If
+to the channel; a button's reply with ``replace=True`` edits the message it is on when
+that message is the clicker's own (ephemeral, or in their DM with the bot). On a shared
+message (a shared tip, a channel's daily post) it is a new ephemeral message instead,
+so the shared one stays as everyone saw it. If
 the core takes longer than :data:`DEFER_AFTER` seconds the interaction is deferred
 first, well inside Discord's 3 s.
 
@@ -232,7 +235,7 @@ class DiscordAdapter:
         pages = render(reply)
         first, rest = pages[0], pages[1:]
         public = not reply.ephemeral
-        if via_button and reply.replace:
+        if via_button and reply.replace and _own_message(interaction):
             if deferred:
                 await interaction.edit_original_response(**_edit(first))
             else:
@@ -278,6 +281,14 @@ async def _defer(interaction: discord.Interaction[Any], via_button: bool) -> Non
         await interaction.response.defer()  # the clicked message stays as it is
     else:
         await interaction.response.defer(ephemeral=True, thinking=True)
+
+
+def _own_message(interaction: discord.Interaction[Any]) -> bool:
+    """Is the clicked message only the clicker's: ephemeral, or in their DM with the bot?"""
+    message = interaction.message
+    if message is None:
+        return False
+    return message.flags.ephemeral or interaction.context.dm_channel
 
 
 def _edit(page: Page) -> dict[str, Any]:

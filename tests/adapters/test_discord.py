@@ -19,7 +19,7 @@ from bot.core import messages
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command
 from bot.core.ports import SendStatus
-from bot.core.replies import Reply
+from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
 from bot.storage import daily as db
@@ -32,6 +32,7 @@ from tests.fakes.discord import (
     MANAGE_GUILD,
     FakeDiscord,
     command_problems,
+    user,
 )
 
 
@@ -189,6 +190,61 @@ async def test_share_button_posts_publicly(env: Env) -> None:
     assert callback["type"] == 4
     assert not (callback["data"].get("flags") or 0) & EPHEMERAL
     assert callback["data"]["embeds"][0]["footer"]["text"] == "Shared by Ada"
+
+
+async def _shared_tip(env: Env) -> dict[str, Any]:
+    """A tip shared to the channel by Ada: a public message everyone in the channel sees."""
+    _, (mine,) = await env.answer("tip")
+    share = next(i for i in custom_ids(mine) if i.startswith("career:share "))
+    click = await env.fake.click(mine, share)
+    await env.fake.wait_callback(click)
+    (shared,) = env.fake.messages_for(click)
+    assert not shared["flags"] & EPHEMERAL
+    return shared
+
+
+async def test_get_my_own_tip_on_a_shared_tip_answers_privately(env: Env) -> None:
+    shared = await _shared_tip(env)
+    before = {k: shared[k] for k in ("content", "embeds", "components")}
+    click = await env.fake.click(shared, "career:tip", member=user(77, "bea"))  # "Get my own tip"
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 4  # a new message, never UPDATE_MESSAGE (7) of the shared one
+    assert callback["data"]["flags"] & EPHEMERAL
+    assert callback["data"]["embeds"][0]["title"].startswith("Tip")
+    assert "edits" not in shared
+    assert {k: shared[k] for k in ("content", "embeds", "components")} == before
+    assert env.fake.rejected == []
+
+
+async def test_a_slow_personal_click_on_a_shared_tip_follows_up_privately(
+    env: Env, slow_core: SlowCore
+) -> None:
+    shared = await _shared_tip(env)
+    slow_core.hold()
+    click = await env.fake.click(shared, "career:tip")
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 6  # acknowledged; the shared message is left as it is
+    slow_core.release()
+    (answer,) = await env.fake.wait_for(lambda: env.fake.messages_for(click))
+    assert answer["source"] == "followup"
+    assert answer["flags"] & EPHEMERAL
+    assert answer["embeds"][0]["title"].startswith("Tip")
+    assert "edits" not in shared
+    assert env.fake.rejected == []
+
+
+async def test_next_on_a_tip_in_the_users_dm_still_replaces_it(env: Env) -> None:
+    ada = User("discord", "1000", "42", "Ada")
+    card = Reply(title="Daily tip", buttons=(Button("Next", "tip"),), ephemeral=False)
+    sent = await env.adapter.messenger.send_dm(ada, card, key="d-dm-next")
+    assert sent.status is SendStatus.SENT
+    (dm_tip,) = env.fake.messages
+    assert not dm_tip["flags"] & EPHEMERAL  # a DM message is not ephemeral, but only Ada's
+    click = await env.fake.click(dm_tip, "career:tip", dm=True)
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 7
+    assert dm_tip["edits"] == 1
+    assert dm_tip["embeds"][0]["title"].startswith("Tip")
 
 
 async def test_autocomplete_is_ranked_by_the_core_and_capped_at_25(env: Env) -> None:

@@ -22,7 +22,7 @@ from bot.storage import daily as db
 from tests.adapters.discord_env import running
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
-from tests.fakes.discord import CHANNEL_ID, FakeDiscord
+from tests.fakes.discord import CHANNEL_ID, EPHEMERAL, FakeDiscord, user
 
 
 def utc(*args: int) -> datetime:
@@ -163,3 +163,26 @@ async def test_admin_posts_to_a_channel_and_turns_it_off(core: Core, clock: Fake
         )
         clock.now = utc(2026, 3, 4, 9)
         assert (await scheduler.tick()).sent == 0
+
+
+async def test_get_my_own_tip_on_the_channel_post_answers_privately(
+    core: Core, clock: FakeClock
+) -> None:
+    async with FakeDiscord() as fake, running(core, fake) as adapter:
+        general = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+        options = {"channel": general, "time": "09:00", "zone": "UTC"}
+        await slash(fake, "career-admin", "daily", options, admin=True)
+        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        clock.now = utc(2026, 3, 3, 9)
+        assert (await scheduler.tick()).sent == 1
+        [post] = tips(fake)
+        before = json.dumps(post, sort_keys=True)
+        ids = [b["custom_id"] for row in post["components"] for b in row["components"]]
+        assert "career:tip" in ids  # "Get my own tip"
+        for custom_id in ids:  # "Get my own tip" and "Save": both personal
+            click = await fake.click(post, custom_id, member=user(77, "bea"))
+            callback = await fake.wait_callback(click)
+            assert callback["type"] == 4, custom_id  # never 7: the post is not rewritten
+            assert callback["data"]["flags"] & EPHEMERAL, custom_id
+        assert json.dumps(post, sort_keys=True) == before
+        assert fake.rejected == []
