@@ -6,7 +6,11 @@
   duplicate. A reply that spans several messages uses ``key`` for the first and
   ``key~N`` for the following ones (nonces are at most 25 characters).
 - Error 50007 (the user does not accept DMs) is :attr:`SendStatus.UNREACHABLE`, logged
-  once at INFO; a 429 is retried by discord.py (which logs it) and only surfaces as
+  once at INFO. So is a channel post that Discord refuses (403: 50013 Missing
+  Permissions, 50001 Missing Access; 404: 10003 Unknown Channel; any other 403/404 on the
+  channel): retrying cannot help, so the ledger puts the channel's subscription on hold
+  and tells the admin who set it up at their next command.
+- A 429 is retried by discord.py (which logs it) and only surfaces as
   :attr:`SendStatus.RATE_LIMITED` when the wait exceeds ``max_ratelimit_timeout``.
 """
 
@@ -28,6 +32,12 @@ log = logging.getLogger(__name__)
 CANNOT_DM = 50007  # Cannot send messages to this user
 UNKNOWN_USER = 10013
 UNKNOWN_CHANNEL = 10003
+# what Discord answers when the bot may not post in a channel (or it is gone)
+CHANNEL_REFUSED = {
+    50013: "Missing Permissions",
+    50001: "Missing Access",
+    UNKNOWN_CHANNEL: "Unknown Channel",
+}
 MAX_NONCE = 25
 
 
@@ -63,7 +73,10 @@ class DiscordMessenger:
     ) -> SendResult:
         if not channel_id.isdigit():
             return SendResult(SendStatus.FAILED, detail="bad channel id")
-        return await self._send(int(channel_id), reply, key, None)
+        result = await self._send(int(channel_id), reply, key, None)
+        if result.status is SendStatus.UNREACHABLE:
+            log.warning("discord: cannot post in channel %s (%s)", channel_id, result.detail)
+        return result
 
     async def _dm_channel(self, user_id: str) -> int:
         cached = self._dm_channels.get(user_id)
@@ -98,6 +111,12 @@ class DiscordMessenger:
             if exc.code in (CANNOT_DM, UNKNOWN_USER):
                 log.info("discord: user %s cannot be messaged (code %s)", user_id, exc.code)
                 return SendResult(SendStatus.UNREACHABLE, detail=str(exc.code))
+            if user_id is None and exc.status in (403, 404):  # a channel post, refused
+                if exc.code in CHANNEL_REFUSED:
+                    detail = f"{exc.code} {CHANNEL_REFUSED[exc.code]}"
+                else:
+                    detail = f"HTTP {exc.status}" + (f" code {exc.code}" if exc.code else "")
+                return SendResult(SendStatus.UNREACHABLE, detail=detail)
             log.warning("discord: send failed: HTTP %s code %s", exc.status, exc.code)
             return SendResult(SendStatus.FAILED, detail=str(exc.code or exc.status))
         log.warning("discord: send failed: %s", type(exc).__name__)

@@ -114,5 +114,6 @@ ADMIN_DAILY_OFF = "Stopped daily tips in {n} channel(s)."
 ADMIN_DAILY_NONE = "No channel gets daily tips here."
 ADMIN_CHANNEL_FAILED = (
     "careerbot could not post the daily tip in {channel} ({reason}), so that channel's "
-    "daily tips are on hold. Invite careerbot to the channel, then run 'admin daily' again."
+    "daily tips are on hold. Invite careerbot to the channel and let it post there, then run "
+    "'admin daily' again."
 )

@@ -488,3 +488,26 @@ async def test_the_fake_rate_limit_is_waited_out_by_discord_py(env: Env) -> None
     assert [r.status for r in results] == [SendStatus.SENT] * 4
     assert [m["embeds"][0]["title"] for m in env.fake.messages] == [f"post {i}" for i in range(4)]
     assert any(reason == "429" for _, reason in env.fake.rejected)
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "message", "detail"),
+    [
+        (403, 50013, "Missing Permissions", "50013 Missing Permissions"),
+        (403, 50001, "Missing Access", "50001 Missing Access"),
+        (404, 10003, "Unknown Channel", "10003 Unknown Channel"),
+        (403, 20009, "Explicit content cannot be sent", "HTTP 403 code 20009"),
+    ],
+)
+async def test_a_refused_channel_post_is_unreachable_after_one_attempt(
+    env: Env, status: int, code: int, message: str, detail: str
+) -> None:
+    env.fake.refuse_posts(CHANNEL_ID, status, code, message)
+    result = await env.adapter.messenger.send_channel(
+        "1000", str(CHANNEL_ID), Reply(title="Today's tip", ephemeral=False), key="c-403"
+    )
+    assert result.status is SendStatus.UNREACHABLE
+    assert result.detail == detail
+    path = f"/api/v10/channels/{CHANNEL_ID}/messages"
+    assert env.fake.requests.count(("POST", path)) == 1
+    assert env.fake.messages == []

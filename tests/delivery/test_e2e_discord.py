@@ -186,3 +186,46 @@ async def test_get_my_own_tip_on_the_channel_post_answers_privately(
             assert callback["data"]["flags"] & EPHEMERAL, custom_id
         assert json.dumps(post, sort_keys=True) == before
         assert fake.rejected == []
+
+
+async def test_a_refused_channel_post_is_put_on_hold_and_the_admin_is_told(
+    core: Core, clock: FakeClock
+) -> None:
+    async with FakeDiscord() as fake, running(core, fake) as adapter:
+        general = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
+        options = {"channel": general, "time": "09:00", "zone": "UTC"}
+        await slash(fake, "career-admin", "daily", options, admin=True)  # set up by Ada (42)
+        fake.refuse_posts(CHANNEL_ID, 403, 50013, "Missing Permissions")  # as Discord answers
+        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        clock.now = utc(2026, 3, 3, 9)
+        assert (await scheduler.tick()).outcomes == {"failed": 1}
+        for _ in range(3):  # no silent retries: not later today, not on the next days
+            clock.advance(hours=12)
+            assert (await scheduler.tick()).outcomes == {}
+        posts = [
+            r for r in fake.requests if r == ("POST", f"/api/v10/channels/{CHANNEL_ID}/messages")
+        ]
+        assert len(posts) == 1
+
+        def state(tx: Any) -> tuple[Any, ...]:
+            [sub] = db.channel_subs(tx, "discord", str(fake.guild_id))
+            row = tx.fetchone("SELECT attempts, state FROM deliveries WHERE sub_id = ?", (sub.id,))
+            return sub.status, sub.reason, tuple(row)
+
+        assert await core.store.run(state) == (
+            "suspended",
+            "50013 Missing Permissions",
+            (1, "failed"),
+        )
+        # another member hears nothing; the admin hears it at their next command, once
+        bea = await slash(fake, "career", "progress", {}, member=user(77, "bea"))
+        assert "on hold" not in bea
+        text = await slash(fake, "career", "progress", {})
+        assert f"<#{CHANNEL_ID}>" in text and "50013 Missing Permissions" in text, text
+        assert "on hold" in text
+        assert "on hold" not in await slash(fake, "career", "progress", {})
+        # the admin fixes the permissions and sets it up again: the posts resume
+        fake.allow_posts(CHANNEL_ID)
+        await slash(fake, "career-admin", "daily", options, admin=True)
+        clock.now = utc(2026, 3, 5, 9)
+        assert (await scheduler.tick()).sent == 1

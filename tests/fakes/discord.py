@@ -26,8 +26,9 @@ What it enforces, like Discord: the bot token (401; gateway close 4004), command
 definitions (names, descriptions, option and choice counts), message limits (content,
 embeds, 6000 characters, components, custom ids), ``nonce`` + ``enforce_nonce``
 deduplication, a rate limit (``rate_limit(n, per)``: 429 with ``Via`` and JSON
-``{retry_after, global}``; ``fail_next(n)`` forces the next n calls to 429), and users
-who do not accept DMs (``dm_closed``: 50007).
+``{retry_after, global}``; ``fail_next(n)`` forces the next n calls to 429), users
+who do not accept DMs (``dm_closed``: 50007), and channels the bot may not post in
+(``refuse_posts(channel, status, code, message)``, e.g. 403 50013 Missing Permissions).
 """
 
 from __future__ import annotations
@@ -194,6 +195,7 @@ class FakeDiscord:
         self.requests: list[tuple[str, str]] = []
         self.rejected: list[tuple[str, str]] = []
         self.dm_closed: set[str] = set()  # user ids that answer 50007
+        self._refused: dict[str, tuple[int, int, str]] = {}  # channel -> status, code, message
         self.dm_opens = 0
         self.identifies = 0
         self._ids = itertools.count(_SNOWFLAKE)
@@ -258,6 +260,19 @@ class FakeDiscord:
     def fail_next(self, n: int = 1, retry_after: float = 0.05, is_global: bool = False) -> None:
         """The next ``n`` rate-limited REST calls get a 429."""
         self._forced.extend([(retry_after, is_global)] * n)
+
+    def refuse_posts(
+        self,
+        channel: int | str,
+        status: int = 403,
+        code: int = 50013,
+        message: str = "Missing Permissions",
+    ) -> None:
+        """Answer POST /channels/{channel}/messages with Discord's error, e.g. 403 50013."""
+        self._refused[str(channel)] = (status, code, message)
+
+    def allow_posts(self, channel: int | str) -> None:
+        self._refused.pop(str(channel), None)
 
     # driving the client -------------------------------------------------------------
 
@@ -576,6 +591,9 @@ class FakeDiscord:
         owner = next((u for u, c in self._dms.items() if c == channel), None)
         if owner is not None and owner in self.dm_closed:
             return self._reject(request, 403, 50007, "Cannot send messages to this user")
+        if channel in self._refused:
+            status, code, reason = self._refused[channel]
+            return self._reject(request, status, code, reason)
         problems = message_problems(body)
         if not (body.get("content") or body.get("embeds") or files):
             problems.append("Cannot send an empty message")
