@@ -22,6 +22,7 @@ import logging
 import re
 import sys
 from typing import TextIO
+from urllib.parse import urlsplit, urlunsplit
 
 # aiosqlite too: at DEBUG it logs every statement with its parameters (users' data)
 PLATFORM_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp", "aiosqlite")
@@ -62,6 +63,24 @@ def redact(text: str) -> str:
     for pattern, replacement in _RULES:
         text = pattern.sub(replacement, text)
     return text
+
+
+def redact_url(url: str) -> str:
+    """``url`` without its userinfo, query and fragment: fit for a log or an error."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+
+
+def redact_urls(text: str) -> str:
+    """``text`` with every URL in it passed through :func:`redact_url`."""
+    return _URL.sub(lambda m: redact_url(m.group()), text)
 
 
 class RedactFilter(logging.Filter):

@@ -22,6 +22,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -34,6 +35,7 @@ from bot.core import messages
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
+from bot.logs import redact_url, redact_urls
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,10 @@ BAD_TOKEN = (
     "from the Bot page of your application in the Discord developer portal."
 )
 NO_TOKEN = "DISCORD_TOKEN is not set: put the bot token of your Discord application there."
+UNREACHABLE = "{setting}: cannot reach {what} at {url} ({detail})"
+NO_READY = "discord: no READY from the gateway at {url} within {seconds:.0f} s"
+# what a failed connection raises
+NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError, discord.GatewayNotFound)
 BAD_VALUE = "That value is not valid for '{option}'."
 ADMIN_HINT = " It needs the Manage Server permission."
 
@@ -114,15 +120,15 @@ class DiscordAdapter:
         )
 
     async def start(self) -> None:
-        """Log in, connect, wait for READY, sync the commands; raise ConfigError on a bad token."""
+        """Log in, connect, wait for READY, sync the commands.
+
+        ConfigError for a bad token or an unreachable API or gateway URL (shown without
+        its user:password@, query or fragment).
+        """
         if not self.settings.discord_token:
             raise ConfigError(NO_TOKEN)
         self._apply_urls()
-        try:
-            await self.client.login(self.settings.discord_token)
-        except discord.LoginFailure as exc:
-            await self.client.close()
-            raise ConfigError(BAD_TOKEN) from exc
+        await login(self.client, self.settings.discord_token)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait(
@@ -130,13 +136,21 @@ class DiscordAdapter:
         )
         if ready not in done:
             ready.cancel()
+            gateway = str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)  # close restores it
             await self.close()
-            if self._task.done() and not self._task.cancelled() and self._task.exception():
+            failure = None
+            if self._task.done() and not self._task.cancelled():
                 failure = self._task.exception()
+            if failure is not None:
                 if isinstance(failure, discord.LoginFailure):  # the gateway refused the token
                     raise ConfigError(BAD_TOKEN) from failure
+                network = _network_error(failure)
+                if network is not None:
+                    raise unreachable(
+                        "DISCORD_GATEWAY_URL", "the Discord gateway", gateway, network
+                    )
                 raise RuntimeError(f"discord: could not connect: {failure!r}") from failure
-            raise RuntimeError("discord: no READY from the gateway in time")
+            raise RuntimeError(NO_READY.format(url=redact_url(gateway), seconds=START_TIMEOUT))
         await self.sync()
         log.info("discord: connected as %s", self.client.user)
 
@@ -274,6 +288,45 @@ class DiscordAdapter:
                 await interaction.response.send_message(text, ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("discord: could not tell the user about an error: HTTP %s", exc.status)
+
+
+async def login(client: discord.Client, token: str) -> None:
+    """``client.login``; ConfigError for a bad token or an unreachable ``DISCORD_API_URL``."""
+    try:
+        await client.login(token)
+    except discord.LoginFailure as exc:
+        await client.close()
+        raise ConfigError(BAD_TOKEN) from exc
+    except (*NETWORK_ERRORS, ValueError, discord.HTTPException) as exc:
+        # ValueError: a URL aiohttp refuses, e.g. user:pass@ next to the bot token header
+        await client.close()
+        raise unreachable("DISCORD_API_URL", "Discord", discord.http.Route.BASE, exc) from None
+
+
+def unreachable(setting: str, what: str, url: str, exc: BaseException) -> ConfigError:
+    """The start-up error for a URL that does not answer: no credentials, query or fragment."""
+    if isinstance(exc, discord.HTTPException):
+        detail = f"HTTP {exc.status}"  # not the body: an HTML error page, say
+    else:
+        detail = redact_urls(str(exc)) or type(exc).__name__
+    safe = redact_url(url)
+    return ConfigError(UNREACHABLE.format(setting=setting, what=what, url=safe, detail=detail))
+
+
+def _network_error(exc: BaseException) -> BaseException | None:
+    """The connection error behind ``exc`` (itself, its cause or its context), if any.
+
+    discord.py retries a failed first gateway connection with an AttributeError raised
+    while handling the original error, so the original is found in ``__context__``.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, NETWORK_ERRORS):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 async def _defer(interaction: discord.Interaction[Any], via_button: bool) -> None:

@@ -27,7 +27,6 @@ import asyncio
 import logging
 import re
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 from aiohttp import web
@@ -49,6 +48,7 @@ from bot.config import ConfigError, Settings
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
+from bot.logs import redact_url
 
 log = logging.getLogger(__name__)
 
@@ -421,16 +421,6 @@ class SlackAdapter:
             )
         except WEB_ERRORS as exc:
             log.warning("views.publish failed: %s", _code(exc))
-
-
-def redact_url(url: str) -> str:
-    """``url`` without its userinfo, query and fragment: fit for a log or an error."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparsable URL>"
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def _base_url(url: str) -> str:
