@@ -8,6 +8,7 @@ careerbot tips check|extract   validate the bank / draft tips from a document
 careerbot schedule preview     daily-tip delivery instants
 careerbot db backup|check      online backup / integrity check
 careerbot health               exit 0 when the running bot is healthy
+careerbot discord clear-commands   remove an old Discord slash-command registration
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "db": ("bot.storage.maintenance:main", "back up, restore or check the database"),
     "health": ("bot.health:main", "exit 0 when the running bot is healthy (HEALTHCHECK)"),
     "schedule": ("bot.delivery.cli:main", "preview daily-tip delivery instants"),
+    "discord": ("bot.adapters.discord_cli:main", "clear an old Discord slash-command registration"),
 }
 
 

@@ -10,8 +10,8 @@ so the shared one stays as everyone saw it. If
 the core takes longer than :data:`DEFER_AFTER` seconds the interaction is deferred
 first, well inside Discord's 3 s.
 
-No privileged intent is used (only ``guilds``). Commands sync globally; with
-``DISCORD_GUILD_ID`` they are also copied to that server, where they appear at once.
+No privileged intent is used (only ``guilds``). Commands sync globally, or with
+``DISCORD_GUILD_ID`` on that server only (where they appear at once), never both.
 """
 
 from __future__ import annotations
@@ -60,6 +60,26 @@ def api_base(url: str) -> str:
     if re.search(r"/v\d+$", base):
         return base
     return base + ("/v10" if base.endswith("/api") else "/api/v10")
+
+
+def apply_urls(settings: Settings) -> tuple[str, yarl.URL] | None:
+    """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (class attributes).
+
+    Returns what to hand :func:`restore_urls` afterwards (None: nothing changed).
+    """
+    if not (settings.discord_api_url or settings.discord_gateway_url):
+        return None
+    saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
+    if settings.discord_api_url:
+        discord.http.Route.BASE = api_base(settings.discord_api_url)
+    if settings.discord_gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    return saved
+
+
+def restore_urls(saved: tuple[str, yarl.URL] | None) -> None:
+    if saved is not None:
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 class CareerClient(discord.Client):
@@ -127,7 +147,7 @@ class DiscordAdapter:
         """
         if not self.settings.discord_token:
             raise ConfigError(NO_TOKEN)
-        self._apply_urls()
+        self._saved_urls = apply_urls(self.settings)
         await login(self.client, self.settings.discord_token)
         self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
         ready = asyncio.create_task(self.client.wait_until_ready())
@@ -155,14 +175,20 @@ class DiscordAdapter:
         log.info("discord: connected as %s", self.client.user)
 
     async def sync(self) -> None:
+        """Register the commands: on ``DISCORD_GUILD_ID``'s server only, else globally.
+
+        Never both: Discord shows a command registered globally and on a server twice
+        there. ``careerbot discord clear-commands`` removes an old registration.
+        """
         tree = self.client.tree
-        synced = await tree.sync()
-        log.info("discord: %d top-level commands synced globally", len(synced))
         if self.settings.discord_guild_id:
             guild = discord.Object(id=self.settings.discord_guild_id)
             tree.copy_global_to(guild=guild)
             synced = await tree.sync(guild=guild)
-            log.info("discord: %d commands synced to guild %s", len(synced), guild.id)
+            log.info("discord: %d commands synced to guild %s only", len(synced), guild.id)
+        else:
+            synced = await tree.sync()
+            log.info("discord: %d top-level commands synced globally", len(synced))
 
     async def close(self) -> None:
         try:
@@ -172,25 +198,8 @@ class DiscordAdapter:
         if self._task is not None:
             with contextlib.suppress(BaseException):
                 await self._task
-        if self._saved_urls is not None:
-            discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = (
-                self._saved_urls
-            )
-            self._saved_urls = None
-
-    def _apply_urls(self) -> None:
-        """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (class attributes)."""
-        s = self.settings
-        if not (s.discord_api_url or s.discord_gateway_url):
-            return
-        self._saved_urls = (
-            discord.http.Route.BASE,
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-        )
-        if s.discord_api_url:
-            discord.http.Route.BASE = api_base(s.discord_api_url)
-        if s.discord_gateway_url:
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(s.discord_gateway_url)
+        restore_urls(self._saved_urls)
+        self._saved_urls = None
 
     # interactions -----------------------------------------------------------------
 

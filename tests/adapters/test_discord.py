@@ -113,10 +113,25 @@ async def test_login_ready_and_global_sync_follow_discord_rules(env: Env) -> Non
     assert len(offered) == len([c for c in REGISTRY if not c.button_only])
 
 
-async def test_guild_id_copies_the_commands_to_that_server(core: Core, fake: FakeDiscord) -> None:
+def _syncs(fake: FakeDiscord) -> list[str]:
+    return [path for method, path in fake.requests if method == "PUT"]
+
+
+async def test_guild_id_registers_the_commands_on_that_server_only(
+    core: Core, fake: FakeDiscord
+) -> None:
     async with running(core, fake, discord_guild_id=fake.guild_id):
-        guild = fake.commands[fake.guild_id]
-    assert [c["name"] for c in guild] == [c["name"] for c in fake.commands[None]]
+        # not globally as well: Discord would show every command twice on that server
+        assert _syncs(fake) == [f"/api/v10/applications/900/guilds/{fake.guild_id}/commands"]
+        assert list(fake.commands) == [fake.guild_id]
+        assert {GROUP, ADMIN} <= {c["name"] for c in fake.commands[fake.guild_id]}
+        iid = await fake.slash(GROUP, "tip")  # served by the server's registration
+        assert (await fake.wait_callback(iid))["data"]["embeds"][0]["title"].startswith("Tip")
+
+
+async def test_without_guild_id_the_commands_are_registered_globally_only(env: Env) -> None:
+    assert _syncs(env.fake) == ["/api/v10/applications/900/commands"]
+    assert list(env.fake.commands) == [None]
 
 
 async def test_a_bad_token_is_a_config_error_naming_the_setting(core: Core) -> None:
