@@ -134,9 +134,12 @@ async def bench_due(subs: int, due: int, runs: int) -> None:
             await store.close()
 
 
-async def subscribe(core: Core, platform: str, tenant: str, users: list[str]) -> None:
+async def subscribe(
+    core: Core, platform: str, tenant: str, users: list[str], at: str = "11:00"
+) -> None:
+    """A daily subscription at ``at`` UTC for each user, made at ``core.clock()``."""
     for uid in users:
-        reply = await core.respond(Request(User(platform, tenant, uid), "daily 11:00 UTC"))
+        reply = await core.respond(Request(User(platform, tenant, uid), f"daily {at} UTC"))
         assert reply.ok, reply.plain_text()
 
 

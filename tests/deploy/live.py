@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +125,33 @@ async def within(limit: float, what: str, action: Awaitable[T]) -> tuple[T, floa
     except TimeoutError:
         raise AssertionError(f"{what}: not done within {limit:g} s") from None
     return result, time.monotonic() - started
+
+
+async def poll(predicate: Callable[[], object], within: float, what: str) -> None:
+    """Wait until ``predicate()`` holds (state written by another process); fail past
+    ``within`` seconds — a hang guard, not a timing check."""
+    deadline = time.monotonic() + within
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {within:g} s")
+        await asyncio.sleep(0.02)
+
+
+async def read_until(proc: asyncio.subprocess.Process, text: str, within: float) -> str:
+    """The bot's output up to the first line containing ``text`` (which must come)."""
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + within
+    while not lines or text not in lines[-1]:
+        left = deadline - time.monotonic()
+        try:
+            line = await asyncio.wait_for(proc.stdout.readline(), max(0.0, left))
+        except TimeoutError:
+            raise AssertionError(f"no {text!r} in the output: {''.join(lines)}") from None
+        if not line:
+            raise AssertionError(f"the output ended without {text!r}: {''.join(lines)}")
+        lines.append(line.decode(errors="replace"))
+    return "".join(lines)
 
 
 async def sigterm_and_time(

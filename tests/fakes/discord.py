@@ -29,6 +29,9 @@ deduplication, a rate limit (``rate_limit(n, per)``: 429 with ``Via`` and JSON
 ``{retry_after, global}``; ``fail_next(n)`` forces the next n calls to 429), users
 who do not accept DMs (``dm_closed``: 50007), and channels the bot may not post in
 (``refuse_posts(channel, status, code, message)``, e.g. 403 50013 Missing Permissions).
+
+``hold()`` makes ``POST /channels/{id}/messages`` create the message at once but answer
+only after ``release()`` (a slow network); ``held`` counts the answers waiting.
 """
 
 from __future__ import annotations
@@ -210,6 +213,9 @@ class FakeDiscord:
         self._forced: list[tuple[float, bool]] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._holding = False
+        self._release = asyncio.Event()
+        self.held = 0
         self.port = 0
 
     # lifecycle --------------------------------------------------------------------
@@ -237,6 +243,7 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self.release()
         for ws, _ in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -273,6 +280,16 @@ class FakeDiscord:
 
     def allow_posts(self, channel: int | str) -> None:
         self._refused.pop(str(channel), None)
+
+    def hold(self) -> None:
+        """Create messages at once but answer their ``POST`` only after :meth:`release`."""
+        self._holding = True
+        self._release.clear()
+
+    def release(self) -> None:
+        """Answer every held message now; later ones are answered at once again."""
+        self._holding = False
+        self._release.set()
 
     # driving the client -------------------------------------------------------------
 
@@ -610,6 +627,13 @@ class FakeDiscord:
         if nonce and body.get("enforce_nonce"):
             self._nonces[(channel, str(nonce))] = (time.monotonic(), m)
         await self._record(m)
+        if self._holding:
+            self.held += 1
+            await self._notify()
+            try:
+                await self._release.wait()
+            finally:
+                self.held -= 1
         return self._json(self._message_payload(m))
 
     def _new_message(

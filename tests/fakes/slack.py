@@ -35,6 +35,9 @@ Knobs and records
   (also ``user_not_found`` / ``account_inactive``) fails conversations.open and posts
   to that DM; ``channel_errors[channel] = "not_in_channel"`` fails posts there.
 - ``fail_next(method, status=429, error="ratelimited", retry_after=1, times=1)``.
+- ``hold(method)``: calls of ``method`` are carried out at once (a message is posted)
+  but answered only after :meth:`release` — a slow network or a busy Slack; ``held``
+  counts the answers waiting.
 - ``calls`` (every Web API call: method, params, token), ``messages`` (every message
   posted by any route, with ``via``), ``views`` (views.publish), ``acks``.
 - :meth:`wait_for` polls a predicate (no fixed sleeps in tests).
@@ -129,6 +132,9 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._runner: web.AppRunner | None = None
+        self._held_methods: set[str] = set()
+        self._release = asyncio.Event()
+        self.held = 0
         self.port = 0
 
     # lifecycle -------------------------------------------------------------------------
@@ -154,6 +160,7 @@ class FakeSlack:
         self.port = server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        self.release()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -202,6 +209,16 @@ class FakeSlack:
     ) -> None:
         """The next ``times`` calls of ``method`` fail (429 with Retry-After by default)."""
         self._failures[method] = _Failure(status, error, retry_after, times)
+
+    def hold(self, method: str = "chat.postMessage") -> None:
+        """Carry out calls of ``method`` at once but answer them only after :meth:`release`."""
+        self._held_methods.add(method)
+        self._release.clear()
+
+    def release(self) -> None:
+        """Answer every held call now; later calls are answered at once again."""
+        self._held_methods.clear()
+        self._release.set()
 
     def new_response_url(self, channel: str, user: str) -> str:
         key = f"R{next(self._ts):06d}"
@@ -305,6 +322,12 @@ class FakeSlack:
         if handler is None:
             return _json({"ok": False, "error": "unknown_method"})
         result = handler(params)
+        if method in self._held_methods:
+            self.held += 1
+            try:
+                await self._release.wait()
+            finally:
+                self.held -= 1
         if isinstance(result, web.Response):
             return result
         return _json(result)
