@@ -5,6 +5,8 @@
   same key after a crash returns the message Discord already created instead of a
   duplicate. A reply that spans several messages uses ``key`` for the first and
   ``key~N`` for the following ones (nonces are at most 25 characters).
+- Every Discord, network or time-out error of a send, and a send after the client
+  closed, becomes a :class:`~bot.core.ports.SendResult` (a warning line, no traceback).
 - Error 50007 (the user does not accept DMs) is :attr:`SendStatus.UNREACHABLE`, logged
   once at INFO. So is a channel post that Discord refuses (403: 50013 Missing
   Permissions, 50001 Missing Access; 404: 10003 Unknown Channel; any other 403/404 on the
@@ -63,6 +65,8 @@ class DiscordMessenger:
             channel_id = await self._dm_channel(user.user_id)
         except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
             return self._failure(exc, user.user_id)
+        except RuntimeError as exc:
+            return self._closed(exc)
         result = await self._send(channel_id, reply, key, user.user_id)
         if result.detail == str(UNKNOWN_CHANNEL):
             self._dm_channels.pop(user.user_id, None)  # reopen next time
@@ -100,8 +104,17 @@ class DiscordMessenger:
                 raise
             except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as exc:
                 return self._failure(exc, user_id)
+            except RuntimeError as exc:
+                return self._closed(exc)
             first = first or str(message.id)
         return SendResult(SendStatus.SENT, message_id=first)
+
+    def _closed(self, exc: RuntimeError) -> SendResult:
+        """aiohttp's "Session is closed" once the client closed under a send; else a bug."""
+        if not self._client.is_closed():
+            raise exc
+        log.warning("discord: send failed: the connection is closed")
+        return SendResult(SendStatus.FAILED, detail="not connected")
 
     def _failure(self, exc: BaseException, user_id: str | None) -> SendResult:
         if isinstance(exc, discord.RateLimited):

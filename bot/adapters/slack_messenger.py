@@ -6,9 +6,10 @@ the DM's recent history is read (``conversations.history`` with
 ``include_all_metadata``, scope ``im:history``); a message with the same key means the
 delivery already happened and nothing is sent again.
 
-Errors become :class:`~bot.core.ports.SendResult`: a user or channel that cannot be
-reached -> ``UNREACHABLE``; HTTP 429 -> ``RATE_LIMITED`` with ``Retry-After``; anything
-else -> ``FAILED``. This client has no rate-limit retry handler on purpose: the
+Errors become :class:`~bot.core.ports.SendResult` (one warning line, no traceback): a
+user or channel that cannot be reached -> ``UNREACHABLE``; HTTP 429 -> ``RATE_LIMITED``
+with ``Retry-After``; any other Slack, network or time-out error, or the shared session
+already closed -> ``FAILED``. This client has no rate-limit retry handler on purpose: the
 delivery layer owns retries and pacing, and must see the 429.
 
 Also here: the users.info look-up (time zone, admin flag, name) with a cache, used by
@@ -25,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack_blocks import render
@@ -47,6 +48,8 @@ UNREACHABLE = frozenset(
         "is_archived",
     }
 )
+# a send that fails with one of these is a result, not a bug
+SEND_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
 HISTORY_LIMIT = 20  # recent DM messages searched for a delivery key
 PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
 
@@ -159,20 +162,28 @@ class SlackMessenger:
                 log.info("delivery %s was already sent; not sending again", key)
                 return SendResult(SendStatus.SENT, message_id=found, detail="already_sent")
             return await self._post(channel, reply, key)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
-            result = result_for(exc)
-            log.warning("Slack DM %s not sent: %s", key, result.detail)
-            return result
+        except Exception as exc:
+            return self._not_sent(exc, f"DM {key}")
 
     async def send_channel(
         self, tenant: str, channel_id: str, reply: Reply, *, key: str
     ) -> SendResult:
         try:
             return await self._post(channel_id, reply, key)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
+        except Exception as exc:
+            return self._not_sent(exc, f"post {key} to a channel")
+
+    def _not_sent(self, exc: Exception, what: str) -> SendResult:
+        """The result of a failed send; re-raises what is no platform or network error."""
+        session = self.client.session
+        if isinstance(exc, RuntimeError) and session is not None and session.closed:
+            result = SendResult(SendStatus.FAILED, detail="not connected")  # adapter closed
+        elif isinstance(exc, SEND_ERRORS):
             result = result_for(exc)
-            log.warning("Slack post %s to a channel not sent: %s", key, result.detail)
-            return result
+        else:
+            raise exc
+        log.warning("Slack %s not sent: %s", what, result.detail)
+        return result
 
     async def _dm_channel(self, user: User) -> str:
         key = (user.tenant, user.user_id)

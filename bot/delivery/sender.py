@@ -16,6 +16,10 @@ than ``limit`` of them in any window — unlike a token bucket, whose tokens are
 before the (delayed) request leaves. A 429 (``RATE_LIMITED``) blocks the budgets that
 cover the send for ``retry_after`` seconds, then the send is tried again (a few times).
 Clock and sleep are injected: tests never wait on real time.
+
+A Messenger turns platform and network failures into a ``SendResult``; should a network
+error (``OSError``, ``TimeoutError``) get through anyway, it is one warning line here.
+Anything else it raises is a bug, logged with its traceback; the send counts as failed.
 """
 
 from __future__ import annotations
@@ -229,6 +233,9 @@ class Sender:
             return await messenger.send_channel(target.tenant, target.channel_id, reply, key=key)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # a Messenger should not raise; never lose the delivery
+        except (OSError, TimeoutError) as exc:  # the network, which a Messenger let through
+            log.warning("%s delivery %s not sent: %s", target.platform, key, type(exc).__name__)
+            return SendResult(SendStatus.FAILED, detail=type(exc).__name__)
+        except Exception as exc:  # a bug: a Messenger turns failures into results
             log.exception("%s messenger raised on delivery %s", target.platform, key)
             return SendResult(SendStatus.FAILED, detail=type(exc).__name__)

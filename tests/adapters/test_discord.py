@@ -349,6 +349,18 @@ async def test_dm_to_a_closed_inbox_is_unreachable_not_an_exception(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
+async def test_a_dm_after_the_client_closed_is_a_result_not_a_traceback(
+    core: Core, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running(core, fake) as adapter:
+        pass
+    ada = User("discord", "1000", "42", "Ada")
+    result = await adapter.messenger.send_dm(ada, Reply(title="Daily tip"), key="d-42-1")
+    assert (result.status, result.detail) == (SendStatus.FAILED, "not connected")
+    assert fake.messages == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
 async def test_a_429_is_retried_and_logged(env: Env, caplog: pytest.LogCaptureFixture) -> None:
     env.fake.fail_next(1, retry_after=0.05)
     caplog.set_level(logging.WARNING, logger="discord.http")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -111,6 +114,24 @@ async def test_other_errors_fail(slack: FakeSlack, messenger: SlackMessenger) ->
     slack.fail_next("chat.postMessage", status=200, error="internal_error")
     result = await messenger.send_channel(TEAM_ID, "C7", TIP, key="a")
     assert result.status is SendStatus.FAILED and result.detail == "internal_error"
+
+
+async def test_a_session_closed_under_a_send_is_a_result_not_a_traceback(
+    slack: FakeSlack, retry_sleeps: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The shared session closes while Slack has not answered a DM yet (the adapter closed
+    under a send): slack-sdk's connection-error retry then meets "Session is closed"."""
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=session)
+        messenger = SlackMessenger(client)
+        slack.hold()
+        send = asyncio.create_task(messenger.send_dm(ADA, TIP, key="k-closed"))
+        await slack.wait_for(lambda: slack.held, what="a DM waiting for Slack's answer")
+        await session.close()
+        result = await send
+    assert (result.status, result.detail) == (SendStatus.FAILED, "not connected")
+    [line] = [r for r in caplog.records if r.name.startswith("bot.")]
+    assert line.levelno == logging.WARNING and line.exc_info is None
 
 
 async def test_long_reply_is_split_and_the_key_marks_the_last_page(

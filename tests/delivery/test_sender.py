@@ -143,26 +143,50 @@ async def test_a_429_slows_the_whole_budget_and_is_retried() -> None:
     assert sender.rate_limited == 1
 
 
-async def test_messenger_errors_never_escape_and_unknown_platforms_fail_softly() -> None:
-    class Broken:
-        platform = "discord"
+class Raising:
+    """A Messenger that raises ``error`` instead of returning a SendResult."""
 
-        async def send_dm(
-            self, user: User, reply: Reply, *, key: str, resend: bool = False
-        ) -> SendResult:
-            raise RuntimeError("boom")
+    platform = "discord"
 
-        async def send_channel(
-            self, tenant: str, channel_id: str, reply: Reply, *, key: str
-        ) -> SendResult:
-            raise RuntimeError("boom")
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
+    async def send_dm(
+        self, user: User, reply: Reply, *, key: str, resend: bool = False
+    ) -> SendResult:
+        raise self.error
+
+    async def send_channel(
+        self, tenant: str, channel_id: str, reply: Reply, *, key: str
+    ) -> SendResult:
+        raise self.error
+
+
+async def test_messenger_errors_never_escape_and_unknown_platforms_fail_softly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     clock = Time()
-    sender = Sender({"discord": Broken()}, now=clock.now, sleep=clock.sleep)
+    sender = Sender({"discord": Raising(RuntimeError("boom"))}, now=clock.now, sleep=clock.sleep)
     user = User("discord", "G1", "42")
     result = await sender.send(Target("discord", "G1", user=user), reply(), key="k")
     assert (result.status, result.detail) == (SendStatus.FAILED, "RuntimeError")
+    [bug] = caplog.records
+    assert bug.exc_info is not None  # a bug in a Messenger keeps its traceback
     other = await sender.send(Target("slack", "T1", user=user), reply(), key="k")
     assert other.status is SendStatus.FAILED and "no slack" in other.detail
     with pytest.raises(ValueError):
         Target("slack", "T1")
+
+
+async def test_a_network_error_a_messenger_let_through_is_one_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock = Time()
+    messenger = Raising(ConnectionResetError("reset by peer"))
+    sender = Sender({"discord": messenger}, now=clock.now, sleep=clock.sleep)
+    target = Target("discord", "G1", channel_id="C1")
+    result = await sender.send(target, reply(), key="k")
+    assert (result.status, result.detail) == (SendStatus.FAILED, "ConnectionResetError")
+    [line] = caplog.records
+    assert line.levelname == "WARNING" and line.exc_info is None
+    assert line.getMessage() == "discord delivery k not sent: ConnectionResetError"
