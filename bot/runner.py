@@ -8,10 +8,19 @@ disconnected for ``ADAPTER_DOWN_LIMIT`` (the platform libraries reconnect by the
 this is for a revoked token or a dead connection task) stops the bot with exit status 1,
 so the container's restart policy starts it afresh.
 
-Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``:
-close the adapters first (no new commands), then stop the scheduler (an in-flight send
-finishes or stays pending in its ledger), then close the database. Each step has its
-own time limit; a failure is logged and the next step still runs.
+Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``
+(under 10 s), in this order:
+
+1. stop the scheduler: it claims no new delivery, and the sends already in flight get
+   ``SCHEDULER_STOP_TIMEOUT`` to finish and be recorded; one still waiting for the
+   platform after that is cancelled and its ledger row stays 'pending' (tip fixed), to
+   be resent once under the same key on the next start — the platform dedups it. The
+   adapters keep answering commands meanwhile;
+2. close the adapters (no new commands); the messengers' connections close with them,
+   so no send can be cut off by it;
+3. close the database.
+
+Each step has its own time limit; a failure is logged and the next step still runs.
 """
 
 from __future__ import annotations
@@ -47,12 +56,15 @@ ADAPTERS: dict[str, str] = {
 }
 SCHEDULER = "bot.delivery.scheduler:Scheduler"
 
-ADAPTER_CLOSE_TIMEOUT = 4.0  # each adapter, closed concurrently
-SCHEDULER_STOP_TIMEOUT = 4.0  # in-flight sends finish or stay pending
-DB_CLOSE_TIMEOUT = 1.5
+SCHEDULER_STOP_TIMEOUT = 7.5  # in-flight sends finish; then they are cancelled (pending)
+SCHEDULER_CANCEL_TIMEOUT = 0.5  # the cancelled sends unwind
+ADAPTER_CLOSE_TIMEOUT = 1.0  # each adapter, closed concurrently
+DB_CLOSE_TIMEOUT = 0.5
 ADAPTER_DOWN_LIMIT = 300.0  # disconnected this long: exit 1 so the restart policy acts
 DB_PROBE_TIMEOUT = 5.0  # a database slower than this to answer counts as unhealthy
-SHUTDOWN_BUDGET = ADAPTER_CLOSE_TIMEOUT + SCHEDULER_STOP_TIMEOUT + DB_CLOSE_TIMEOUT  # < 10 s
+SHUTDOWN_BUDGET = (
+    SCHEDULER_STOP_TIMEOUT + SCHEDULER_CANCEL_TIMEOUT + ADAPTER_CLOSE_TIMEOUT + DB_CLOSE_TIMEOUT
+)  # 9.5 s: the deployment promises a stop within 10 s of SIGTERM
 
 
 class Scheduler(Protocol):
@@ -61,7 +73,7 @@ class Scheduler(Protocol):
         ...
 
     async def stop(self) -> None:
-        """Ask ``run`` to return once the sends in flight finish."""
+        """Claim no new delivery; ``run`` returns once the sends in flight finish."""
         ...
 
 
@@ -171,7 +183,7 @@ async def _serve(
         service = _Service(Core(bank, store), settings, stop, heartbeat_interval)
         return await service.run(platforms, adapter_factory, scheduler_factory)
     finally:
-        # 3. last: the database (adapters and scheduler are closed by now)
+        # 3. last: the database (scheduler and adapters are stopped by now)
         await _step("closing the database", store.close, DB_CLOSE_TIMEOUT)
         log.info("careerbot stopped")
 
@@ -332,29 +344,42 @@ class _Service:
         beat_task.cancel()
         await asyncio.gather(beat_task, return_exceptions=True)
         remove_heartbeat(self.heartbeat)
-        # 1. no new commands
+        # 1. no new deliveries; the sends in flight finish, or stay pending in the ledger
+        if scheduler is not None and scheduler_task is not None and not scheduler_task.done():
+            scheduler_task.remove_done_callback(self._scheduler_ended)
+            await _drain(scheduler, scheduler_task)
+        # 2. no new commands; the messengers' connections close with their adapters
         await asyncio.gather(
             *(
                 _step(f"closing the {a.name} adapter", a.close, ADAPTER_CLOSE_TIMEOUT)
                 for a in self.adapters
             )
         )
-        # 2. no new deliveries; an in-flight one finishes or stays pending in the ledger
-        if scheduler is not None and scheduler_task is not None and not scheduler_task.done():
-            scheduler_task.remove_done_callback(self._scheduler_ended)
-            await _step("stopping the scheduler", scheduler.stop, 1.0)
-            try:
-                await asyncio.wait_for(asyncio.shield(scheduler_task), SCHEDULER_STOP_TIMEOUT)
-            except TimeoutError:
-                log.warning(
-                    "sends still in flight after %.1f s: abandoned, they stay pending "
-                    "and are resent under the same key on the next start",
-                    SCHEDULER_STOP_TIMEOUT,
-                )
-            except Exception:
-                log.exception("the scheduler failed while stopping")
-            scheduler_task.cancel()
-            await asyncio.gather(scheduler_task, return_exceptions=True)
+
+
+async def _drain(scheduler: Scheduler, task: asyncio.Task[None]) -> None:
+    """Stop the scheduler and wait for its sends in flight; cancel them past the bound."""
+    try:
+        async with asyncio.timeout(SCHEDULER_STOP_TIMEOUT):
+            await scheduler.stop()
+            await asyncio.shield(task)
+    except TimeoutError:
+        log.warning(
+            "sends still in flight after %.1f s: cancelled; they stay pending "
+            "and are resent under the same key on the next start",
+            SCHEDULER_STOP_TIMEOUT,
+        )
+    except Exception:
+        log.exception("the daily-tip scheduler failed while stopping")
+    if task.done():
+        return
+    task.cancel()
+    await asyncio.wait({task}, timeout=SCHEDULER_CANCEL_TIMEOUT)
+    if not task.done():
+        log.error(
+            "the daily-tip scheduler was still busy %.1f s after being cancelled; moving on",
+            SCHEDULER_CANCEL_TIMEOUT,
+        )
 
 
 def _connected(adapter: Adapter) -> bool:

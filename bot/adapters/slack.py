@@ -136,18 +136,22 @@ class SlackAdapter:
         log.info("Slack adapter ready (%s mode, team %s)", self.mode, self.team_id)
 
     async def close(self) -> None:
-        if self._socket is not None:
-            try:
-                await self._socket.close_async()  # type: ignore[no-untyped-call]
-            except Exception:
-                log.exception("closing the Slack Socket Mode connection failed")
-            self._socket = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = self._site = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Stop taking requests, then close the session the messenger shares: ``careerbot
+        run`` calls this only after the daily-tip sends have finished or been cancelled."""
+        try:
+            if self._socket is not None:
+                try:
+                    await self._socket.close_async()  # type: ignore[no-untyped-call]
+                except Exception:
+                    log.exception("closing the Slack Socket Mode connection failed")
+                self._socket = None
+            if self._runner is not None:
+                await self._runner.cleanup()
+                self._runner = self._site = None
+        finally:  # also when the caller's time limit cuts the steps above short
+            if self._session is not None:
+                session, self._session = self._session, None
+                await session.close()
 
     @property
     def mode(self) -> str:

@@ -8,9 +8,10 @@ Runs inside ``careerbot run`` beside the adapters::
     await scheduler.stop()                         # or task.cancel()
 
 Clock and sleep are injected (tests drive :meth:`tick` with a fake clock and never wait
-on real time). Stopping is clean either way: ``stop()`` lets in-flight sends finish;
-cancelling abandons them, and their ledger rows stay 'pending' with the tip fixed, to
-be resent under the same key (the platform dedups) on the next start.
+on real time). Stopping is clean either way: after ``stop()`` nothing new is claimed and
+the sends in flight finish and are recorded (``careerbot run`` gives them a bound, then
+cancels); cancelling abandons them, and their ledger rows stay 'pending' with the tip
+fixed, to be resent under the same key (the platform dedups) on the next start.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 IDLE = timedelta(seconds=30)  # longest nap: new subscriptions are seen within this
 BATCH = 500
-CONCURRENCY = 16
+# Deliveries claimed and sending at once, across platforms. The sender's limiters, not
+# this, bound what reaches a platform (Slack 8 per workspace, Discord 24 first DMs); this
+# bounds how far ahead tips are claimed, so that one platform's queue leaves room for
+# the other's.
+CONCURRENCY = 32
 MIN_NAP = 0.5  # seconds; a failing tick never spins
 
 
@@ -90,6 +95,7 @@ class Scheduler:
         self.concurrency = concurrency
         self._stopping = asyncio.Event()
         self._running = False
+        self.in_flight = 0  # deliveries claimed and not yet recorded
 
     async def tick(self) -> TickStats:
         """Plan what is due now and send every ready delivery once."""
@@ -129,7 +135,11 @@ class Scheduler:
             out = await self.ledger.claim(row.id, self.clock())
             if out is None:
                 return "not sent"
-            return await self._send(out)
+            self.in_flight += 1
+            try:
+                return await self._send(out)
+            finally:
+                self.in_flight -= 1
         except asyncio.CancelledError:
             raise
         except Exception:  # one bad row must not stop everyone's tips
@@ -183,7 +193,14 @@ class Scheduler:
             await asyncio.gather(nap, stop, return_exceptions=True)
 
     async def stop(self) -> None:
-        """Stop after the sends in flight finish; deliveries not started stay pending."""
+        """Claim nothing more; ``run`` returns once the sends in flight are recorded.
+
+        Deliveries not claimed yet stay pending for the next start.
+        """
+        if not self._stopping.is_set():
+            log.info(
+                "daily-tip scheduler stopping: no new deliveries; %d in flight", self.in_flight
+            )
         self._stopping.set()
 
     @property

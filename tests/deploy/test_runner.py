@@ -177,8 +177,9 @@ async def test_runs_both_adapters_then_shuts_down_in_order(tmp_path: Path) -> No
     stop.set()
     assert await asyncio.wait_for(task, 5) == 0
     assert events[:2] == ["start slack", "start discord"]
-    # adapters close before the scheduler stops; the scheduler's last write still worked
-    assert events[3:] == ["close slack", "close discord", "scheduler stop", "scheduler stopped"]
+    # the scheduler stops (its sends in flight finish and are written) while the adapters
+    # still run; then the adapters close
+    assert events[3:] == ["scheduler stop", "scheduler stopped", "close slack", "close discord"]
     assert not beat.exists()
     assert not check(s.db_path).ok
 
@@ -240,7 +241,7 @@ async def test_sigterm_sets_stop(tmp_path: Path) -> None:
     await wait_for(lambda: any(e.startswith("scheduler running") for e in events))
     os.kill(os.getpid(), signal.SIGTERM)
     assert await asyncio.wait_for(task, 5) == 0
-    assert events[-3:] == ["close discord", "scheduler stop", "scheduler stopped"]
+    assert events[-3:] == ["scheduler stop", "scheduler stopped", "close discord"]
 
 
 async def test_unopenable_database_is_a_clear_message(
@@ -320,7 +321,7 @@ async def test_an_adapter_that_stays_disconnected_stops_the_bot_with_status_1(
     made[1]._connected = False  # e.g. the gateway refused the resume: no reconnect
     assert await asyncio.wait_for(task, 5) == 1
     assert "discord: disconnected for" in caplog.text
-    assert events[-2:] == ["scheduler stop", "scheduler stopped"]
+    assert events[-4:] == ["scheduler stop", "scheduler stopped", "close slack", "close discord"]
 
 
 async def test_a_short_disconnect_is_tolerated(
