@@ -8,14 +8,14 @@ from contextlib import asynccontextmanager
 from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Clock, Core, utcnow
-from bot.storage import Store
+from bot.storage import open_store
 
 
 @asynccontextmanager
 async def open_core(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterator[Core]:
     """The core with its bank loaded and its store migrated; closes the store on exit."""
     bank = load_bank(settings.tips_dir)
-    store = await Store.open(settings.db_path)
+    store = await open_store(settings.db)
     try:
         yield Core(bank, store, clock=clock)
     finally:

@@ -24,14 +24,14 @@ from collections.abc import Sequence
 from bot import __version__
 from bot.bank import BankError
 from bot.config import ConfigError, Settings, load_settings
-from bot.storage.store import StoreError
+from bot.core.errors import StoreError
 
 log = logging.getLogger(__name__)
 
 # Subcommands that own their argument parsing: name -> (module:function(argv) -> int, help)
 DELEGATED: dict[str, tuple[str, str]] = {
     "tips": ("bot.bank.cli:main", "check the tip bank, or draft tips from a document"),
-    "db": ("bot.storage.maintenance:main", "back up, restore or check the database"),
+    "db": ("bot.storage.sqlite.maintenance:main", "back up, restore or check the database"),
     "health": ("bot.health:main", "exit 0 when the running bot is healthy (HEALTHCHECK)"),
     "schedule": ("bot.delivery.cli:main", "preview daily-tip delivery instants"),
     "discord": ("bot.adapters.discord_cli:main", "clear an old Discord slash-command registration"),

@@ -15,7 +15,14 @@ from typing import Any
 
 import yaml
 
-from bot.storage.store import default_db_path
+
+def default_db() -> str:
+    """``$CAREERBOT_DB``, else ``$XDG_DATA_HOME/careerbot/careerbot.db`` (~/.local/share)."""
+    env = os.environ.get("CAREERBOT_DB", "").strip()
+    if env:
+        return env
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(base) / "careerbot" / "careerbot.db")
 
 
 class ConfigError(Exception):
@@ -28,7 +35,8 @@ def _secret() -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    db_path: Path = field(default_factory=default_db_path)  # CAREERBOT_DB
+    # CAREERBOT_DB: a SQLite file path (or sqlite:///path); the store is chosen from it
+    db: str = field(default_factory=default_db)
     log_level: str = "INFO"  # CAREERBOT_LOG_LEVEL: DEBUG, INFO, WARNING or ERROR
     # CAREERBOT_LOG_PLATFORM_DEBUG: let slack_sdk/discord.py/aiohttp log at DEBUG too
     log_platform_debug: bool = False
@@ -52,6 +60,16 @@ class Settings:
     heartbeat_seconds: float = 5.0  # CAREERBOT_HEARTBEAT_SECONDS
 
     @property
+    def db_path(self) -> Path:
+        """The SQLite file of ``CAREERBOT_DB`` (backups, checks and the heartbeat use it)."""
+        scheme, sep, rest = self.db.partition("://")
+        if not sep:
+            return Path(self.db).expanduser()
+        if scheme.lower() != "sqlite":
+            raise ConfigError(f"CAREERBOT_DB: a {scheme}:// database is not a SQLite file")
+        return Path(rest[1:]).expanduser()
+
+    @property
     def slack_configured(self) -> bool:
         return bool(self.slack_bot_token)
 
@@ -61,7 +79,7 @@ class Settings:
 
 
 ENV_NAMES: dict[str, str] = {
-    "db_path": "CAREERBOT_DB",
+    "db": "CAREERBOT_DB",
     "log_level": "CAREERBOT_LOG_LEVEL",
     "log_platform_debug": "CAREERBOT_LOG_PLATFORM_DEBUG",
     "tips_dir": "CAREERBOT_TIPS_DIR",

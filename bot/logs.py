@@ -2,8 +2,8 @@
 
 Two defences, because a log line is read by more people than the tokens are meant for:
 
-1. The platform libraries (``slack_sdk``, ``slack_bolt``, ``discord``, ``aiohttp``;
-   and ``aiosqlite``, which logs every statement's parameters) stay at INFO or above
+1. The platform libraries (``slack_sdk``, ``slack_bolt``, ``discord``, ``aiohttp``)
+   stay at INFO or above
    even when ``CAREERBOT_LOG_LEVEL=DEBUG`` — by their loggers' levels and by a filter
    on the root handler, since slack_bolt copies the ROOT level into the loggers it
    creates at run time (``slack_bolt.AsyncApp``). At DEBUG they log
@@ -24,8 +24,7 @@ import sys
 from typing import TextIO
 from urllib.parse import urlsplit, urlunsplit
 
-# aiosqlite too: at DEBUG it logs every statement with its parameters (users' data)
-PLATFORM_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp", "aiosqlite")
+PLATFORM_LOGGERS = ("slack_sdk", "slack_bolt", "discord", "aiohttp")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "[redacted]"
 

@@ -32,12 +32,14 @@ import importlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
+from bot.core.errors import StoreError
 from bot.core.ports import Adapter, Messenger
 from bot.health import heartbeat_path, remove_heartbeat, write_heartbeat
 
@@ -100,6 +102,7 @@ def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settin
         list(messengers),
         clock=core.clock,
         sleep=asyncio.sleep,
+        pace=time.monotonic,
         catchup=timedelta(hours=settings.catchup_hours),
     )
     return scheduler
@@ -166,7 +169,7 @@ async def _serve(
     heartbeat_interval: float,
 ) -> int:
     from bot.bank import BankError, load_bank
-    from bot.storage import Store
+    from bot.storage import open_store
 
     try:
         bank = load_bank(settings.tips_dir)
@@ -174,10 +177,11 @@ async def _serve(
         print(f"careerbot run: {exc}", file=sys.stderr)
         return 1
     try:
-        store = await Store.open(settings.db_path)
-    except Exception as exc:  # unreadable file, newer schema, disk full, ...
+        store = await open_store(settings.db)
+    except Exception as exc:  # unreadable file, newer schema, unknown scheme, disk full, ...
         log.debug("opening the database failed", exc_info=True)
-        print(f"careerbot run: cannot open the database {settings.db_path}: {exc}", file=sys.stderr)
+        reason = exc if isinstance(exc, StoreError) else f"cannot open the database: {exc}"
+        print(f"careerbot run: {reason}", file=sys.stderr)
         return 1
     try:
         service = _Service(Core(bank, store), settings, stop, heartbeat_interval)

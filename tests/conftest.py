@@ -12,9 +12,10 @@ import pytest
 
 from bot.bank import Bank, load_bank
 from bot.core.app import Core
+from bot.core.ports import Store
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE_BANK = ROOT / "tests" / "fixtures" / "bank"
@@ -36,6 +37,10 @@ class FakeClock:
     def advance(self, **kwargs: float) -> None:
         self.now += timedelta(**kwargs)
 
+    def seconds(self) -> float:
+        """The clock as Unix seconds: the pacing clock of a scheduler whose sleep advances it."""
+        return self.now.timestamp()
+
 
 @pytest.fixture
 def clock() -> FakeClock:
@@ -54,7 +59,7 @@ def real_bank() -> Bank:
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "careerbot.db")
+    s = await open_store(tmp_path / "careerbot.db")
     yield s
     await s.close()
 

@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 
 from bot.bank.model import Bank, Role, Skill, Tip
 from bot.core import lookup, messages
+from bot.core.cards import source_ref
 from bot.core.commands import REGISTRY, Command, Registry, clean_text, zone_names
 from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
+from bot.core.ports import Store, UnitOfWork
+from bot.core.records import UserRow
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import Request
-from bot.storage.store import Store, Tx, UserRow
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +30,12 @@ def utcnow() -> datetime:
 
 @dataclass
 class Context:
-    """What a handler sees: the request, the bank, the clock and its transaction."""
+    """What a handler sees: the request, the bank, the clock and its unit of work."""
 
     core: Core
     request: Request
     now: datetime
-    tx: Tx
+    tx: UnitOfWork
     user: UserRow
 
     @property
@@ -51,7 +53,7 @@ class Context:
 
     def mark_active(self) -> None:
         """Record a learning action today (streaks count local days with one)."""
-        self.tx.record_activity(self.user.pk, self.today)
+        self.tx.users.record_activity(self.user.pk, self.today)
 
     def skill(self, query: str) -> Skill:
         found = lookup.find_skill(self.bank, query)
@@ -72,14 +74,7 @@ class Context:
         return tip
 
     def source(self, tip_or_skill: Tip | Skill | Role) -> SourceRef:
-        src = tip_or_skill.source
-        info = self.bank.docs.get(src.doc)
-        return SourceRef(
-            doc=src.doc,
-            title=info.title if info else src.doc,
-            url=info.url if info else None,
-            quote=src.quote,
-        )
+        return source_ref(self.bank, tip_or_skill)
 
 
 class Core:
@@ -111,9 +106,13 @@ class Core:
             raise Forbidden(messages.FORBIDDEN.format(command=cmd.name))
         now = self.clock()
 
-        def unit(tx: Tx) -> Reply:
-            user = tx.user(request.user, now, request.tz_hint)
-            notices = tx.pop_notices(user.pk)
+        who = request.user
+
+        def unit(tx: UnitOfWork) -> Reply:
+            user = tx.users.user(
+                who.platform, who.tenant, who.user_id, who.display_name, now, request.tz_hint
+            )
+            notices = tx.users.pop_notices(user.pk)
             reply = cmd.handler(Context(self, request, now, tx, user), **parsed.args)
             return replace(reply, notices=(*notices, *reply.notices)) if notices else reply
 

@@ -29,7 +29,7 @@ OptionKind = Literal[
     "word", "text", "skill", "role", "tip", "int", "time", "timezone", "days", "channel", "choice"
 ]
 # A handler is a plain function of a Context: it runs inside the command's transaction
-# on the database thread (see bot.storage.store), so it never awaits.
+# on the database thread (see bot.core.ports.Store), so it never awaits.
 Handler = Callable[..., "Reply"]
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[@-Z\\-_])")

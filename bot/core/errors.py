@@ -6,6 +6,8 @@ CareerbotError              a user-facing problem; ``str(err)`` is the message
 ├── NotFound                an unknown skill/role/tip/step; carries suggestions
 ├── Forbidden               an admin command from a non-admin
 └── InputTooLong            the text is over the limit
+
+StoreError                  the database cannot be opened or used (operator's problem)
 """
 
 from __future__ import annotations
@@ -60,3 +62,11 @@ class Forbidden(CareerbotError):
 
 class InputTooLong(CareerbotError):
     pass
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message says why, in one line.
+
+    Not a :class:`CareerbotError`: it is the operator's problem, printed by the command
+    line (``careerbot run``, ``say``), never shown to a chat user.
+    """

@@ -1,17 +1,24 @@
-"""What the core and the scheduler expect of a platform adapter (ports and adapters).
+"""What the core and the scheduler expect of the outside world (ports and adapters).
 
-Implemented by the Slack and Discord adapters; the console needs none of it. Nothing
-here imports a platform library.
+Platforms: :class:`Messenger` and :class:`Adapter`, implemented by the Slack and Discord
+adapters (the console needs none of it). Storage: :class:`Store` and the
+:class:`UnitOfWork` it hands to a use case, implemented by ``bot.storage.sqlite``.
+Nothing here imports a platform library or a database driver.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
+from bot.core.records import Cursor, DeliveryRow, Planned, SubRow, UserRow
 from bot.core.replies import Reply
 from bot.core.requests import User
+
+T = TypeVar("T")
 
 
 class SendStatus(Enum):
@@ -64,3 +71,250 @@ class Adapter(Protocol):
 
     @property
     def connected(self) -> bool: ...
+
+
+# storage ------------------------------------------------------------------------------
+#
+# A use case is a plain SYNCHRONOUS function of a UnitOfWork; ``await store.run(fn)`` runs
+# it as ONE transaction (committed when it returns, rolled back when it raises) off the
+# event loop: one thread hop per command, however many statements it needs. Concurrent
+# units never lose an update, in this process or another one on the same database.
+
+
+class Users(Protocol):
+    """Users and what hangs off them directly: zone, notices, activity days, export."""
+
+    def user(
+        self,
+        platform: str,
+        tenant: str,
+        user_id: str,
+        display_name: str,
+        now: datetime,
+        tz_hint: str | None = None,
+    ) -> UserRow:
+        """The user's row, created on first use; keeps a known name and zone fresh
+        (an empty name or a missing hint never erases a known one)."""
+        ...
+
+    def find_user(self, platform: str, tenant: str, user_id: str) -> int | None: ...
+
+    def set_tz(self, pk: int, tz: str) -> None: ...
+
+    def forget(self, pk: int) -> None:
+        """Delete the user and everything about them (subscriptions and ledger too)."""
+        ...
+
+    def export(self, pk: int) -> dict[str, Any]:
+        """Every record about the user, by kind (JSON-ready values)."""
+        ...
+
+    def push_notice(self, pk: int, text: str, now: datetime) -> None: ...
+
+    def pop_notices(self, pk: int) -> list[str]:
+        """The user's queued notices, oldest first; removes them."""
+        ...
+
+    def record_activity(self, pk: int, day: date) -> None: ...
+
+    def activity_days(self, pk: int) -> list[date]:
+        """Local dates with a learning action, ascending."""
+        ...
+
+
+class Progress(Protocol):
+    """Skill statuses and roadmap steps."""
+
+    def skill_statuses(self, pk: int) -> dict[str, str]:
+        """skill id -> 'learning' | 'done'."""
+        ...
+
+    def set_skill(self, pk: int, skill_id: str, status: str | None, now: datetime) -> None:
+        """Set (or with None clear) the user's status of a skill."""
+        ...
+
+    def roadmap_done(self, pk: int) -> set[str]: ...
+
+    def set_step(self, pk: int, step_id: str, done: bool, now: datetime) -> None: ...
+
+
+class Tips(Protocol):
+    """What a user saw of the tips, and their votes and saved tips."""
+
+    def tip_views(self, pk: int) -> dict[str, int]:
+        """tip id -> times shown."""
+        ...
+
+    def record_view(self, pk: int, tip_id: str, now: datetime) -> None: ...
+
+    def marks(self, pk: int) -> dict[str, tuple[int, str | None]]:
+        """tip id -> (vote -1/0/1, saved_at ISO or None)."""
+        ...
+
+    def set_vote(self, pk: int, tip_id: str, vote: int) -> None: ...
+
+    def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None: ...
+
+
+class Subscriptions(Protocol):
+    """Daily-tip subscriptions: one per user (DM) or per (platform, tenant, channel)."""
+
+    def of_user(self, user_pk: int) -> SubRow | None: ...
+
+    def get(self, sub_id: int) -> SubRow | None: ...
+
+    def of_channels(self, platform: str, tenant: str) -> list[SubRow]:
+        """The channel subscriptions of a workspace/server, by id."""
+        ...
+
+    def save_user(
+        self,
+        *,
+        user_pk: int,
+        platform: str,
+        tenant: str,
+        minute: int,
+        tz: str,
+        days: int,
+        next_due: int,
+        next_date: str,
+        now: datetime,
+    ) -> int:
+        """Create or replace the user's subscription (active, unpaused); returns its id.
+
+        The id survives changes and ``daily off``, so the ledger's one-row-per-local-date
+        rule still holds when someone changes their time after today's tip went out.
+        """
+        ...
+
+    def save_channel(
+        self,
+        *,
+        platform: str,
+        tenant: str,
+        channel_id: str,
+        owner_pk: int,
+        minute: int,
+        tz: str,
+        days: int,
+        next_due: int,
+        next_date: str,
+        now: datetime,
+    ) -> int:
+        """Create or replace a channel's subscription (active, unpaused); returns its id."""
+        ...
+
+    def set_status(self, sub_id: int, status: str, reason: str, now: datetime) -> None: ...
+
+    def channels_off(self, platform: str, tenant: str, now: datetime) -> int:
+        """Turn off every channel subscription of a workspace; returns how many changed."""
+        ...
+
+    def set_pause(
+        self, sub_id: int, paused_until: int, next_due: int, next_date: str, now: datetime
+    ) -> None: ...
+
+    def due(self, now: int, limit: int, platforms: Sequence[str] | None = None) -> list[SubRow]:
+        """Active subscriptions whose next instant has come, earliest first.
+
+        ``platforms``: only those (the ones connected now); the others keep their cursor.
+        """
+        ...
+
+    def advance(self, sub_id: int, next_due: int, next_date: str, missed: int) -> None:
+        """Move the cursor past planned dates; add newly skipped ones to ``missed``."""
+        ...
+
+    def advance_many(self, cursors: Sequence[Cursor]) -> None: ...
+
+    def take_missed(self, sub_id: int) -> int:
+        """The number of skipped deliveries not yet reported, reset to zero."""
+        ...
+
+    def earliest_due(self, platforms: Sequence[str]) -> int | None: ...
+
+
+class Deliveries(Protocol):
+    """The delivery ledger: one row per (subscription, local date), unique key each."""
+
+    def insert(self, sub_id: int, local_date: str, due_at: int, state: str, now: datetime) -> bool:
+        """Write the row for (subscription, local date); False when it already exists."""
+        ...
+
+    def insert_pending(self, rows: Sequence[Planned], now: datetime) -> int:
+        """Pending rows; returns how many were new (existing ones are left alone)."""
+        ...
+
+    def pending(self, now: int, platforms: Sequence[str], limit: int) -> list[DeliveryRow]:
+        """Pending rows ready to (re)try for active subscriptions on ``platforms``."""
+        ...
+
+    def get(self, delivery_id: int) -> DeliveryRow | None: ...
+
+    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+        """Fix the tip (and the missed count it reports) and count the attempt."""
+        ...
+
+    def count_attempt(self, delivery_id: int, now: datetime) -> None: ...
+
+    def finish(
+        self,
+        delivery_id: int,
+        state: str,
+        now: datetime,
+        *,
+        message_id: str | None = None,
+        detail: str = "",
+        retry_at: int | None = None,
+    ) -> None: ...
+
+    def channel_views(self, sub_id: int) -> dict[str, int]:
+        """How often each tip was posted (or is being posted) by a subscription."""
+        ...
+
+    def earliest_retry(self, platforms: Sequence[str]) -> int | None: ...
+
+    def states(self, sub_id: int) -> dict[str, str]:
+        """local date -> state."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """The repositories of one transaction (valid only inside ``Store.run``)."""
+
+    @property
+    def users(self) -> Users: ...
+
+    @property
+    def progress(self) -> Progress: ...
+
+    @property
+    def tips(self) -> Tips: ...
+
+    @property
+    def subscriptions(self) -> Subscriptions: ...
+
+    @property
+    def deliveries(self) -> Deliveries: ...
+
+
+class Store(Protocol):
+    """A database: runs units of work; raises ``bot.core.errors.StoreError`` when it
+    cannot be opened or used."""
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages (never a password)."""
+        ...
+
+    async def run(self, fn: Callable[[UnitOfWork], T]) -> T:
+        """Run ``fn`` as one transaction off the event loop; return its result."""
+        ...
+
+    async def schema_version(self) -> int: ...
+
+    async def integrity_check(self) -> list[str]:
+        """Problems found in the stored data; [] when healthy."""
+        ...
+
+    async def close(self) -> None: ...

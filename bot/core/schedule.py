@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from bot.core.records import SubRow
+
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 
 
@@ -107,6 +109,20 @@ class Daily:
                 break
             out.append((day, moment))
         return out
+
+
+def schedule_of(sub: SubRow) -> Daily:
+    """The schedule a stored subscription describes."""
+    return Daily(time_of_minute(sub.minute), sub.tz, mask_days(sub.days))
+
+
+def epoch(moment: datetime) -> int:
+    """Unix seconds of an aware instant (how the ports store instants)."""
+    return int(moment.timestamp())
+
+
+def from_epoch(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def days_mask(days: frozenset[int]) -> int:

@@ -23,16 +23,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core import messages
-from bot.core.app import Context, Core
-from bot.core.handlers.daily import channel_mention, delivery_card, epoch, from_epoch, schedule_of
-from bot.core.ports import SendResult, SendStatus
+from bot.core.app import Core
+from bot.core.cards import channel_mention, delivery_card
+from bot.core.ports import SendResult, SendStatus, UnitOfWork
+from bot.core.records import Cursor, DeliveryRow, Planned, SubRow
 from bot.core.replies import Reply
-from bot.core.requests import Request, User
-from bot.core.tips import next_tip
+from bot.core.requests import User
+from bot.core.schedule import epoch, from_epoch, schedule_of
+from bot.core.tips import pick_tip
 from bot.delivery.sender import Target
-from bot.storage import daily as db
-from bot.storage.daily import DeliveryRow, SubRow
-from bot.storage.store import Tx, UserRow
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +71,14 @@ class Ledger:
         """Write ledger rows for every subscription whose next instant has come."""
         stats = PlanStats()
 
-        def unit(tx: Tx) -> int:
-            subs = db.due_subs(tx, epoch(now), batch, platforms)
-            pending: list[tuple[int, str, int]] = []
-            cursors: list[tuple[int, str, int, int]] = []
+        def unit(tx: UnitOfWork) -> int:
+            subs = tx.subscriptions.due(epoch(now), batch, platforms)
+            pending: list[Planned] = []
+            cursors: list[Cursor] = []
             for sub in subs:
                 self._plan_one(tx, sub, now, stats, pending, cursors)
-            stats.pending += db.insert_pending(tx, pending, now)
-            db.advance_many(tx, cursors)
+            stats.pending += tx.deliveries.insert_pending(pending, now)
+            tx.subscriptions.advance_many(cursors)
             return len(subs)
 
         while True:
@@ -90,12 +89,12 @@ class Ledger:
 
     def _plan_one(
         self,
-        tx: Tx,
+        tx: UnitOfWork,
         sub: SubRow,
         now: datetime,
         stats: PlanStats,
-        pending: list[tuple[int, str, int]],
-        cursors: list[tuple[int, str, int, int]],
+        pending: list[Planned],
+        cursors: list[Cursor],
     ) -> None:
         """Queue the subscription's pending rows and new cursor; skipped rows go in now."""
         plan = schedule_of(sub)
@@ -103,76 +102,65 @@ class Ledger:
         missed = 0
         for day, moment in plan.occurrences(from_epoch(sub.next_due) - timedelta(seconds=1)):
             if moment > now:
-                cursors.append((epoch(moment), day.isoformat(), missed, sub.id))
+                cursors.append(Cursor(sub.id, epoch(moment), day.isoformat(), missed))
                 return
             if sub.paused_until is not None and epoch(moment) < sub.paused_until:
                 continue
             if moment >= horizon:
-                pending.append((sub.id, day.isoformat(), epoch(moment)))
-            elif db.insert_delivery(tx, sub.id, day.isoformat(), epoch(moment), "skipped", now):
+                pending.append(Planned(sub.id, day.isoformat(), epoch(moment)))
+            elif tx.deliveries.insert(sub.id, day.isoformat(), epoch(moment), "skipped", now):
                 missed += 1
                 stats.skipped += 1
 
     # claim -----------------------------------------------------------------------------
 
     async def ready(self, now: datetime, platforms: list[str], limit: int) -> list[DeliveryRow]:
-        return await self.core.store.run(lambda tx: db.pending(tx, epoch(now), platforms, limit))
+        return await self.core.store.run(
+            lambda tx: tx.deliveries.pending(epoch(now), platforms, limit)
+        )
 
     async def claim(self, delivery_id: int, now: datetime) -> Outgoing | None:
         """Fix the tip and count the attempt; None when there is nothing to send."""
         return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now))
 
-    def _claim(self, tx: Tx, delivery_id: int, now: datetime) -> Outgoing | None:
-        row = db.delivery(tx, delivery_id)
+    def _claim(self, tx: UnitOfWork, delivery_id: int, now: datetime) -> Outgoing | None:
+        row = tx.deliveries.get(delivery_id)
         if row is None or row.state != "pending":
             return None
-        sub = db.sub_by_id(tx, row.sub_id)
+        sub = tx.subscriptions.get(row.sub_id)
         if sub is None or sub.status != "active":
             return None  # stays pending; expires if it is not turned on again
         if row.due_at < epoch(now - self.catchup):
             # Too old now (downtime, or retries ran past the window): skip it. If it
             # was never tried, the subscriber hears about it with their next tip.
-            db.finish(tx, row.id, "skipped", now, detail="expired")
+            tx.deliveries.finish(row.id, "skipped", now, detail="expired")
             if row.attempts == 0:
-                db.advance(tx, sub.id, sub.next_due, sub.next_date, 1)
+                tx.subscriptions.advance(sub.id, sub.next_due, sub.next_date, 1)
             return None
-        ctx = _context(self.core, tx, sub, now)
         tip_id = row.tip_id
         missed = row.missed
         if tip_id is None:
-            tip_id = self._choose(tx, sub)
-            if tip_id is None:
-                db.finish(tx, row.id, "skipped", now, detail="no tip left")
+            pick = pick_tip(tx, self.core.bank, user_pk=sub.user_pk, channel_sub=sub.id)
+            if pick.tip is None:
+                tx.deliveries.finish(row.id, "skipped", now, detail="no tip left")
                 return None
-            missed = db.take_missed(tx, sub.id)
-            db.claim(tx, row.id, tip_id, missed, now)
+            tip_id = pick.tip.id
+            missed = tx.subscriptions.take_missed(sub.id)
+            tx.deliveries.claim(row.id, tip_id, missed, now)
             if sub.user_pk is not None:
-                tx.record_view(sub.user_pk, tip_id, now)
+                tx.tips.record_view(sub.user_pk, tip_id, now)
         else:
-            db.count_attempt(tx, row.id, now)
+            tx.deliveries.count_attempt(row.id, now)
         tip = self.core.bank.tips.get(tip_id)
         if tip is None:  # the bank changed under a pending resend
-            db.finish(tx, row.id, "skipped", now, detail="tip gone")
+            tx.deliveries.finish(row.id, "skipped", now, detail="tip gone")
             return None
         saved = False
         if sub.user_pk is not None:
-            marks = tx.marks(sub.user_pk)
+            marks = tx.tips.marks(sub.user_pk)
             saved = marks.get(tip_id, (0, None))[1] is not None
-        reply = delivery_card(ctx, sub, tip, missed=missed, saved=saved)
+        reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved)
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
-
-    def _choose(self, tx: Tx, sub: SubRow) -> str | None:
-        if sub.user_pk is None:
-            views = db.channel_views(tx, sub.id)
-            chosen = next_tip(self.core.bank, -sub.id, views, set(), set())
-        else:
-            views = tx.tip_views(sub.user_pk)
-            marks = tx.marks(sub.user_pk)
-            statuses = tx.skill_statuses(sub.user_pk)
-            unhelpful = {t for t, (vote, _) in marks.items() if vote < 0}
-            learning = {s for s, st in statuses.items() if st == "learning"}
-            chosen = next_tip(self.core.bank, sub.user_pk, views, unhelpful, learning)
-        return chosen.id if chosen else None
 
     # finish ----------------------------------------------------------------------------
 
@@ -180,35 +168,37 @@ class Ledger:
         """Record the outcome of a send; returns the row's new state."""
         return await self.core.store.run(lambda tx: self._finish(tx, out, result, now))
 
-    def _finish(self, tx: Tx, out: Outgoing, result: SendResult, now: datetime) -> str:
-        row = db.delivery(tx, out.delivery_id)
+    def _finish(self, tx: UnitOfWork, out: Outgoing, result: SendResult, now: datetime) -> str:
+        row = tx.deliveries.get(out.delivery_id)
         if row is None:
             return "gone"  # the subscriber ran 'forget' meanwhile
         if result.status is SendStatus.SENT:
-            db.finish(tx, row.id, "sent", now, message_id=result.message_id)
+            tx.deliveries.finish(row.id, "sent", now, message_id=result.message_id)
             return "sent"
         if result.status is SendStatus.UNREACHABLE:
-            db.finish(tx, row.id, "failed", now, detail=result.detail)
+            tx.deliveries.finish(row.id, "failed", now, detail=result.detail)
             self._suspend(tx, row.sub_id, result.detail or "unreachable", now)
             return "failed"
         if result.status is SendStatus.RATE_LIMITED:
             wait = timedelta(seconds=result.retry_after or 1.0)
             retry = epoch(now + wait)
-            db.finish(tx, row.id, "pending", now, detail="429", retry_at=retry)
+            tx.deliveries.finish(row.id, "pending", now, detail="429", retry_at=retry)
             return "pending"
         if row.attempts >= MAX_ATTEMPTS:
-            db.finish(tx, row.id, "failed", now, detail=result.detail)
+            tx.deliveries.finish(row.id, "failed", now, detail=result.detail)
             log.warning("delivery %s failed %d times; giving up", row.key, row.attempts)
             return "failed"
         backoff = min(RETRY_MAX, RETRY_BASE * (2 ** max(0, row.attempts - 1)))
-        db.finish(tx, row.id, "pending", now, detail=result.detail, retry_at=epoch(now + backoff))
+        tx.deliveries.finish(
+            row.id, "pending", now, detail=result.detail, retry_at=epoch(now + backoff)
+        )
         return "pending"
 
-    def _suspend(self, tx: Tx, sub_id: int, reason: str, now: datetime) -> None:
-        sub = db.sub_by_id(tx, sub_id)
+    def _suspend(self, tx: UnitOfWork, sub_id: int, reason: str, now: datetime) -> None:
+        sub = tx.subscriptions.get(sub_id)
         if sub is None:
             return
-        db.set_status(tx, sub.id, "suspended", reason, now)
+        tx.subscriptions.set_status(sub.id, "suspended", reason, now)
         log.info("daily subscription %d suspended: %s", sub.id, reason)
         if sub.notify_pk is None:
             return
@@ -217,14 +207,17 @@ class Ledger:
         else:
             where = channel_mention(sub.platform, sub.channel_id)
             text = messages.ADMIN_CHANNEL_FAILED.format(channel=where, reason=reason)
-        tx.push_notice(sub.notify_pk, text, now)
+        tx.users.push_notice(sub.notify_pk, text, now)
 
     # waking up -------------------------------------------------------------------------
 
     async def next_wake(self, platforms: list[str]) -> datetime | None:
         """The earliest instant with work: a subscription due or a retry."""
         due, retry = await self.core.store.run(
-            lambda tx: (db.earliest_due(tx, platforms), db.earliest_retry(tx, platforms))
+            lambda tx: (
+                tx.subscriptions.earliest_due(platforms),
+                tx.deliveries.earliest_retry(platforms),
+            )
         )
         found = [x for x in (due, retry) if x is not None]
         return from_epoch(min(found)) if found else None
@@ -235,12 +228,3 @@ def target_of(sub: SubRow) -> Target:
         return Target(sub.platform, sub.tenant, channel_id=sub.channel_id)
     user = User(sub.platform, sub.tenant, sub.user_id or "", sub.display_name or "")
     return Target(sub.platform, sub.tenant, user=user)
-
-
-def _context(core: Core, tx: Tx, sub: SubRow, now: datetime) -> Context:
-    """A Context for rendering a card outside a command (cards need only bank + source)."""
-    user = target_of(sub).user or User(sub.platform, sub.tenant, f"#{sub.channel_id}")
-    return Context(
-        core, Request(user=user, text="tip", is_dm=sub.channel_id is None), now, tx,
-        UserRow(sub.user_pk or 0, sub.tz),
-    )  # fmt: skip

@@ -2,16 +2,18 @@
 
 Runs inside ``careerbot run`` beside the adapters::
 
-    scheduler = Scheduler(core, messengers, clock=..., sleep=..., catchup=timedelta(hours=6))
+    scheduler = Scheduler(core, messengers, clock=..., sleep=..., pace=..., catchup=...)
     task = asyncio.create_task(scheduler.run())   # until cancelled or stop()
     ...
     await scheduler.stop()                         # or task.cancel()
 
-Clock and sleep are injected (tests drive :meth:`tick` with a fake clock and never wait
-on real time). Stopping is clean either way: after ``stop()`` nothing new is claimed and
-the sends in flight finish and are recorded (``careerbot run`` gives them a bound, then
-cancels); cancelling abandons them, and their ledger rows stay 'pending' with the tip
-fixed, to be resent under the same key (the platform dedups) on the next start.
+The due-time clock, the sleep and the pacing clock the sleep advances are injected
+(tests drive :meth:`tick` with a fake clock and never wait on real time; production
+paces on ``time.monotonic`` with ``asyncio.sleep``, so wall-clock jumps never disturb
+it). Stopping is clean either way: after ``stop()`` nothing new is claimed and the sends
+in flight finish and are recorded (``careerbot run`` gives them a bound, then cancels);
+cancelling abandons them, and their ledger rows stay 'pending' with the tip fixed, to
+be resent under the same key (the platform dedups) on the next start.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from datetime import timedelta
 
 from bot.core.app import Clock, Core, utcnow
 from bot.core.ports import Messenger
+from bot.core.records import DeliveryRow
 from bot.delivery.ledger import Ledger, Outgoing
 from bot.delivery.sender import Limits, Sender
-from bot.storage.daily import DeliveryRow
 
 log = logging.getLogger(__name__)
 
@@ -53,18 +55,6 @@ class TickStats:
         return self.outcomes.get("sent", 0)
 
 
-def _pace_clock(clock: Clock, sleep: Sleep) -> Callable[[], float]:
-    """The clock the token buckets read: it must be the one ``sleep`` advances.
-
-    With the real ``asyncio.sleep`` that is the monotonic clock (wall-clock jumps must not
-    disturb pacing), even when the due-time clock is a test's fake; an injected sleep
-    advances the injected clock, so pacing follows that one.
-    """
-    if sleep is asyncio.sleep:
-        return time.monotonic
-    return lambda: clock().timestamp()
-
-
 class Scheduler:
     def __init__(
         self,
@@ -73,6 +63,7 @@ class Scheduler:
         *,
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
+        pace: Callable[[], float] = time.monotonic,
         catchup: timedelta = timedelta(hours=6),
         limits: Mapping[str, Limits] | None = None,
         sender: Sender | None = None,
@@ -87,9 +78,8 @@ class Scheduler:
         self.clock = clock
         self._sleep = sleep
         self.ledger = Ledger(core, catchup)
-        self.sender = sender or Sender(
-            self.messengers, limits, now=_pace_clock(clock, sleep), sleep=sleep
-        )
+        # the token buckets read ``pace``: it must be the clock ``sleep`` advances
+        self.sender = sender or Sender(self.messengers, limits, now=pace, sleep=sleep)
         self.idle = idle
         self.batch = batch
         self.concurrency = concurrency

@@ -22,7 +22,7 @@ SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 def settings_for(fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: Any) -> Settings:
     values: dict[str, Any] = {
-        "db_path": tmp_path / "careerbot.db",
+        "db": str(tmp_path / "careerbot.db"),
         "slack_bot_token": fake.bot_token,
         "slack_app_token": "" if http else fake.app_token,
         "slack_signing_secret": SECRET if http else "",

@@ -22,7 +22,6 @@ from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
-from bot.storage import daily as db
 from tests.adapters.discord_env import Env, running
 from tests.conftest import FakeClock
 from tests.fakes.discord import (
@@ -299,7 +298,9 @@ async def test_one_profile_per_user_in_every_server_and_in_dms(env: Env, clock: 
     channel = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
     iid = await env.fake.slash(ADMIN, "daily", {"channel": channel, "time": "08:00"}, admin=True)
     await env.fake.wait_callback(iid)
-    subs = await env.core.store.run(lambda tx: db.channel_subs(tx, "discord", str(GUILD_ID)))
+    subs = await env.core.store.run(
+        lambda tx: tx.subscriptions.of_channels("discord", str(GUILD_ID))
+    )
     assert [s.channel_id for s in subs] == [str(CHANNEL_ID)]
 
 

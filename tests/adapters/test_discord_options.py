@@ -12,7 +12,7 @@ from bot.adapters.discord_tree import ADMIN, GROUP
 from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
-from bot.storage import Store
+from bot.storage.sqlite import SqliteStore as Store
 from tests.adapters.discord_env import Env, running
 from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord

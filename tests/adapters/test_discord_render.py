@@ -16,7 +16,7 @@ from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
 from bot.core.replies import Attachment, Button, Field, Reply, SourceRef
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import open_store
 from tests.conftest import FakeClock
 from tests.fakes.discord import command_problems, message_problems
 
@@ -66,7 +66,7 @@ def check(reply: Reply) -> list[Page]:
 
 @pytest.fixture
 async def big_core(real_bank: Bank, tmp_path: Path, clock: FakeClock) -> Any:
-    store = await Store.open(tmp_path / "big.db")
+    store = await open_store(tmp_path / "big.db")
     yield Core(real_bank, store, clock=clock)
     await store.close()
 

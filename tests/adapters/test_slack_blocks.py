@@ -18,9 +18,9 @@ from bot.adapters.slack_blocks import MAX_PAGES, action_id, escape, home_view, r
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
+from bot.core.ports import Store
 from bot.core.replies import Attachment, Button, Field, Reply, SourceRef
 from bot.core.requests import Request, User
-from bot.storage import Store
 from tests.fakes.slack import block_errors
 
 

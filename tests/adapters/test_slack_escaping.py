@@ -20,7 +20,7 @@ from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import User
-from bot.storage import Store
+from bot.storage.sqlite import SqliteStore as Store
 from tests.adapters.slack_env import SECRET, header, http_adapter, running, slack, via_url
 from tests.adapters.test_slack_http import events_url, post
 from tests.conftest import FakeClock

@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.bank import Bank, load_bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import open_store
 
 COMMANDS = ("tip", "skill", "progress", "learn")
 
@@ -34,7 +34,7 @@ async def build(path: Path, users: int, bank: Bank) -> None:
     tmp = path.with_suffix(".tmp")
     for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         p.unlink(missing_ok=True)
-    store = await Store.open(tmp)  # creates the schema through the real migrations
+    store = await open_store(tmp)  # creates the schema through the real migrations
     await store.close()
     rng = random.Random(7)
     skills, tips, steps = list(bank.skills), list(bank.tips), [s.id for s in bank.steps]
@@ -82,7 +82,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def measure(path: Path, users: int, bank: Bank, n: int) -> dict[str, float]:
-    store = await Store.open(path)
+    store = await open_store(path)
     core = Core(bank, store)
     rng = random.Random(1)
     skill_names = [s.name for s in bank.skills.values()]

@@ -31,13 +31,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack_messenger import SlackMessenger
 from bot.bank import load_bank
 from bot.core.app import Core
-from bot.core.handlers.daily import epoch
 from bot.core.requests import Request, User
-from bot.core.schedule import Daily, minute_of_day, time_of_minute, zone
+from bot.core.schedule import Daily, epoch, minute_of_day, time_of_minute, zone
 from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler
 from bot.delivery.ledger import Ledger
-from bot.storage import Store
-from bot.storage import daily as db
+from bot.storage import open_store
 from tests.adapters.discord_env import running
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
@@ -52,7 +50,7 @@ def emit(**fields: Any) -> None:
 
 async def fill(path: Path, subs: int, due: int) -> None:
     """``subs`` users with a daily subscription; ``due`` of them due at NOW."""
-    store = await Store.open(path)  # the real migrations
+    store = await open_store(path)  # the real migrations
     await store.close()
     rng = random.Random(6)
     stamp = NOW.isoformat()
@@ -91,20 +89,20 @@ async def bench_due(subs: int, due: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "due.db"
         await fill(path, subs, due)
-        store = await Store.open(path)
+        store = await open_store(path)
         try:
-            plan = await store.run(
-                lambda tx: tx.fetchall(
+            with sqlite3.connect(path) as db:
+                plan = db.execute(
                     "EXPLAIN QUERY PLAN SELECT id FROM subscriptions s"
                     " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT ?",
                     (epoch(NOW), 500),
-                )
-            )
+                ).fetchall()
+            db.close()
             times = []
             found = 0
             for _ in range(runs):
                 start = time.perf_counter()
-                found = len(await store.run(lambda tx: db.due_subs(tx, epoch(NOW), subs)))
+                found = len(await store.run(lambda tx: tx.subscriptions.due(epoch(NOW), subs)))
                 times.append((time.perf_counter() - start) * 1000)
             emit(
                 bench="due_query",
@@ -149,7 +147,7 @@ def clock_at(moment: datetime) -> Any:
 
 async def bench_discord(n: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = await Store.open(Path(tmp) / "discord.db")
+        store = await open_store(Path(tmp) / "discord.db")
         then = NOW - timedelta(hours=7)
         core = Core(load_bank(), store, clock=clock_at(then))
         try:
@@ -184,7 +182,7 @@ async def bench_discord(n: int) -> None:
 
 async def bench_slack(n: int, workspace_limit: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        store = await Store.open(Path(tmp) / "slack.db")
+        store = await open_store(Path(tmp) / "slack.db")
         then = NOW - timedelta(hours=7)
         core = Core(load_bank(), store, clock=clock_at(then))
         try:

@@ -44,7 +44,7 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import open_store
 from tests.fakes.discord import FakeDiscord, user
 
 GOAL = 0.8
@@ -196,7 +196,7 @@ async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
     best: dict[str, float] = dict.fromkeys(VARIANTS, 0.0)
     cpu_ms: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        store = await Store.open(Path(tmp) / "bench.db")
+        store = await open_store(Path(tmp) / "bench.db")
         core = Core(load_bank(), store)
         cores: dict[str, Any] = {"careerbot": core, "adapter-only": await canned(core)}
         try:

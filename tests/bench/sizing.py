@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.storage import Store
+from bot.storage import open_store
 from tests.deploy.live import ROOT, clean_env, fakes, sigterm_and_time, start_bot, wait_healthy
 from tests.fakes.discord import GUILD_ID
 from tests.fakes.slack import TEAM_ID
@@ -48,7 +48,7 @@ async def build(path: Path, users: int, due: int, now: datetime) -> None:
     """``users`` subscribed users; ``due`` of them due a minute ago, the rest later today."""
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         p.unlink(missing_ok=True)
-    await (await Store.open(path)).close()  # the schema through the real migrations
+    await (await open_store(path)).close()  # the schema through the real migrations
     rng = random.Random(7)
     stamp = now.isoformat()
     con = sqlite3.connect(path)

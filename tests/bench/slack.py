@@ -36,7 +36,7 @@ from bot.adapters.slack import SlackAdapter
 from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Core
-from bot.storage import Store
+from bot.storage import open_store
 from tests.fakes.slack import FakeSlack, form_body, signed_headers, slash_command
 
 SECRET = "bench-signing-secret"
@@ -108,10 +108,10 @@ async def main(requests: int, concurrency: int, rounds: int) -> None:
             fake.add_user(f"U{i:03d}", name=f"u{i}", tz="Europe/Berlin")
         bare_runner, bare_port = await serve_bare(fake)
         with tempfile.TemporaryDirectory() as tmp:
-            store = await Store.open(Path(tmp) / "bench.db")
+            store = await open_store(Path(tmp) / "bench.db")
             core = Core(load_bank(), store)
             settings = Settings(
-                db_path=Path(tmp) / "bench.db",
+                db=str(Path(tmp) / "bench.db"),
                 slack_bot_token=fake.bot_token,
                 slack_signing_secret=SECRET,
                 slack_api_url=fake.api_url,

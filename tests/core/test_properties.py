@@ -14,7 +14,7 @@ from bot.core.app import Core
 from bot.core.commands import REGISTRY, clean_text
 from bot.core.errors import CareerbotError
 from bot.core.requests import Request, User
-from bot.storage import Store
+from bot.storage import open_store
 from tests.conftest import FakeClock
 
 WORDS = st.sampled_from(
@@ -41,7 +41,7 @@ def test_core_answers_any_text_and_keeps_the_database_sound(
 ) -> None:
     async def run() -> None:
         path = tmp_path_factory.mktemp("prop") / "p.db"
-        store = await Store.open(path)
+        store = await open_store(path)
         core = Core(fixture_bank, store, clock=FakeClock(datetime(2026, 5, 1, tzinfo=UTC)))
         user = User("console", "local", "fuzz")
         try:

@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from bot.core.app import Core
 from bot.core.commands import DAY_NAMES, REGISTRY, format_days, parse_days
+from bot.core.ports import UnitOfWork as Tx
+from bot.core.records import SubRow
 from bot.core.requests import Request, User
 from bot.core.schedule import (
     Daily,
@@ -23,8 +25,6 @@ from bot.core.schedule import (
     mask_days,
 )
 from bot.delivery import cli
-from bot.storage import daily as db
-from bot.storage.store import Tx
 from tests.conftest import Chat
 
 
@@ -265,8 +265,10 @@ async def test_daily_with_a_day_range_subscribes_on_those_days(core: Core, alice
     # The fixed clock says Monday 2 March 2026, 01:00 in Los Angeles.
     assert reply.body.startswith("Next one: Mon 2 Mar 2026, 09:00 (America/Los_Angeles)")
 
-    def subscription(tx: Tx) -> db.SubRow | None:
-        return db.user_sub(tx, tx.user(alice.user, core.clock()).pk)
+    def subscription(tx: Tx) -> SubRow | None:
+        u = alice.user
+        pk = tx.users.user(u.platform, u.tenant, u.user_id, u.display_name, core.clock()).pk
+        return tx.subscriptions.of_user(pk)
 
     sub = await core.store.run(subscription)
     assert sub is not None and mask_days(sub.days) == frozenset(range(5))
@@ -285,7 +287,7 @@ async def test_admin_daily_takes_a_day_range(core: Core) -> None:
     assert reply.ok, reply.body
     assert reply.title == "Daily tip for #general: 09:00 Europe/Berlin, sat,sun"
     assert reply.body.startswith("Next one: Sat 7 Mar 2026, 09:00 (Europe/Berlin)")
-    (sub,) = await core.store.run(lambda tx: db.channel_subs(tx, "console", "local"))
+    (sub,) = await core.store.run(lambda tx: tx.subscriptions.of_channels("console", "local"))
     assert mask_days(sub.days) == frozenset({5, 6})
     bad = await core.respond(
         Request(admin, "admin daily #general 09:00 Europe/Berlin sat-", is_admin=True)

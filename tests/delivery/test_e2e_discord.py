@@ -17,8 +17,7 @@ from bot.core.ports import Messenger, SendResult
 from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.delivery import Scheduler
-from bot.storage import Store
-from bot.storage import daily as db
+from bot.storage import open_store
 from tests.adapters.discord_env import running
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
@@ -56,7 +55,9 @@ async def test_daily_tip_reaches_the_dm_once_with_its_nonce(core: Core, clock: F
     async with FakeDiscord() as fake, running(core, fake) as adapter:
         text = await slash(fake, "career", "daily", {"time": "07:30", "zone": "Asia/Kathmandu"})
         assert "Asia/Kathmandu" in text, text
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 1, 44)
         assert (await scheduler.tick()).sent == 0
         clock.now = utc(2026, 3, 3, 1, 45)  # 07:30 at +05:45
@@ -76,7 +77,7 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
 ) -> None:
     path = tmp_path / "bot.db"
     async with FakeDiscord() as fake:
-        store = await Store.open(path)
+        store = await open_store(path)
         core = Core(fixture_bank, store, clock=clock)
         async with running(core, fake) as adapter:
             assert "UTC" in await slash(fake, "career", "daily", {"time": "10:00", "zone": "UTC"})
@@ -96,7 +97,9 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
 
             clock.now = utc(2026, 3, 3, 10)
             try:
-                await Scheduler(core, [DiesAfterSending()], clock=clock, sleep=Naps(clock)).tick()
+                await Scheduler(
+                    core, [DiesAfterSending()], clock=clock, sleep=Naps(clock), pace=clock.seconds
+                ).tick()
             except BaseException as exc:  # the simulated death
                 assert isinstance(exc, BaseExceptionGroup) and exc.subgroup(Crash) is not None
             else:
@@ -106,7 +109,7 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
 
         # Restart: new process state (store, client, DM cache), a minute later.
         clock.advance(minutes=1)
-        store2 = await Store.open(path)
+        store2 = await open_store(path)
         core2 = Core(fixture_bank, store2, clock=clock)
         try:
             async with running(core2, fake) as adapter2:
@@ -115,7 +118,7 @@ async def test_crash_after_the_send_then_restart_sends_no_duplicate(
             posts = [r for r in fake.requests if r[0] == "POST" and r[1].endswith("/messages")]
             assert len(posts) == 2  # the resend reached Discord ...
             assert len(tips(fake)) == 1  # ... which answered with the first message
-            states = await store2.run(lambda tx: db.states(tx, 1))
+            states = await store2.run(lambda tx: tx.deliveries.states(1))
             assert states == {"2026-03-02": "skipped", "2026-03-03": "sent"}
         finally:
             await store2.close()
@@ -125,7 +128,9 @@ async def test_50007_suspends_and_the_user_hears_why(core: Core, clock: FakeCloc
     async with FakeDiscord() as fake, running(core, fake) as adapter:
         await slash(fake, "career", "daily", {"time": "10:00", "zone": "UTC"})
         fake.dm_closed.add("42")
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 10)
         assert (await scheduler.tick()).outcomes == {"failed": 1}
         clock.now = utc(2026, 3, 4, 10)
@@ -139,7 +144,9 @@ async def test_429_is_waited_out_and_sends_once(core: Core, clock: FakeClock) ->
     async with FakeDiscord() as fake, running(core, fake) as adapter:
         await slash(fake, "career", "daily", {"time": "10:00", "zone": "UTC"})
         fake.fail_next(1, retry_after=0.05)
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 10)
         assert (await scheduler.tick()).sent == 1
         assert ("/api/v10/users/@me/channels", "429") in fake.rejected
@@ -153,7 +160,7 @@ async def test_admin_posts_to_a_channel_and_turns_it_off(core: Core, clock: Fake
         text = await slash(fake, "career-admin", "daily", options, admin=True)
         assert f"<#{CHANNEL_ID}>" in text, text
         messenger: Messenger = adapter.messenger
-        scheduler = Scheduler(core, [messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(core, [messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds)
         clock.now = utc(2026, 3, 3, 9)
         assert (await scheduler.tick()).sent == 1
         [post] = tips(fake)
@@ -172,7 +179,9 @@ async def test_get_my_own_tip_on_the_channel_post_answers_privately(
         general = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
         options = {"channel": general, "time": "09:00", "zone": "UTC"}
         await slash(fake, "career-admin", "daily", options, admin=True)
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 9)
         assert (await scheduler.tick()).sent == 1
         [post] = tips(fake)
@@ -196,7 +205,9 @@ async def test_a_refused_channel_post_is_put_on_hold_and_the_admin_is_told(
         options = {"channel": general, "time": "09:00", "zone": "UTC"}
         await slash(fake, "career-admin", "daily", options, admin=True)  # set up by Ada (42)
         fake.refuse_posts(CHANNEL_ID, 403, 50013, "Missing Permissions")  # as Discord answers
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 9)
         assert (await scheduler.tick()).outcomes == {"failed": 1}
         for _ in range(3):  # no silent retries: not later today, not on the next days
@@ -208,14 +219,13 @@ async def test_a_refused_channel_post_is_put_on_hold_and_the_admin_is_told(
         assert len(posts) == 1
 
         def state(tx: Any) -> tuple[Any, ...]:
-            [sub] = db.channel_subs(tx, "discord", str(fake.guild_id))
-            row = tx.fetchone("SELECT attempts, state FROM deliveries WHERE sub_id = ?", (sub.id,))
-            return sub.status, sub.reason, tuple(row)
+            [sub] = tx.subscriptions.of_channels("discord", str(fake.guild_id))
+            return sub.status, sub.reason, tx.deliveries.states(sub.id)
 
         assert await core.store.run(state) == (
             "suspended",
             "50013 Missing Permissions",
-            (1, "failed"),
+            {"2026-03-03": "failed"},
         )
         # another member hears nothing; the admin hears it at their next command, once
         bea = await slash(fake, "career", "progress", {}, member=user(77, "bea"))

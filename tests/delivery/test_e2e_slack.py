@@ -20,8 +20,7 @@ from bot.core.ports import SendResult
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler, Sender
-from bot.storage import Store
-from bot.storage import daily as db
+from bot.storage import open_store
 from tests.adapters.slack_env import answer, header, running, slack
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
@@ -62,7 +61,9 @@ async def test_daily_tip_reaches_the_dm_once_at_local_time(
     async with running(core, slack, tmp_path) as adapter:
         reply = await command(slack, "daily 07:30")  # no zone: users.info says Europe/Berlin
         assert "(Europe/Berlin)" in reply.text, reply.text
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 3, 6, 29)
         assert (await scheduler.tick()).sent == 0
         clock.now = utc(2026, 3, 3, 6, 30)  # 07:30 in Berlin
@@ -81,7 +82,7 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
     slack: FakeSlack, fixture_bank: Bank, clock: FakeClock, tmp_path: Path
 ) -> None:
     path = tmp_path / "bot.db"
-    store = await Store.open(path)
+    store = await open_store(path)
     core = Core(fixture_bank, store, clock=clock)
     ada = User("slack", slack.team_id, "U1", "ada")
     assert (await core.respond(Request(ada, "daily 10:00 Europe/Berlin"))).ok
@@ -100,7 +101,9 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
             raise AssertionError("not used")
 
     clock.now = utc(2026, 3, 3, 9)  # 10:00 in Berlin
-    scheduler = Scheduler(core, [DiesAfterPosting()], clock=clock, sleep=Naps(clock))
+    scheduler = Scheduler(
+        core, [DiesAfterPosting()], clock=clock, sleep=Naps(clock), pace=clock.seconds
+    )
     try:
         await scheduler.tick()
     except BaseException as exc:  # the simulated death
@@ -114,15 +117,17 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
 
     # A new process: new store, new client (no caches), two minutes later.
     clock.advance(minutes=2)
-    store2 = await Store.open(path)
+    store2 = await open_store(path)
     try:
         core2 = Core(fixture_bank, store2, clock=clock)
         fresh = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
-        stats = await Scheduler(core2, [fresh], clock=clock, sleep=Naps(clock)).tick()
+        stats = await Scheduler(
+            core2, [fresh], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        ).tick()
         assert stats.sent == 1
         assert len(tips_in(slack, "D1")) == 1  # found in the DM history, not posted again
         assert len(slack.api_calls("chat.postMessage")) == 1
-        assert await store2.run(lambda tx: db.states(tx, 1)) == {"2026-03-03": "sent"}
+        assert await store2.run(lambda tx: tx.deliveries.states(1)) == {"2026-03-03": "sent"}
     finally:
         await store2.close()
 
@@ -133,7 +138,9 @@ async def test_cannot_dm_bot_suspends_and_the_user_is_told(
     async with running(core, slack, tmp_path) as adapter:
         assert "New_York" in (await command(slack, "daily 08:00", user="U2", channel="D2")).text
         slack.user_errors["U2"] = "cannot_dm_bot"
-        scheduler = Scheduler(core, [adapter.messenger], clock=clock, sleep=Naps(clock))
+        scheduler = Scheduler(
+            core, [adapter.messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds
+        )
         clock.now = utc(2026, 3, 2, 13)  # 08:00 EST
         stats = await scheduler.tick()
         assert stats.outcomes == {"failed": 1}
@@ -152,7 +159,7 @@ async def test_429_with_retry_after_is_honoured_and_nothing_doubles(
     slack.fail_next("chat.postMessage", retry_after=2)
     naps = Naps(clock)
     messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
-    scheduler = Scheduler(core, [messenger], clock=clock, sleep=naps)
+    scheduler = Scheduler(core, [messenger], clock=clock, sleep=naps, pace=clock.seconds)
     clock.now = utc(2026, 3, 2, 10)
     assert (await scheduler.tick()).sent == 1
     assert 2.0 in naps.seconds

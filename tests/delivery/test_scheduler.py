@@ -14,13 +14,14 @@ import pytest
 
 from bot.bank import Bank
 from bot.core.app import Core
-from bot.core.ports import SendResult, SendStatus
+from bot.core.ports import SendResult, SendStatus, UnitOfWork
+from bot.core.records import SubRow
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.delivery import Scheduler
 from bot.delivery.scheduler import TickStats
-from bot.storage import Store
-from bot.storage import daily as db
+from bot.delivery.sender import Limits
+from bot.storage import open_store
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash, Recorder
 
@@ -42,6 +43,7 @@ class Env:
             [messenger],
             clock=clock,
             sleep=self.sleep,
+            pace=clock.seconds,
             **kw,
         )
 
@@ -58,10 +60,10 @@ class Env:
         return await self.scheduler.tick()
 
     async def ledger(self, sub_id: int = 1) -> dict[str, str]:
-        return await self.core.store.run(lambda tx: db.states(tx, sub_id))
+        return await self.core.store.run(lambda tx: tx.deliveries.states(sub_id))
 
-    async def sub(self, user_pk: int = 1) -> db.SubRow | None:
-        return await self.core.store.run(lambda tx: db.user_sub(tx, user_pk))
+    async def sub(self, user_pk: int = 1) -> SubRow | None:
+        return await self.core.store.run(lambda tx: tx.subscriptions.of_user(user_pk))
 
 
 @pytest.fixture
@@ -231,7 +233,7 @@ async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
     tmp_path: Path, fixture_bank: Bank, clock: FakeClock, recorder: Recorder
 ) -> None:
     path = tmp_path / "crash.db"
-    store = await Store.open(path)
+    store = await open_store(path)
     env = Env(Core(fixture_bank, store, clock=clock), clock, recorder)
     assert (await env.say("daily 10:00 UTC")).ok
     recorder.crash_after_send = 1
@@ -249,7 +251,7 @@ async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
 
     # Restart on the same file, a minute later.
     clock.advance(minutes=1)
-    store2 = await Store.open(path)
+    store2 = await open_store(path)
     try:
         env2 = Env(Core(fixture_bank, store2, clock=clock), clock, recorder)
         stats = await env2.scheduler.tick()
@@ -258,7 +260,7 @@ async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
         assert recorder.resends == ["d1-20260302"]  # only the retry asks for a check
         assert len(recorder.sent) == 1  # and one message
         assert await env2.ledger() == {"2026-03-02": "sent"}
-        views = await store2.run(lambda tx: tx.tip_views(1))
+        views = await store2.run(lambda tx: tx.tips.tip_views(1))
         assert sum(views.values()) == 1  # the tip was chosen once
     finally:
         await store2.close()
@@ -385,10 +387,12 @@ async def test_daily_off_stops_and_forget_removes_everything(env: Env, recorder:
     exported = (await env.say("export")).attachment
     assert exported is not None and '"daily_deliveries"' in exported.content
     assert (await env.say("forget confirm")).ok
-    left = await env.core.store.run(
-        lambda tx: tx.fetchall("SELECT id FROM subscriptions UNION ALL SELECT id FROM deliveries")
-    )
-    assert left == []
+
+    def left(tx: UnitOfWork) -> list[object]:
+        # the user's subscription (id 1) and its two ledger rows (ids 1, 2), all gone
+        return [tx.subscriptions.get(1), tx.deliveries.get(1), tx.deliveries.get(2)]
+
+    assert await env.core.store.run(left) == [None, None, None]
 
 
 async def test_selection_favours_learning_and_never_resends_not_helpful(
@@ -486,3 +490,29 @@ async def test_the_runner_builds_this_scheduler_and_cancels_it_cleanly(
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not scheduler.running
+
+
+async def test_pacing_reads_the_pace_clock_it_is_given(
+    core: Core, clock: FakeClock, recorder: Recorder
+) -> None:
+    """No test-only branch decides which clock paces: the one passed as ``pace`` does,
+    whatever the sleep is — here a sleep that advances only that clock."""
+    paced = [0.0]
+    naps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        paced[0] += seconds
+
+    limits = {"slack": Limits(limit=1, window=1.0, scope="tenant")}  # one send a second
+    scheduler = Scheduler(
+        core, [recorder], clock=clock, sleep=sleep, pace=lambda: paced[0], limits=limits
+    )
+    for uid in ("U1", "U2", "U3"):
+        who = User("slack", "T1", uid, uid.lower())
+        assert (await core.respond(Request(user=who, text="daily 10:00 UTC"))).ok
+    clock.now = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    stats = await scheduler.tick()
+    assert stats.sent == 3
+    assert paced[0] >= 2.0 and sum(naps) == paced[0]  # the 2nd and 3rd waited their turn
+    assert clock.now == datetime(2026, 3, 2, 10, tzinfo=UTC)  # the due clock never moved

@@ -37,7 +37,7 @@ def test_env_example_values_are_the_defaults() -> None:
     assert values["CAREERBOT_DB"] == "/data/careerbot.db"  # the image's default
     rest = {k: v for k, v in values.items() if k != "CAREERBOT_DB"}
     loaded = load_settings(rest)
-    assert loaded == Settings(db_path=loaded.db_path)
+    assert loaded == Settings(db=loaded.db)
     assert not (loaded.slack_configured or loaded.discord_configured)
 
 

@@ -12,17 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.requests import User
+from bot.core.ports import Store, UnitOfWork
 from bot.health import heartbeat_path, write_heartbeat
-from bot.storage import Store, Tx
-from bot.storage.maintenance import MaintenanceError, backup, check, restore
+from bot.storage import open_store
+from bot.storage.sqlite.maintenance import MaintenanceError, backup, check, restore
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 async def add_user(store: Store, uid: str) -> None:
-    await store.run(lambda tx: tx.user(User("console", "local", uid, uid), NOW))
+    await store.run(lambda tx: tx.users.user("console", "local", uid, uid, NOW))
 
 
 def partials(directory: Path) -> list[Path]:
@@ -39,12 +39,12 @@ def users(db: Path) -> list[str]:
 
 async def test_backup_while_the_bot_writes(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    store = await Store.open(db)
+    store = await open_store(db)
     try:
         await add_user(store, "alice")
 
-        def bob_in_flight(tx: Tx) -> Path:  # a write in flight during the backup
-            tx.user(User("console", "local", "bob", "bob"), NOW)
+        def bob_in_flight(tx: UnitOfWork) -> Path:  # a write in flight during the backup
+            tx.users.user("console", "local", "bob", "bob", NOW)
             return backup(db, tmp_path / "b1.db")
 
         out = await store.run(bob_in_flight)
@@ -61,7 +61,7 @@ async def test_backup_while_the_bot_writes(tmp_path: Path) -> None:
 
 async def test_backup_into_directory_refuses_overwrite(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    await (await Store.open(db)).close()  # create and migrate
+    await (await open_store(db)).close()  # create and migrate
     dest = tmp_path / "backups"
     dest.mkdir()
     out = backup(db, dest)
@@ -77,11 +77,11 @@ async def test_backup_into_directory_refuses_overwrite(tmp_path: Path) -> None:
 
 async def test_restore_round_trip_and_refusals(tmp_path: Path) -> None:
     db = tmp_path / "bot.db"
-    store = await Store.open(db)
+    store = await open_store(db)
     await add_user(store, "alice")
     await store.close()
     saved = backup(db, tmp_path / "saved.db")
-    store = await Store.open(db)
+    store = await open_store(db)
     await add_user(store, "mallory")
     await store.close()
 
@@ -95,7 +95,7 @@ async def test_restore_round_trip_and_refusals(tmp_path: Path) -> None:
 
     version = restore(saved, db, bot_running=False)
     assert version >= 1 and users(db) == ["alice"]
-    store = await Store.open(db)  # the restored file opens and migrates as usual
+    store = await open_store(db)  # the restored file opens and migrates as usual
     await store.close()
 
 
@@ -131,7 +131,7 @@ def run_cli(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
 
 
 async def seed(db: Path, uid: str) -> None:
-    store = await Store.open(db)
+    store = await open_store(db)
     await add_user(store, uid)
     await store.close()
 

@@ -101,7 +101,7 @@ class FakeScheduler:
         self.events.append("scheduler running " + ",".join(m.platform for m in self.messengers))
         await self.stopping.wait()
         # an in-flight delivery finishes its write before the scheduler stops
-        await self.core.store.run(lambda tx: tx.execute("SELECT 1"))
+        await self.core.store.run(lambda tx: tx.users.find_user("console", "local", "x"))
         self.events.append("scheduler stopped")
 
     async def stop(self) -> None:
@@ -111,7 +111,7 @@ class FakeScheduler:
 
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        db_path=tmp_path / "bot.db",
+        db=str(tmp_path / "bot.db"),
         tips_dir=FIXTURE_BANK,
         discord_token="x",
         heartbeat_seconds=0.05,
@@ -251,7 +251,7 @@ async def test_unopenable_database_is_a_clear_message(
     db.write_bytes(b"this is not a database" * 100)
     events: list[str] = []
     adapter, scheduler = factories(events)
-    s = Settings(db_path=db, tips_dir=FIXTURE_BANK, discord_token="x")
+    s = Settings(db=str(db), tips_dir=FIXTURE_BANK, discord_token="x")
     status = await serve(s, ["discord"], (adapter, scheduler), asyncio.Event())
     assert status == 1
     assert f"cannot open the database {db}" in capsys.readouterr().err

@@ -30,7 +30,7 @@ from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Core
 from bot.delivery import DEFAULT_LIMITS
-from bot.storage import Store
+from bot.storage.sqlite import SqliteStore as Store
 from tests.adapters import discord_env, slack_env
 from tests.bench.delivery import subscribe
 from tests.deploy.live import Fakes, fakes, poll, read_until, start_bot, within
@@ -182,8 +182,8 @@ async def test_sigterm_mid_fan_out_then_restart(tmp_path: Path, platform: str) -
 
 def settings_for(f: Fakes, platform: str, db: Path) -> Settings:
     if platform == "slack":
-        return slack_env.settings_for(f.slack, db.parent, db_path=db)
-    return discord_env.settings_for(f.discord, db_path=db)
+        return slack_env.settings_for(f.slack, db.parent, db=str(db))
+    return discord_env.settings_for(f.discord, db=str(db))
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

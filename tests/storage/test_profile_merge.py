@@ -6,14 +6,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import aiosqlite
-
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.requests import GLOBAL_TENANT, Request, User
-from bot.storage import Store
-from bot.storage.migrations import LATEST, migrate
-from bot.storage.profile_merge import USER_TABLES
+from bot.storage.sqlite import SqliteStore as Store
+from bot.storage.sqlite.migrations import LATEST, migrate
+from bot.storage.sqlite.profile_merge import USER_TABLES
 from tests.conftest import FakeClock
 
 DAY = "2026-{}T09:00:00+00:00"
@@ -87,9 +85,9 @@ DELIVERIES = [  # (id, sub, local date, state)
 ]
 
 
-async def old_database(path: Path) -> None:
-    db = await aiosqlite.connect(path, isolation_level=None)
-    assert await migrate(db, target=2) == 2
+def old_database(path: Path) -> None:
+    db = sqlite3.connect(path, isolation_level=None)
+    assert migrate(db, target=2) == 2
     rows: dict[str, list[tuple[Any, ...]]] = {
         "users (id, platform, tenant, user_id, display_name, tz, created_at)": USERS,
         "skill_status (user_pk, skill_id, status, updated_at)": SKILLS,
@@ -107,8 +105,8 @@ async def old_database(path: Path) -> None:
     }
     for into, values in rows.items():
         marks = ",".join("?" * len(values[0]))
-        await db.executemany(f"INSERT INTO {into} VALUES ({marks})", values)  # noqa: S608
-    await db.close()
+        db.executemany(f"INSERT INTO {into} VALUES ({marks})", values)  # noqa: S608
+    db.close()
 
 
 def query(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -122,7 +120,7 @@ async def test_a_discord_users_profiles_merge_into_one(
     tmp_path: Path, fixture_bank: Bank, clock: FakeClock
 ) -> None:
     path = tmp_path / "old.db"
-    await old_database(path)
+    old_database(path)
 
     store = await Store.open(path)  # migrations run on open
     assert await store.schema_version() == LATEST
@@ -217,14 +215,14 @@ async def test_the_merge_knows_every_table_that_references_users(tmp_path: Path)
 
 async def test_a_database_without_discord_users_is_untouched(tmp_path: Path) -> None:
     path = tmp_path / "slack.db"
-    db = await aiosqlite.connect(path, isolation_level=None)
-    assert await migrate(db, target=2) == 2
-    await db.execute(
+    db = sqlite3.connect(path, isolation_level=None)
+    assert migrate(db, target=2) == 2
+    db.execute(
         "INSERT INTO users (platform, tenant, user_id, created_at)"
         " VALUES ('slack', 'T1', 'U1', 'x')"
     )
-    await db.execute("INSERT INTO activity VALUES (1, '2026-02-01')")
-    await db.close()
+    db.execute("INSERT INTO activity VALUES (1, '2026-02-01')")
+    db.close()
     store = await Store.open(path)
     await store.close()
     assert query(path, "SELECT id, platform, tenant, user_id FROM users") == [

@@ -1,54 +1,43 @@
-"""The SQLite store: migrations, WAL, transactions that lose no update."""
+"""The SQLite store itself: WAL, its own thread, the schema, choosing it from CAREERBOT_DB.
+
+What every store must do is in tests/storage/contract; this is what only SQLite has.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
-import aiosqlite
 import pytest
 
-from bot.bank import Bank
-from bot.core.app import Core
-from bot.core.requests import Request, User
-from bot.storage import Store, StoreError, Tx
-from bot.storage.migrations import LATEST, MIGRATIONS, migrate
-from tests.conftest import FakeClock
+from bot.core.errors import StoreError
+from bot.core.ports import Store, UnitOfWork
+from bot.storage import open_store, sqlite_target
+from bot.storage.sqlite import SqliteStore, SqliteUnit
+from bot.storage.sqlite.migrations import LATEST
+from bot.storage.sqlite.repos import EXPORT_QUERIES
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def conn(tx: UnitOfWork) -> sqlite3.Connection:
+    return cast(SqliteUnit, tx).db
 
 
 async def test_new_database_is_wal_with_foreign_keys_and_latest_schema(tmp_path: Path) -> None:
-    store = await Store.open(tmp_path / "a.db")
+    store = await open_store(tmp_path / "a.db")
     assert await store.schema_version() == LATEST
+    assert await store.run(lambda tx: conn(tx).execute("PRAGMA foreign_keys").fetchone()[0]) == 1
     await store.close()
     with sqlite3.connect(tmp_path / "a.db") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
-
-
-async def test_upgrade_from_the_first_schema_keeps_data(
-    tmp_path: Path, fixture_bank: Bank, clock: FakeClock
-) -> None:
-    path = tmp_path / "old.db"
-    # A database as the first release left it: schema 1 with a user's progress.
-    db = await aiosqlite.connect(path, isolation_level=None)
-    assert await migrate(db, target=1) == 1
-    await db.execute(
-        "INSERT INTO users (platform, tenant, user_id, created_at)"
-        " VALUES ('console', 'local', 'u', 'x')"
-    )
-    await db.execute(
-        "INSERT INTO skill_status VALUES (1, 'rust', 'learning', '2026-01-01T00:00:00+00:00')"
-    )
-    await db.close()
-
-    store = await Store.open(path)  # migrations run on open
-    assert await store.schema_version() == LATEST == len(MIGRATIONS)
-    core = Core(fixture_bank, store, clock=clock)
-    reply = await core.respond(Request(User("console", "local", "u"), "progress"))
-    assert "Rust" in reply.fields[0].value
-    assert await store.integrity_check() == []
-    await store.close()
 
 
 async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
@@ -57,77 +46,128 @@ async def test_a_newer_database_is_refused(tmp_path: Path) -> None:
         db.execute(f"PRAGMA user_version = {LATEST + 1}")
     db.close()
     with pytest.raises(StoreError, match="newer than this careerbot"):
-        await Store.open(path)
+        await open_store(path)
 
 
-async def test_a_failing_transaction_changes_nothing(store: Store, clock: FakeClock) -> None:
-    user = User("console", "local", "u")
-
-    def half_done(tx: Tx) -> None:
-        row = tx.user(user, clock())
-        tx.set_skill(row.pk, "rust", "learning", clock())
-        _ = 1 / 0
-
-    with pytest.raises(ZeroDivisionError):
-        await store.run(half_done)
-    assert await store.run(lambda tx: tx.find_user(user)) is None
-
-
-async def test_concurrent_commands_for_one_user_lose_no_update(
-    core: Core, fixture_bank: Bank
-) -> None:
-    user = User("console", "local", "racer")
-    skills = list(fixture_bank.skills)
-    steps = [f"roadmap done {n}" for n in range(1, len(fixture_bank.steps) + 1)]
-    texts = [f"learn {s}" for s in skills] + steps + ["tip"] * len(fixture_bank.tips)
-    replies = await asyncio.gather(*(core.respond(Request(user, t)) for t in texts))
-    assert all(r.ok for r in replies)
-    shown = [r.footer.split(" ")[0] for r in replies if r.kind == "tip"]
-    assert sorted(shown) == sorted(fixture_bank.tips)  # no two concurrent tips alike
-    progress = await core.respond(Request(user, "progress"))
-    assert progress.fields[0].name == f"📘 Learning ({len(skills)})"
-    roadmap = next(f for f in progress.fields if f.name == "Roadmap")
-    assert roadmap.value.endswith(f"{len(steps)}/{len(steps)}")
-
-
-async def test_two_processes_worth_of_stores_on_one_file(
-    tmp_path: Path, fixture_bank: Bank, clock: FakeClock
-) -> None:
-    """Two connections (as the bot and a `careerbot say` would have) interleave safely."""
-    path = tmp_path / "shared.db"
-    a, b = await Store.open(path), await Store.open(path)
+async def test_units_run_on_one_thread_of_the_store_not_the_loop(tmp_path: Path) -> None:
+    a, b = await open_store(tmp_path / "a.db"), await open_store(tmp_path / "b.db")
     try:
-        ca, cb = Core(fixture_bank, a, clock=clock), Core(fixture_bank, b, clock=clock)
-        user = User("console", "local", "u")
-        texts = [f"learn {s}" for s in fixture_bank.skills]
-        await asyncio.gather(
-            *(
-                (ca if i % 2 else cb).respond(Request(user, t))
-                for i, t in enumerate(texts + ["save t001", "rate t002 up"])
-            )
+        here = threading.get_ident()
+        ids = await asyncio.gather(
+            *(s.run(lambda tx: threading.get_ident()) for s in (a, b) for _ in range(20))
         )
-        pk = await a.run(lambda tx: tx.find_user(user))
-        assert pk is not None
-        assert set(await a.run(lambda tx: tx.skill_statuses(pk))) == set(fixture_bank.skills)
-        assert set(await b.run(lambda tx: tx.marks(pk))) == {"t001", "t002"}
+        assert here not in ids
+        assert len(set(ids[:20])) == 1 and len(set(ids[20:])) == 1 and ids[0] != ids[20]
     finally:
         await a.close()
         await b.close()
+    with pytest.raises(RuntimeError):  # closed: its thread is gone
+        await a.run(lambda tx: None)
 
 
-async def test_user_row_is_written_only_when_something_changed(
-    store: Store, clock: FakeClock
-) -> None:
-    ada = User("slack", "T1", "U1", "Ada")
-    first = await store.run(lambda tx: tx.user(ada, clock(), "Europe/Berlin"))
-    before = await store.run(lambda tx: tx.db.total_changes)
-    again = await store.run(lambda tx: tx.user(ada, clock(), "America/New_York"))
+async def test_user_row_is_written_only_when_something_changed(store: Store) -> None:
+    key = ("slack", "T1", "U1")
+    first = await store.run(lambda tx: tx.users.user(*key, "Ada", NOW, "Europe/Berlin"))
+    before = await store.run(lambda tx: conn(tx).total_changes)
+    again = await store.run(lambda tx: tx.users.user(*key, "Ada", NOW, "America/New_York"))
     assert again == first and again.tz == "Europe/Berlin"  # a known zone is kept
-    assert await store.run(lambda tx: tx.db.total_changes) == before  # nothing written
-    renamed = User("slack", "T1", "U1", "Ada L.")
-    await store.run(lambda tx: tx.user(renamed, clock()))
-    row = await store.run(lambda tx: tx.fetchone("SELECT display_name, tz FROM users"))
-    assert tuple(row) == ("Ada L.", "Europe/Berlin")
-    await store.run(lambda tx: tx.user(User("slack", "T1", "U1", ""), clock()))
-    row = await store.run(lambda tx: tx.fetchone("SELECT display_name FROM users"))
-    assert row[0] == "Ada L."  # an unknown name does not erase the known one
+    assert await store.run(lambda tx: conn(tx).total_changes) == before  # nothing written
+    await store.run(lambda tx: tx.users.user(*key, "Ada L.", NOW))
+    assert await store.run(lambda tx: conn(tx).total_changes) == before + 1
+
+
+async def test_export_names_every_table_that_holds_user_data(store: Store) -> None:
+    """A later migration adding a per-user table must add it to export as well."""
+
+    def tables(tx: UnitOfWork) -> set[str]:
+        db = conn(tx)
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            t
+            for t in names
+            for fk in db.execute("SELECT * FROM pragma_foreign_key_list(?)", (t,))
+            if fk[2] in ("users", "subscriptions")
+        }
+
+    exported = " ".join(EXPORT_QUERIES.values())
+    assert {t for t in await store.run(tables) if t not in exported} == set()
+
+
+async def test_the_ledger_uses_its_indexes_and_checks_its_keys(store: Store) -> None:
+    def use(tx: UnitOfWork) -> list[str]:
+        plan = conn(tx).execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM subscriptions s"
+            " WHERE s.status = 'active' AND s.next_due <= ? ORDER BY s.next_due LIMIT 10",
+            (5,),
+        )
+        pk = tx.users.user("slack", "T1", "U1", "ada", NOW).pk
+        sub = tx.subscriptions.save_user(
+            user_pk=pk, platform="slack", tenant="T1", minute=450, tz="Europe/Berlin",
+            days=127, next_due=1, next_date="2026-03-03", now=NOW,
+        )  # fmt: skip
+        tx.deliveries.insert(sub, "2026-03-03", 1, "pending", NOW)
+        return [str(r[-1]) for r in plan]
+
+    assert "subscriptions_due" in " ".join(await store.run(use))
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        await store.run(lambda tx: conn(tx).execute("UPDATE deliveries SET key = ?", ("x" * 26,)))
+
+
+# choosing the store from CAREERBOT_DB ------------------------------------------------
+
+
+def test_sqlite_locations() -> None:
+    assert sqlite_target("/var/lib/careerbot/bot.db") == "/var/lib/careerbot/bot.db"
+    assert sqlite_target("sqlite:////var/lib/bot.db") == "/var/lib/bot.db"
+    assert sqlite_target("sqlite:///data/bot.db") == "data/bot.db"
+    assert sqlite_target(":memory:") == ":memory:"
+    assert sqlite_target("postgresql://u:p@h/db") is None
+    with pytest.raises(StoreError, match="names no file"):
+        sqlite_target("sqlite://")
+
+
+async def test_a_sqlite_url_opens_that_file(tmp_path: Path) -> None:
+    store = await open_store(f"sqlite:///{tmp_path}/via-url.db")
+    try:
+        assert isinstance(store, SqliteStore) and store.location == f"{tmp_path}/via-url.db"
+    finally:
+        await store.close()
+    assert (tmp_path / "via-url.db").is_file()
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+async def test_postgresql_is_a_clear_error_not_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="PostgreSQL support is not available in this version"):
+        await open_store(f"{scheme}://bot:secret@localhost:5432/careerbot")
+    assert list(tmp_path.iterdir()) == []  # no 'postgresql:' folder, no file
+
+
+async def test_another_scheme_is_named_in_the_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="unknown database scheme 'mysql'") as err:
+        await open_store("mysql://bot:secret@localhost/careerbot")
+    assert "secret" not in str(err.value)
+
+
+def test_the_run_command_refuses_postgresql_in_one_line(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "CAREERBOT_DB": "postgresql://bot:secret@localhost:5432/careerbot",
+        "DISCORD_TOKEN": "x",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.strip() == (
+        "careerbot run: PostgreSQL support is not available in this version"
+    )
+    assert list(tmp_path.iterdir()) == []

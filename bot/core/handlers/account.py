@@ -14,11 +14,11 @@ from bot.core.replies import Attachment, Button, Field, Reply
 @command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
 def progress(ctx: Context) -> Reply:
     pk = ctx.user.pk
-    statuses = ctx.tx.skill_statuses(pk)
-    views = ctx.tx.tip_views(pk)
-    marks = ctx.tx.marks(pk)
-    steps_done = ctx.tx.roadmap_done(pk)
-    current, best = streaks(ctx.tx.activity_days(pk), ctx.today)
+    statuses = ctx.tx.progress.skill_statuses(pk)
+    views = ctx.tx.tips.tip_views(pk)
+    marks = ctx.tx.tips.marks(pk)
+    steps_done = ctx.tx.progress.roadmap_done(pk)
+    current, best = streaks(ctx.tx.users.activity_days(pk), ctx.today)
     bank = ctx.bank
 
     def names(status: str) -> str:
@@ -57,7 +57,7 @@ def progress(ctx: Context) -> Reply:
 
 @command("export", "All your data as JSON", group="Your data")
 def export(ctx: Context) -> Reply:
-    data = ctx.tx.export(ctx.user.pk)
+    data = ctx.tx.users.export(ctx.user.pk)
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return Reply(
         title=messages.EXPORT_TITLE,
@@ -76,5 +76,5 @@ def export(ctx: Context) -> Reply:
 def forget(ctx: Context, confirm: str | None = None) -> Reply:
     if confirm != "confirm":
         return Reply(title=messages.FORGET_TITLE, body=messages.FORGET_BODY, kind="notice")
-    ctx.tx.forget(ctx.user.pk)
+    ctx.tx.users.forget(ctx.user.pk)
     return Reply(title=messages.FORGOTTEN, kind="notice")

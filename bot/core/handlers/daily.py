@@ -1,20 +1,19 @@
 """daily, daily off, daily pause, next, admin daily: daily tips by DM or in a channel.
 
-The scheduler (bot/delivery) sends what these commands set up; the cards it sends are
-built here too (:func:`delivery_card`), so a daily tip looks like a ``tip`` reply.
+The scheduler (bot/delivery) sends what these commands set up, with the cards of
+:mod:`bot.core.cards`, so a daily tip looks like a ``tip`` reply.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from bot.bank.model import Tip
 from bot.core import messages
 from bot.core.app import Context
+from bot.core.cards import channel_mention
 from bot.core.commands import Option, command, format_days
 from bot.core.errors import UsageError
-from bot.core.handlers.tips import tip_card
+from bot.core.ports import UnitOfWork
 from bot.core.replies import Button, Reply
 from bot.core.schedule import (
     ALL_DAYS,
@@ -22,39 +21,30 @@ from bot.core.schedule import (
     days_mask,
     describe_local,
     describe_wait,
+    epoch,
+    from_epoch,
     mask_days,
     minute_of_day,
-    time_of_minute,
+    schedule_of,
 )
-from bot.storage import daily as db
-from bot.storage.daily import SubRow
-from bot.storage.store import Tx
 
 G = "Daily tips"
 PAUSE_MAX = 365
 
 
-def schedule_of(sub: SubRow) -> Daily:
-    return Daily(time_of_minute(sub.minute), sub.tz, mask_days(sub.days))
-
-
-def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def from_epoch(seconds: int) -> datetime:
-    return datetime.fromtimestamp(seconds, UTC)
-
-
 def first_open(
-    tx: Tx, sub_id: int | None, plan: Daily, after: datetime, not_before: datetime | None = None
+    tx: UnitOfWork,
+    sub_id: int | None,
+    plan: Daily,
+    after: datetime,
+    not_before: datetime | None = None,
 ) -> tuple[date, datetime]:
     """The first delivery after ``after`` whose local date has no finished ledger row.
 
     Changing the time after today's tip went out must not promise (or send) a second
     one today: the ledger holds one row per (subscription, local date).
     """
-    done = db.states(tx, sub_id) if sub_id is not None else {}
+    done = tx.deliveries.states(sub_id) if sub_id is not None else {}
     for day, moment in plan.occurrences(after):
         if not_before is not None and moment < not_before:
             continue
@@ -87,18 +77,17 @@ def daily(
     ctx: Context, time: time, zone: str | None = None, days: frozenset[int] | None = None
 ) -> Reply:
     pk = ctx.user.pk
-    current = db.user_sub(ctx.tx, pk)
+    current = ctx.tx.subscriptions.of_user(pk)
     tz = zone or (current.tz if current else None) or ctx.user.tz
     if tz is None:
         raise UsageError(messages.DAILY_NEED_ZONE.format(time=f"{time:%H:%M}"))
     if ctx.user.tz is None:
-        ctx.tx.set_tz(pk, tz)
+        ctx.tx.users.set_tz(pk, tz)
     chosen = days if days else (mask_days(current.days) if current else ALL_DAYS)
     plan = Daily(time, tz, chosen)
     day, moment = first_open(ctx.tx, current.id if current else None, plan, ctx.now)
     user = ctx.request.user
-    db.save_user_sub(
-        ctx.tx,
+    ctx.tx.subscriptions.save_user(
         user_pk=pk,
         platform=user.platform,
         tenant=user.tenant,
@@ -119,10 +108,10 @@ def daily(
 
 @command("daily off", "Stop your daily tip", group=G)
 def daily_off(ctx: Context) -> Reply:
-    current = db.user_sub(ctx.tx, ctx.user.pk)
+    current = ctx.tx.subscriptions.of_user(ctx.user.pk)
     if current is None or current.status == "off":
         return Reply(title=messages.DAILY_ALREADY_OFF, kind="notice")
-    db.set_status(ctx.tx, current.id, "off", "", ctx.now)
+    ctx.tx.subscriptions.set_status(current.id, "off", "", ctx.now)
     return Reply(title=messages.DAILY_OFF, kind="notice")
 
 
@@ -133,7 +122,7 @@ def daily_off(ctx: Context) -> Reply:
     group=G,
 )
 def daily_pause(ctx: Context, n: int) -> Reply:
-    current = db.user_sub(ctx.tx, ctx.user.pk)
+    current = ctx.tx.subscriptions.of_user(ctx.user.pk)
     if current is None or current.status == "off":
         return Reply(title=messages.DAILY_NONE, kind="notice")
     if current.status == "suspended":
@@ -141,7 +130,9 @@ def daily_pause(ctx: Context, n: int) -> Reply:
     plan = schedule_of(current)
     until = ctx.now + timedelta(days=n)
     day, moment = first_open(ctx.tx, current.id, plan, ctx.now, not_before=until)
-    db.set_pause(ctx.tx, current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now)
+    ctx.tx.subscriptions.set_pause(
+        current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now
+    )
     return Reply(
         title=messages.DAILY_PAUSED.format(n=n, **_when(moment, plan.tz, ctx.now)),
         kind="notice",
@@ -151,7 +142,7 @@ def daily_pause(ctx: Context, n: int) -> Reply:
 
 @command("next", "When your next daily tip comes, in your time zone", group=G)
 def next_(ctx: Context) -> Reply:
-    current = db.user_sub(ctx.tx, ctx.user.pk)
+    current = ctx.tx.subscriptions.of_user(ctx.user.pk)
     title = messages.DAILY_NEXT_TITLE
     if current is None or current.status == "off":
         return Reply(title=title, body=messages.DAILY_NONE, kind="daily")
@@ -159,7 +150,7 @@ def next_(ctx: Context) -> Reply:
         body = messages.DAILY_SUSPENDED.format(reason=current.reason or "unknown")
         return Reply(title=title, body=body, kind="daily")
     plan = schedule_of(current)
-    states = db.states(ctx.tx, current.id)
+    states = ctx.tx.deliveries.states(current.id)
     lines = [messages.DAILY_TITLE.format(**_label(plan))]
     if "pending" in states.values():
         lines.append(messages.DAILY_ON_ITS_WAY)
@@ -191,7 +182,7 @@ def admin_daily(
 ) -> Reply:
     user = ctx.request.user
     if channel.lower() == "off" and time is None and zone is None and days is None:
-        n = db.channels_off(ctx.tx, user.platform, ctx.request.tenant, ctx.now)
+        n = ctx.tx.subscriptions.channels_off(user.platform, ctx.request.tenant, ctx.now)
         text = messages.ADMIN_DAILY_OFF.format(n=n) if n else messages.ADMIN_DAILY_NONE
         return Reply(title=text, kind="notice")
     where = channel_mention(user.platform, channel)
@@ -200,12 +191,13 @@ def admin_daily(
     tz = zone or ctx.user.tz
     if tz is None:
         raise UsageError(messages.ADMIN_DAILY_NEED_ZONE.format(channel=where, time=f"{time:%H:%M}"))
-    existing = {s.channel_id: s for s in db.channel_subs(ctx.tx, user.platform, ctx.request.tenant)}
+    existing = {
+        s.channel_id: s for s in ctx.tx.subscriptions.of_channels(user.platform, ctx.request.tenant)
+    }
     old = existing.get(channel)
     plan = Daily(time, tz, days or ALL_DAYS)
     day, moment = first_open(ctx.tx, old.id if old else None, plan, ctx.now)
-    db.save_channel_sub(
-        ctx.tx,
+    ctx.tx.subscriptions.save_channel(
         platform=user.platform,
         tenant=ctx.request.tenant,
         channel_id=channel,
@@ -233,31 +225,3 @@ def admin_daily(
 def admin_daily_off(ctx: Context) -> Reply:
     # Typed platforms (Discord's channel picker) cannot pass "off" to 'admin daily'.
     return admin_daily(ctx, "off")
-
-
-def channel_mention(platform: str, channel_id: str) -> str:
-    """``<#C123>`` renders as a channel link on both Slack and Discord."""
-    return f"#{channel_id}" if platform == "console" else f"<#{channel_id}>"
-
-
-def delivery_card(ctx: Context, sub: SubRow, tip: Tip, *, missed: int, saved: bool) -> Reply:
-    """The message a daily delivery sends: a tip card (DM) or a shared card (channel)."""
-    if sub.channel_id is None:
-        card = tip_card(
-            ctx,
-            tip,
-            next_command="tip",
-            saved=saved,
-            footer=messages.DAILY_TIP_FOOTER.format(tip_id=tip.id),
-        )
-        notices = (messages.DAILY_MISSED.format(n=missed),) if missed else ()
-        return replace(card, ephemeral=False, notices=notices)
-    card = tip_card(
-        ctx,
-        tip,
-        next_command="tip",
-        saved=False,
-        footer=messages.DAILY_CHANNEL_FOOTER.format(tip_id=tip.id),
-    )
-    buttons = (Button("Get my own tip", "tip", "primary"), Button("Save", f"save {tip.id}"))
-    return replace(card, ephemeral=False, buttons=buttons)

@@ -15,7 +15,7 @@ STEP = Option("n", "int", "the step number", min_value=1, max_value=99)
 
 @command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
 def roadmap(ctx: Context) -> Reply:
-    done = ctx.tx.roadmap_done(ctx.user.pk)
+    done = ctx.tx.progress.roadmap_done(ctx.user.pk)
     steps = ctx.bank.steps
     fields = []
     for n, step in enumerate(steps, 1):
@@ -44,10 +44,10 @@ def _mark(ctx: Context, n: int, done: bool) -> Reply:
         raise UsageError(messages.STEP_RANGE.format(n=n, total=len(steps)))
     step = steps[n - 1]
     buttons = (Button("Show roadmap", "roadmap"),)
-    if (step.id in ctx.tx.roadmap_done(ctx.user.pk)) == done:
+    if (step.id in ctx.tx.progress.roadmap_done(ctx.user.pk)) == done:
         text = messages.STEP_ALREADY_DONE if done else messages.STEP_NOT_DONE
         return Reply(title=text.format(n=n, title=step.title), kind="notice", buttons=buttons)
-    ctx.tx.set_step(ctx.user.pk, step.id, done, ctx.now)
+    ctx.tx.progress.set_step(ctx.user.pk, step.id, done, ctx.now)
     if done:
         ctx.mark_active()
     text = messages.STEP_DONE if done else messages.STEP_UNDONE

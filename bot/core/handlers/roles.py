@@ -13,7 +13,7 @@ G = "Skills and roles"
 
 @command("roles", "Career paths and how much of each you cover", group=G)
 def roles(ctx: Context) -> Reply:
-    statuses = ctx.tx.skill_statuses(ctx.user.pk)
+    statuses = ctx.tx.progress.skill_statuses(ctx.user.pk)
     done = {s for s, st in statuses.items() if st == "done"}
     fields = []
     for r in ctx.bank.roles.values():
@@ -35,7 +35,7 @@ def roles(ctx: Context) -> Reply:
 )
 def role(ctx: Context, name: str) -> Reply:
     found = ctx.role(name)
-    statuses = ctx.tx.skill_statuses(ctx.user.pk)
+    statuses = ctx.tx.progress.skill_statuses(ctx.user.pk)
     done = {s for s, st in statuses.items() if st == "done"}
     have, need = coverage(found.skills, done)
     lines = []

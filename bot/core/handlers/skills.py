@@ -22,7 +22,7 @@ G = "Skills and roles"
 )
 def skill(ctx: Context, name: str) -> Reply:
     found = ctx.skill(name)
-    status = (ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    status = (ctx.tx.progress.skill_statuses(ctx.user.pk)).get(found.id)
     return skill_card(ctx, found, status)
 
 
@@ -65,7 +65,7 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
     group=G,
 )
 def skills(ctx: Context, category: str | None = None) -> Reply:
-    statuses = ctx.tx.skill_statuses(ctx.user.pk)
+    statuses = ctx.tx.progress.skill_statuses(ctx.user.pk)
     wanted: tuple[str, ...] = CATEGORIES
     if category:
         key = category.lower().rstrip("s")
@@ -92,12 +92,12 @@ def skills(ctx: Context, category: str | None = None) -> Reply:
 
 def _set_status(ctx: Context, name: str, status: str | None) -> Reply:
     found = ctx.skill(name)
-    current = (ctx.tx.skill_statuses(ctx.user.pk)).get(found.id)
+    current = (ctx.tx.progress.skill_statuses(ctx.user.pk)).get(found.id)
     if current == status:
         template = messages.STATUS_NOT_SET if status is None else messages.STATUS_ALREADY[status]
         text = template.format(skill=found.name)
         return Reply(title=text, kind="notice")
-    ctx.tx.set_skill(ctx.user.pk, found.id, status, ctx.now)
+    ctx.tx.progress.set_skill(ctx.user.pk, found.id, status, ctx.now)
     if status is not None:
         ctx.mark_active()
     buttons = (Button("Tip for it", f"tip {found.id}", "primary"),) if status == "learning" else ()

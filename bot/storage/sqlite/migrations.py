@@ -8,11 +8,10 @@ own transaction together with the version bump, so a crash leaves the old versio
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import sqlite3
+from collections.abc import Callable
 
-import aiosqlite
-
-from bot.storage.profile_merge import merge_discord_profiles
+from bot.storage.sqlite.profile_merge import merge_discord_profiles
 
 log = logging.getLogger(__name__)
 
@@ -123,17 +122,16 @@ CREATE INDEX deliveries_pending ON deliveries (retry_at) WHERE state = 'pending'
 
 # V3: one profile per Discord user (issue 10), see bot/storage/profile_merge.py.
 
-# A migration is an SQL script, or a coroutine function for data that SQL alone cannot
+# A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
-Migration = str | Callable[[aiosqlite.Connection], Awaitable[None]]
+Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles]
 LATEST = len(MIGRATIONS)
 
 
-async def migrate(db: aiosqlite.Connection, target: int = LATEST) -> int:
+def migrate(db: sqlite3.Connection, target: int = LATEST) -> int:
     """Bring ``db`` (in autocommit mode) up to ``target``; return the version reached."""
-    async with db.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
+    row = db.execute("PRAGMA user_version").fetchone()
     version = int(row[0]) if row else 0
     if version > LATEST:
         raise SchemaTooNew(
@@ -142,19 +140,19 @@ async def migrate(db: aiosqlite.Connection, target: int = LATEST) -> int:
         )
     while version < target:
         step = MIGRATIONS[version]
-        await db.execute("BEGIN IMMEDIATE")
+        db.execute("BEGIN IMMEDIATE")
         try:
             if isinstance(step, str):
                 for statement in (s.strip() for s in step.split(";")):
                     if statement:
-                        await db.execute(statement)
+                        db.execute(statement)
             else:
-                await step(db)
+                step(db)
             # PRAGMA takes no parameters; the value is our own integer.
-            await db.execute(f"PRAGMA user_version = {version + 1:d}")
-            await db.execute("COMMIT")
+            db.execute(f"PRAGMA user_version = {version + 1:d}")
+            db.execute("COMMIT")
         except BaseException:
-            await db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
         version += 1
         log.info("database migrated to schema version %d", version)

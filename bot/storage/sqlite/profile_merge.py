@@ -24,11 +24,10 @@ collisions, so a large database migrates in one pass.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import NamedTuple
-
-import aiosqlite
 
 from bot.core import messages
 from bot.core.commands import format_days
@@ -127,13 +126,13 @@ USERS = [
 ]
 
 
-async def merge_discord_profiles(db: aiosqlite.Connection) -> None:
+def merge_discord_profiles(db: sqlite3.Connection) -> None:
     """Migration 3 (runs inside the migration's transaction)."""
     for sql in MAP + ROWS:
-        await db.execute(sql)
-    await _keep_one_subscription(db)
+        db.execute(sql)
+    _keep_one_subscription(db)
     for sql in USERS:
-        await db.execute(sql, (GLOBAL_TENANT,) if "?" in sql else ())
+        db.execute(sql, (GLOBAL_TENANT,) if "?" in sql else ())
 
 
 class _Sub(NamedTuple):
@@ -145,15 +144,15 @@ class _Sub(NamedTuple):
     days: int
 
 
-async def _keep_one_subscription(db: aiosqlite.Connection) -> None:
-    rows = await db.execute_fetchall(
+def _keep_one_subscription(db: sqlite3.Connection) -> None:
+    rows = db.execute(
         """SELECT coalesce(m.new_pk, s.user_pk), s.id, s.status, s.updated_at, s.minute,
                   s.tz, s.days
            FROM subscriptions s LEFT JOIN profile_merge m ON m.old_pk = s.user_pk
            WHERE s.user_pk IN (SELECT old_pk FROM profile_merge UNION SELECT new_pk
                                FROM profile_merge)
            ORDER BY s.id"""
-    )
+    ).fetchall()
     by_user: dict[int, list[_Sub]] = defaultdict(list)
     for pk, sid, status, updated_at, minute, tz, days in rows:
         by_user[int(pk)].append(_Sub(int(sid), status, updated_at, int(minute), tz, int(days)))
@@ -163,9 +162,9 @@ async def _keep_one_subscription(db: aiosqlite.Connection) -> None:
         ranked = sorted(subs, key=lambda s: (s.status != "off", s.updated_at, s.id), reverse=True)
         kept, dropped = ranked[0], ranked[1:]
         for sub in dropped:
-            await _move_ledger(db, sub.id, kept.id)
-            await db.execute("DELETE FROM subscriptions WHERE id = ?", (sub.id,))
-        await db.execute("UPDATE subscriptions SET user_pk = ? WHERE id = ?", (pk, kept.id))
+            _move_ledger(db, sub.id, kept.id)
+            db.execute("DELETE FROM subscriptions WHERE id = ?", (sub.id,))
+        db.execute("UPDATE subscriptions SET user_pk = ? WHERE id = ?", (pk, kept.id))
         lost = [s for s in dropped if s.status != "off"]
         if lost:
             text = messages.PROFILES_MERGED_DAILY.format(
@@ -173,7 +172,7 @@ async def _keep_one_subscription(db: aiosqlite.Connection) -> None:
                 kept=_plan(kept),
                 dropped=", ".join(_plan(s) for s in lost),
             )
-            await db.execute(
+            db.execute(
                 "INSERT INTO notices (user_pk, text, created_at) VALUES (?, ?, ?)",
                 (pk, text, now),
             )
@@ -187,23 +186,23 @@ def _plan(sub: _Sub) -> str:
     )
 
 
-async def _move_ledger(db: aiosqlite.Connection, from_sub: int, to_sub: int) -> None:
+def _move_ledger(db: sqlite3.Connection, from_sub: int, to_sub: int) -> None:
     """Move a dropped subscription's ledger rows to the kept one (its keys stay: unique)."""
     kept = {
         r[0]: (int(r[1]), r[2])
-        for r in await db.execute_fetchall(
+        for r in db.execute(
             "SELECT local_date, id, state FROM deliveries WHERE sub_id = ?", (to_sub,)
-        )
+        ).fetchall()
     }
-    rows = await db.execute_fetchall(
+    rows = db.execute(
         "SELECT local_date, id, state FROM deliveries WHERE sub_id = ? ORDER BY id", (from_sub,)
-    )
+    ).fetchall()
     for local_date, row_id, state in rows:
         there = kept.get(local_date)
         if there is not None:
             if DELIVERY_RANK[state] <= DELIVERY_RANK[there[1]]:
                 continue  # the kept ledger's row stands; this one goes with its subscription
-            await db.execute("DELETE FROM deliveries WHERE id = ?", (there[0],))
-        await db.execute("UPDATE deliveries SET sub_id = ? WHERE id = ?", (to_sub, row_id))
+            db.execute("DELETE FROM deliveries WHERE id = ?", (there[0],))
+        db.execute("UPDATE deliveries SET sub_id = ? WHERE id = ?", (to_sub, row_id))
         kept[local_date] = (int(row_id), state)
-    await db.execute("DELETE FROM deliveries WHERE sub_id = ?", (from_sub,))
+    db.execute("DELETE FROM deliveries WHERE sub_id = ?", (from_sub,))

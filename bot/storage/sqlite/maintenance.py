@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.storage.migrations import LATEST
+from bot.storage.sqlite.migrations import LATEST
 
 
 class MaintenanceError(Exception):

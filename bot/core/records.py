@@ -1,0 +1,85 @@
+"""The records the storage ports return (:mod:`bot.core.ports`): plain frozen values.
+
+Every store (SQLite today) builds these from its own rows; the core and the delivery
+never see a database type. Instants are Unix seconds (UTC); dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class UserRow:
+    """A user as the core sees it inside a unit of work: their key and known zone."""
+
+    pk: int
+    tz: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubRow:
+    """A daily-tip subscription: a user's DM or an admin's channel post."""
+
+    id: int
+    user_pk: int | None
+    platform: str
+    tenant: str
+    channel_id: str | None
+    owner_pk: int | None
+    minute: int
+    tz: str
+    days: int
+    status: str  # active, off, suspended
+    paused_until: int | None
+    next_due: int
+    next_date: str
+    missed: int
+    reason: str
+    user_id: str | None  # the platform's user id (DM subscriptions)
+    display_name: str | None
+
+    @property
+    def notify_pk(self) -> int | None:
+        """Whom to tell about a problem: the subscriber, or the admin who set the channel."""
+        return self.user_pk if self.user_pk is not None else self.owner_pk
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRow:
+    """One row of the delivery ledger: one (subscription, local date)."""
+
+    id: int
+    sub_id: int
+    local_date: str
+    due_at: int
+    state: str  # pending, sent, skipped, failed
+    key: str
+    tip_id: str | None
+    missed: int
+    attempts: int
+    retry_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A subscription's move past its planned dates (see ``Subscriptions.advance_many``)."""
+
+    sub_id: int
+    next_due: int
+    next_date: str
+    missed: int  # newly skipped dates, added to the subscription's count
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A pending delivery to write (see ``Deliveries.insert_pending``)."""
+
+    sub_id: int
+    local_date: str
+    due_at: int
+
+
+def delivery_key(sub_id: int, local_date: str) -> str:
+    """The idempotency key of one delivery: ``d{sub}-{yyyymmdd}`` (<= 25 characters)."""
+    return f"d{sub_id}-{local_date.replace('-', '')}"

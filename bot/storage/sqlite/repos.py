@@ -1,0 +1,228 @@
+"""SQLite repositories of users, progress and tips (:mod:`bot.core.ports`).
+
+Each holds the store's connection; the store runs them inside its transaction, on its
+own thread (:mod:`bot.storage.sqlite.store`). SQL is parameterized.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from typing import Any
+
+from bot.core.records import UserRow
+
+
+class Repo:
+    """Queries on the store's connection, inside the transaction of the running unit."""
+
+    __slots__ = ("db",)
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        return self.db.execute(sql, params).fetchall()
+
+    def fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        rows = self.db.execute(sql, params).fetchall()  # step to the end: RETURNING
+        return rows[0] if rows else None
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        return self.db.execute(sql, params).rowcount
+
+
+class SqliteUsers(Repo):
+    __slots__ = ()
+
+    # users -------------------------------------------------------------------------
+
+    def user(
+        self,
+        platform: str,
+        tenant: str,
+        user_id: str,
+        display_name: str,
+        now: datetime,
+        tz_hint: str | None = None,
+    ) -> UserRow:
+        """The user's row, created on first use; keeps the display name fresh.
+
+        Reads first and writes only what changed: most commands then write nothing at
+        all, and a read-only transaction commits without touching the WAL.
+        """
+        key = (platform, tenant, user_id)
+        row = self.fetchone(
+            "SELECT id, tz, display_name FROM users WHERE platform = ? AND tenant = ?"
+            " AND user_id = ?",
+            key,
+        )
+        if row is None:
+            row = self.fetchone(
+                """INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)
+                   VALUES (?, ?, ?, ?, ?, ?) RETURNING id, tz, display_name""",
+                (*key, display_name, tz_hint, now.isoformat()),
+            )
+            return UserRow(int(row[0]), row[1])
+        pk, tz, name = int(row[0]), row[1], row[2]
+        new_name = display_name or name
+        new_tz = tz or tz_hint
+        if new_name != name or new_tz != tz:
+            self.execute(
+                "UPDATE users SET display_name = ?, tz = ? WHERE id = ?", (new_name, new_tz, pk)
+            )
+        return UserRow(pk, new_tz)
+
+    def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
+        row = self.fetchone(
+            "SELECT id FROM users WHERE platform = ? AND tenant = ? AND user_id = ?",
+            (platform, tenant, user_id),
+        )
+        return int(row[0]) if row else None
+
+    def set_tz(self, pk: int, tz: str) -> None:
+        self.execute("UPDATE users SET tz = ? WHERE id = ?", (tz, pk))
+
+    def forget(self, pk: int) -> None:
+        self.execute("DELETE FROM users WHERE id = ?", (pk,))
+
+    # activity (streaks) ------------------------------------------------------------
+
+    def record_activity(self, pk: int, day: date) -> None:
+        self.execute(
+            "INSERT INTO activity (user_pk, day) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            (pk, day.isoformat()),
+        )
+
+    def activity_days(self, pk: int) -> list[date]:
+        rows = self.fetchall("SELECT day FROM activity WHERE user_pk = ? ORDER BY day", (pk,))
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    # notices -----------------------------------------------------------------------
+
+    def push_notice(self, pk: int, text: str, now: datetime) -> None:
+        self.execute(
+            "INSERT INTO notices (user_pk, text, created_at) VALUES (?, ?, ?)",
+            (pk, text, now.isoformat()),
+        )
+
+    def pop_notices(self, pk: int) -> list[str]:
+        rows = self.fetchall("DELETE FROM notices WHERE user_pk = ? RETURNING id, text", (pk,))
+        return [r[1] for r in sorted(rows, key=lambda r: int(r[0]))]
+
+    # export ------------------------------------------------------------------------
+
+    def export(self, pk: int) -> dict[str, Any]:
+        """Every row about the user, table by table (for ``export``)."""
+        out: dict[str, Any] = {}
+        row = self.fetchone(
+            "SELECT platform, tenant, user_id, display_name, tz, created_at"
+            " FROM users WHERE id = ?",
+            (pk,),
+        )
+        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at")
+        out["user"] = dict(zip(keys, row, strict=True)) if row else {}
+        for table, sql in EXPORT_QUERIES.items():
+            cur = self.db.execute(sql, (pk,))
+            cols = [d[0] for d in cur.description]
+            out[table] = [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+        return out
+
+
+class SqliteProgress(Repo):
+    __slots__ = ()
+
+    # skills ------------------------------------------------------------------------
+
+    def skill_statuses(self, pk: int) -> dict[str, str]:
+        rows = self.fetchall("SELECT skill_id, status FROM skill_status WHERE user_pk = ?", (pk,))
+        return {r[0]: r[1] for r in rows}
+
+    def set_skill(self, pk: int, skill_id: str, status: str | None, now: datetime) -> None:
+        if status is None:
+            self.execute(
+                "DELETE FROM skill_status WHERE user_pk = ? AND skill_id = ?", (pk, skill_id)
+            )
+            return
+        self.execute(
+            """INSERT INTO skill_status (user_pk, skill_id, status, updated_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (user_pk, skill_id) DO UPDATE SET
+                 status = excluded.status, updated_at = excluded.updated_at""",
+            (pk, skill_id, status, now.isoformat()),
+        )
+
+    # roadmap -----------------------------------------------------------------------
+
+    def roadmap_done(self, pk: int) -> set[str]:
+        rows = self.fetchall("SELECT step_id FROM roadmap_done WHERE user_pk = ?", (pk,))
+        return {r[0] for r in rows}
+
+    def set_step(self, pk: int, step_id: str, done: bool, now: datetime) -> None:
+        if done:
+            self.execute(
+                """INSERT INTO roadmap_done (user_pk, step_id, done_at) VALUES (?, ?, ?)
+                   ON CONFLICT (user_pk, step_id) DO NOTHING""",
+                (pk, step_id, now.isoformat()),
+            )
+        else:
+            self.execute(
+                "DELETE FROM roadmap_done WHERE user_pk = ? AND step_id = ?", (pk, step_id)
+            )
+
+
+class SqliteTips(Repo):
+    __slots__ = ()
+
+    # tips --------------------------------------------------------------------------
+
+    def tip_views(self, pk: int) -> dict[str, int]:
+        rows = self.fetchall("SELECT tip_id, times FROM tip_views WHERE user_pk = ?", (pk,))
+        return {r[0]: int(r[1]) for r in rows}
+
+    def record_view(self, pk: int, tip_id: str, now: datetime) -> None:
+        self.execute(
+            """INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen)
+               VALUES (?, ?, 1, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET
+                 times = times + 1, last_seen = excluded.last_seen""",
+            (pk, tip_id, now.isoformat(), now.isoformat()),
+        )
+
+    def marks(self, pk: int) -> dict[str, tuple[int, str | None]]:
+        """tip id -> (vote, saved_at)."""
+        rows = self.fetchall(
+            "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?", (pk,)
+        )
+        return {r[0]: (int(r[1]), r[2]) for r in rows}
+
+    def set_vote(self, pk: int, tip_id: str, vote: int) -> None:
+        self.execute(
+            """INSERT INTO tip_marks (user_pk, tip_id, vote) VALUES (?, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET vote = excluded.vote""",
+            (pk, tip_id, vote),
+        )
+
+    def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None:
+        stamp = saved_at.isoformat() if saved_at else None
+        self.execute(
+            """INSERT INTO tip_marks (user_pk, tip_id, saved_at) VALUES (?, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET saved_at = excluded.saved_at""",
+            (pk, tip_id, stamp),
+        )
+
+
+# Tables holding per-user data; later migrations add theirs here so export stays whole.
+EXPORT_QUERIES: dict[str, str] = {
+    "skills": "SELECT skill_id, status, updated_at FROM skill_status WHERE user_pk = ?",
+    "tips_seen": "SELECT tip_id, times, first_seen, last_seen FROM tip_views WHERE user_pk = ?",
+    "tip_marks": "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?",
+    "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = ?",
+    "activity_days": "SELECT day FROM activity WHERE user_pk = ? ORDER BY day",
+    "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
+    "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
+    " FROM subscriptions WHERE user_pk = ?",
+    "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = ?"
+    " ORDER BY d.local_date",
+}

@@ -1,0 +1,78 @@
+"""Contract: a database at an older schema version upgrades on open and keeps its data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.core.ports import UnitOfWork
+from tests.storage.contract.conftest import Backend
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+KEY = ("slack", "T1", "U1")
+
+
+async def test_a_new_database_is_at_the_latest_version(backend: Backend) -> None:
+    store = await backend.open()
+    try:
+        assert await store.schema_version() == backend.latest
+        assert await store.integrity_check() == []
+    finally:
+        await store.close()
+
+
+async def test_upgrade_from_the_first_schema_keeps_data(backend: Backend) -> None:
+    old = await backend.open_old(1)
+    try:
+        assert await old.schema_version() == 1
+
+        def first_release(tx: UnitOfWork) -> int:
+            pk = tx.users.user(*KEY, "Ada", NOW, "Europe/Berlin").pk
+            tx.progress.set_skill(pk, "rust", "learning", NOW)
+            tx.tips.record_view(pk, "t001", NOW)
+            tx.tips.set_saved(pk, "t001", NOW)
+            tx.progress.set_step(pk, "s1", True, NOW)
+            tx.users.record_activity(pk, NOW.date())
+            tx.users.push_notice(pk, "welcome", NOW)
+            return pk
+
+        pk = await old.run(first_release)
+    finally:
+        await old.close()
+
+    store = await backend.open()  # migrations run on open
+    try:
+        assert await store.schema_version() == backend.latest
+
+        def later(tx: UnitOfWork) -> None:
+            assert tx.users.find_user(*KEY) == pk
+            assert tx.users.user(*KEY, "Ada", NOW).tz == "Europe/Berlin"
+            assert tx.progress.skill_statuses(pk) == {"rust": "learning"}
+            assert tx.tips.tip_views(pk) == {"t001": 1}
+            assert tx.tips.marks(pk)["t001"][1] is not None
+            assert tx.progress.roadmap_done(pk) == {"s1"}
+            assert tx.users.activity_days(pk) == [NOW.date()]
+            # the tables of later versions work on the upgraded database
+            sub = tx.subscriptions.save_user(
+                user_pk=pk, platform="slack", tenant="T1", minute=450, tz="Europe/Berlin",
+                days=127, next_due=1, next_date="2026-03-03", now=NOW,
+            )  # fmt: skip
+            assert tx.deliveries.insert(sub, "2026-03-03", 1, "pending", NOW)
+            assert not tx.deliveries.insert(sub, "2026-03-03", 1, "pending", NOW)
+            assert tx.users.pop_notices(pk) == ["welcome"]
+
+        await store.run(later)
+        assert await store.integrity_check() == []
+    finally:
+        await store.close()
+
+
+async def test_every_intermediate_version_upgrades(backend: Backend) -> None:
+    for version in range(1, backend.latest):
+        old = await backend.open_old(version)
+        assert await old.schema_version() >= version
+        await old.close()
+    store = await backend.open()
+    try:
+        assert await store.schema_version() == backend.latest
+    finally:
+        await store.close()
