@@ -147,11 +147,12 @@ def main(argv: Sequence[str]) -> int:
 
     try:
         settings = load_settings()
+        db_path = settings.db_path
     except ConfigError as exc:
         print(f"careerbot health: {exc}", file=sys.stderr)
         return 2
     max_age = max_age_for(settings.heartbeat_seconds) if args.max_age is None else args.max_age
-    health = check(settings.db_path, max_age=max_age)
+    health = check(db_path, max_age=max_age)
     if not args.quiet:
         print(("healthy" if health.ok else "UNHEALTHY") + ": " + "; ".join(health.lines))
     return 0 if health.ok else 1

@@ -12,9 +12,10 @@ under load (a busy gateway, many commands in flight) each round trip waits behin
 loop's other work while the transaction holds the write lock: throughput collapsed.
 One round trip per command keeps the loop free and the lock short.
 
-The thread is a single-worker executor that owns the stdlib ``sqlite3`` connection:
-``run`` is ``loop.run_in_executor(executor, unit)`` — public APIs only, the same one hop
-per command an async driver's queue would give. Opening, migrations and closing run on
+The thread is the store's own (:class:`_Thread`) and owns the stdlib ``sqlite3``
+connection: ``run`` queues the unit and awaits a future the thread settles through
+``loop.call_soon_threadsafe`` — public APIs only, the same one hop per command an async
+driver's queue would give. Opening, migrations and closing run on
 that thread too (a ``sqlite3`` connection stays on the thread that made it).
 
 SQL is parameterized; identifiers are never formatted in.
@@ -23,12 +24,14 @@ SQL is parameterized; identifiers are never formatted in.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import queue
 import sqlite3
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
@@ -81,22 +84,59 @@ class SqliteUnit:
 
 
 class _Thread:
-    """One connection on its own thread: every call on it runs there, in order."""
+    """One connection on its own thread: every call on it runs there, in order.
+
+    A plain thread with a queue rather than ``ThreadPoolExecutor(max_workers=1)``: the
+    same public-API pattern (``loop.call_soon_threadsafe`` hands the result back), but
+    without the executor's extra future and locks — about half the cost per hop, which
+    is a tenth of a command's.
+    """
 
     def __init__(self, name: str) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+        self._open = True
         self.conn: sqlite3.Connection | None = None
 
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, fn = job
+            try:
+                result, error = fn(), None
+            except BaseException as exc:  # handed back to the awaiting coroutine
+                result, error = None, exc
+            # a closed loop (RuntimeError) has nobody waiting any more
+            with contextlib.suppress(RuntimeError):
+                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
+
     async def call(self, fn: Callable[[], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, fn)
+        if not self._open:
+            raise RuntimeError("the store is closed")
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._jobs.put((future, fn))
+        return cast(T, await future)
 
     async def close(self) -> None:
         conn, self.conn = self.conn, None
         try:
-            if conn is not None:
+            if conn is not None and self._open:
                 await self.call(conn.close)
         finally:
-            self.executor.shutdown(wait=False)
+            self._open = False
+            self._jobs.put(None)  # the thread ends after the jobs before it
+
+
+_Job = tuple["asyncio.Future[Any]", Callable[[], Any]]
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 class SqliteStore:
