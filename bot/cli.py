@@ -34,7 +34,10 @@ DELEGATED: dict[str, tuple[str, str]] = {
     "db": ("bot.storage.sqlite.maintenance:main", "back up, restore or check the database"),
     "health": ("bot.health:main", "exit 0 when the running bot is healthy (HEALTHCHECK)"),
     "schedule": ("bot.delivery.cli:main", "preview daily-tip delivery instants"),
-    "discord": ("bot.adapters.discord_cli:main", "clear an old Discord slash-command registration"),
+    "discord": (
+        "bot.platforms.discord.cli:main",
+        "clear an old Discord slash-command registration",
+    ),
 }
 
 
@@ -119,16 +122,16 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
 
 async def _console(settings: Settings, user_id: str | None) -> int:
-    from bot.adapters.console import chat, console_user, stdin_bytes
     from bot.bootstrap import open_core
+    from bot.platforms.console.adapter import chat, console_user, stdin_bytes
 
     async with open_core(settings) as core:
         return await chat(core, console_user(user_id), stdin_bytes(), sys.stdout)
 
 
 async def _say(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.adapters.console import console_user, say
     from bot.bootstrap import open_core
+    from bot.platforms.console.adapter import console_user, say
 
     user = console_user(args.user, args.platform, args.tenant)
     async with open_core(settings) as core:

@@ -53,8 +53,8 @@ NO_PLATFORM = (
 
 # platform -> "module:Class"; imported lazily so an unused platform library never loads
 ADAPTERS: dict[str, str] = {
-    "slack": "bot.adapters.slack:SlackAdapter",
-    "discord": "bot.adapters.discord_bot:DiscordAdapter",
+    "slack": "bot.platforms.slack.adapter:SlackAdapter",
+    "discord": "bot.platforms.discord.adapter:DiscordAdapter",
 }
 SCHEDULER = "bot.delivery.scheduler:Scheduler"
 

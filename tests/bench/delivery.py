@@ -28,17 +28,17 @@ from typing import Any
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_messenger import SlackMessenger
 from bot.bank import load_bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
 from bot.core.schedule import Daily, epoch, minute_of_day, time_of_minute, zone
 from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler
 from bot.delivery.ledger import Ledger
+from bot.platforms.slack.messenger import SlackMessenger
 from bot.storage import open_store
-from tests.adapters.discord_env import running
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
+from tests.platforms.discord_env import running
 
 NOW = datetime(2027, 3, 15, 12, 0, tzinfo=UTC)
 ZONES = ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC", "Australia/Sydney")

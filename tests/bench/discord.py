@@ -38,12 +38,12 @@ import yarl
 from aiohttp import web
 from discord import app_commands
 
-from bot.adapters.discord_bot import DiscordAdapter
 from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
+from bot.platforms.discord.adapter import DiscordAdapter
 from bot.storage import open_store
 from tests.fakes.discord import FakeDiscord, user
 
@@ -112,7 +112,7 @@ async def serve() -> None:
 
 
 def _redirect(urls: dict[str, str]) -> tuple[str, Any]:
-    from bot.adapters.discord_bot import api_base
+    from bot.platforms.discord.adapter import api_base
 
     old = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = api_base(urls["api"])

@@ -4,7 +4,7 @@ Same run, same machine, same load generator, same fake Slack on loopback:
 
 - ``bare``: a plain slack-bolt AsyncApp whose ``/career`` listener acks with a
   constant string (the answer is in the HTTP response);
-- ``careerbot``: the real :class:`~bot.adapters.slack.SlackAdapter` in HTTP mode on a
+- ``careerbot``: the real :class:`~bot.platforms.slack.adapter.SlackAdapter` in HTTP mode on a
   real SQLite file and the shipped tip bank; a command counts as answered when its
   reply is in the HTTP response (answers ready within the inline budget) or has
   reached the fake's ``response_url``.
@@ -32,10 +32,10 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import SlackAdapter
 from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Core
+from bot.platforms.slack.adapter import SlackAdapter
 from bot.storage import open_store
 from tests.fakes.slack import FakeSlack, form_body, signed_headers, slash_command
 

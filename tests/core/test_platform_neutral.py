@@ -9,7 +9,7 @@ PROBE = """
 import sys
 import bot.core, bot.core.app, bot.core.handlers, bot.core.commands, bot.core.lookup
 import bot.core.ports, bot.core.tips, bot.core.progress, bot.storage, bot.bank, bot.cli
-import bot.adapters.console
+import bot.platforms.console.adapter
 loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("discord", "slack_bolt", "slack_sdk"))
 print(",".join(loaded))
 """

@@ -18,10 +18,10 @@ from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.delivery import Scheduler
 from bot.storage import open_store
-from tests.adapters.discord_env import running
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
 from tests.fakes.discord import CHANNEL_ID, EPHEMERAL, FakeDiscord, user
+from tests.platforms.discord_env import running
 
 
 def utc(*args: int) -> datetime:

@@ -13,18 +13,18 @@ from pathlib import Path
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.ports import SendResult
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler, Sender
+from bot.platforms.slack.messenger import EVENT_TYPE, SlackMessenger
 from bot.storage import open_store
-from tests.adapters.slack_env import answer, header, running, slack
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Crash
 from tests.fakes.slack import FakeSlack, Message, slash_command
+from tests.platforms.slack_env import answer, header, running, slack
 
 __all__ = ["slack"]  # fixture: fake Slack with U1 (Europe/Berlin) and U2 (admin, New York)
 

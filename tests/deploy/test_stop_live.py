@@ -31,11 +31,11 @@ from bot.config import Settings
 from bot.core.app import Core
 from bot.delivery import DEFAULT_LIMITS
 from bot.storage.sqlite import SqliteStore as Store
-from tests.adapters import discord_env, slack_env
 from tests.bench.delivery import subscribe
 from tests.deploy.live import Fakes, fakes, poll, read_until, start_bot, within
 from tests.fakes.discord import FakeDiscord
 from tests.fakes.slack import FakeSlack
+from tests.platforms import discord_env, slack_env
 
 SUBSCRIBERS = 40
 IN_FLIGHT = 30

@@ -1,7 +1,7 @@
 """The Slack adapter: slack-bolt's AsyncApp in Socket Mode (default) or HTTP mode.
 
 It only converts: a Slack payload becomes a neutral :class:`~bot.core.requests.Request`,
-``await core.respond(request)`` answers it, and :mod:`bot.adapters.slack_blocks`
+``await core.respond(request)`` answers it, and :mod:`bot.platforms.slack.blocks`
 renders the reply. Every listener acks first (Slack wants an answer within 3 s) and
 works after the ack; any failure after that is logged and the user still gets a short
 message.
@@ -42,13 +42,13 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_blocks import escape, home_view, render, unescape
-from bot.adapters.slack_messenger import SlackMessenger
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.logs import redact_url
+from bot.platforms.slack.blocks import escape, home_view, render, unescape
+from bot.platforms.slack.messenger import SlackMessenger
 
 log = logging.getLogger(__name__)
 

@@ -29,10 +29,10 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack_blocks import render
 from bot.core.ports import SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
+from bot.platforms.slack.blocks import render
 
 log = logging.getLogger(__name__)
 

@@ -24,10 +24,10 @@ import logging
 import aiohttp
 import discord
 
-from bot.adapters.discord_render import render
 from bot.core.ports import SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
+from bot.platforms.discord.render import render
 
 log = logging.getLogger(__name__)
 

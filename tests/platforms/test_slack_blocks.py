@@ -14,13 +14,13 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.adapters.slack_blocks import MAX_PAGES, action_id, escape, home_view, render, split_text
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
 from bot.core.ports import Store
 from bot.core.replies import Attachment, Button, Field, Reply, SourceRef
 from bot.core.requests import Request, User
+from bot.platforms.slack.blocks import MAX_PAGES, action_id, escape, home_view, render, split_text
 from tests.fakes.slack import block_errors
 
 

@@ -10,18 +10,9 @@ import aiohttp
 import pytest
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from bot.adapters.slack import SlackAdapter
 from bot.config import ConfigError
 from bot.core.app import Core
-from tests.adapters.slack_env import (
-    SECRET,
-    header,
-    http_adapter,
-    running,
-    settings_for,
-    slack,
-    via_url,
-)
+from bot.platforms.slack.adapter import SlackAdapter
 from tests.fakes.slack import (
     FakeSlack,
     block_actions,
@@ -31,6 +22,15 @@ from tests.fakes.slack import (
     sign,
     signed_headers,
     slash_command,
+)
+from tests.platforms.slack_env import (
+    SECRET,
+    header,
+    http_adapter,
+    running,
+    settings_for,
+    slack,
+    via_url,
 )
 
 __all__ = ["http_adapter", "slack"]  # fixtures used here

@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from bot.adapters.discord_bot import NO_TOKEN, apply_urls, login, restore_urls
 from bot.config import ConfigError, Settings, load_settings
+from bot.platforms.discord.adapter import NO_TOKEN, apply_urls, login, restore_urls
 
 PROG = "careerbot discord"
 DESCRIPTION = "Discord chores that need the bot token but not a running bot."

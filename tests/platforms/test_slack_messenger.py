@@ -9,13 +9,13 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack_messenger import EVENT_TYPE, SlackMessenger
 from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import User
-from tests.adapters.slack_env import answer, header, retry_sleeps, slack, socket_adapter
+from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.messenger import EVENT_TYPE, SlackMessenger
 from tests.fakes.slack import TEAM_ID, FakeSlack, home_opened, slash_command
+from tests.platforms.slack_env import answer, header, retry_sleeps, slack, socket_adapter
 
 __all__ = ["retry_sleeps", "slack", "socket_adapter"]  # fixtures used here
 

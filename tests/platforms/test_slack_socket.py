@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter, redact_url
 from bot.config import ConfigError
 from bot.core.app import Core
-from tests.adapters.slack_env import (
+from bot.platforms.slack.adapter import SlackAdapter, redact_url
+from tests.fakes.slack import FakeSlack, block_actions, home_opened, slash_command
+from tests.platforms.slack_env import (
     answer,
     buttons,
     header,
@@ -21,7 +22,6 @@ from tests.adapters.slack_env import (
     socket_adapter,
     via_url,
 )
-from tests.fakes.slack import FakeSlack, block_actions, home_opened, slash_command
 
 __all__ = ["http_adapter", "retry_sleeps", "slack", "socket_adapter"]  # fixtures used here
 

@@ -12,8 +12,6 @@ from typing import Any
 import discord
 import pytest
 
-from bot.adapters.discord_bot import api_base
-from bot.adapters.discord_tree import ADMIN, GROUP
 from bot.config import ConfigError
 from bot.core import messages
 from bot.core.app import Core
@@ -22,7 +20,8 @@ from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
-from tests.adapters.discord_env import Env, running
+from bot.platforms.discord.adapter import api_base
+from bot.platforms.discord.tree import ADMIN, GROUP
 from tests.conftest import FakeClock
 from tests.fakes.discord import (
     CHANNEL_ID,
@@ -33,6 +32,7 @@ from tests.fakes.discord import (
     command_problems,
     user,
 )
+from tests.platforms.discord_env import Env, running
 
 
 @pytest.fixture
@@ -408,7 +408,7 @@ async def test_a_failure_answers_with_an_apology_and_is_logged(
     def broken(reply: Reply) -> Any:
         raise KeyError("boom")
 
-    monkeypatch.setattr("bot.adapters.discord_bot.render", broken)
+    monkeypatch.setattr("bot.platforms.discord.adapter.render", broken)
     iid = await env.slash("help")
     callback = await env.fake.wait_callback(iid)
     assert callback["data"]["content"] == messages.APOLOGY

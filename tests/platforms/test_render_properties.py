@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.replies import Attachment, Button, Field, Reply, SourceRef
-from tests.adapters.test_discord_render import check as check_discord
-from tests.adapters.test_slack_blocks import check_reply as check_slack
+from tests.platforms.test_discord_render import check as check_discord
+from tests.platforms.test_slack_blocks import check_reply as check_slack
 
 # the characters that break things: mrkdwn controls, mentions' pieces, wide and odd
 # unicode, and every kind of break

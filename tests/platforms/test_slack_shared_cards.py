@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
-from tests.adapters.slack_env import answer, buttons, header, slack, socket_adapter, via_url
+from bot.platforms.slack.adapter import SlackAdapter
 from tests.fakes.slack import FakeSlack, Message, block_actions, slash_command
+from tests.platforms.slack_env import answer, buttons, header, slack, socket_adapter, via_url
 
 __all__ = ["slack", "socket_adapter"]  # fixtures used here
 

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 
-from bot.adapters.slack import SlackAdapter
 from bot.config import Settings
 from bot.core.app import Core
+from bot.platforms.slack.adapter import SlackAdapter
 from tests.fakes.slack import FakeSlack, Message
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

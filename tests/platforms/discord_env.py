@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bot.adapters.discord_bot import DiscordAdapter
 from bot.config import Settings
 from bot.core.app import Core
+from bot.platforms.discord.adapter import DiscordAdapter
 from tests.fakes.discord import FakeDiscord
 
 

@@ -9,13 +9,13 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.adapters.discord_render import MAX_PAGES, PREFIX, Page, render, split, trim
-from bot.adapters.discord_tree import GROUP, MORE, build_groups
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
 from bot.core.replies import Attachment, Button, Field, Reply, SourceRef
 from bot.core.requests import Request, User
+from bot.platforms.discord.render import MAX_PAGES, PREFIX, Page, render, split, trim
+from bot.platforms.discord.tree import GROUP, MORE, build_groups
 from bot.storage import open_store
 from tests.conftest import FakeClock
 from tests.fakes.discord import command_problems, message_problems

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack_blocks import render, unescape
 from bot.bank import Bank
 from bot.core.app import Core
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import User
+from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.blocks import render, unescape
 from bot.storage.sqlite import SqliteStore as Store
-from tests.adapters.slack_env import SECRET, header, http_adapter, running, slack, via_url
-from tests.adapters.test_slack_http import events_url, post
 from tests.conftest import FakeClock
 from tests.fakes.slack import TEAM_ID, FakeSlack, Message, form_body, signed_headers, slash_command
+from tests.platforms.slack_env import SECRET, header, http_adapter, running, slack, via_url
+from tests.platforms.test_slack_http import events_url, post
 
 __all__ = ["http_adapter", "slack"]  # fixtures used here
 

@@ -1,7 +1,7 @@
 """The Discord adapter: discord.py client, ``/career`` commands, buttons, DMs.
 
 It only converts: interaction -> :class:`~bot.core.requests.Request` ->
-``await core.respond`` -> embeds and buttons (:mod:`bot.adapters.discord_render`).
+``await core.respond`` -> embeds and buttons (:mod:`bot.platforms.discord.render`).
 Personal replies are ephemeral; a reply with ``ephemeral=False`` (``share``) is posted
 to the channel; a button's reply with ``replace=True`` edits the message it is on when
 that message is the clicker's own (ephemeral, or in their DM with the bot). On a shared
@@ -27,15 +27,15 @@ import discord
 import yarl
 from discord import app_commands
 
-from bot.adapters.discord_messenger import DiscordMessenger
-from bot.adapters.discord_render import CareerButton, Page, render
-from bot.adapters.discord_tree import install
 from bot.config import ConfigError, Settings
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.logs import redact_url, redact_urls
+from bot.platforms.discord.messenger import DiscordMessenger
+from bot.platforms.discord.render import CareerButton, Page, render
+from bot.platforms.discord.tree import install
 
 log = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.discord_tree import ADMIN, GROUP
 from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
+from bot.platforms.discord.tree import ADMIN, GROUP
 from bot.storage.sqlite import SqliteStore as Store
-from tests.adapters.discord_env import Env, running
 from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
+from tests.platforms.discord_env import Env, running
 
 
 @pytest.fixture

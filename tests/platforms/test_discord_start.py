@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.app import Core
-from tests.adapters.discord_env import running
 from tests.deploy.live import careerbot, clean_env, start_bot
 from tests.fakes.discord import APP_ID, FakeDiscord
+from tests.platforms.discord_env import running
 
 SECRETS = ("carl", "s3cret-pw", "k3y", "frag")
 

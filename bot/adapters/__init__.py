@@ -1,1 +1,0 @@
-"""Adapters: each turns platform traffic into core requests and renders the replies."""

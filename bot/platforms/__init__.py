@@ -1,0 +1,1 @@
+"""Chat platforms: one package each (adapter, renderer, messenger, settings, limits)."""

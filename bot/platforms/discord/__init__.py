@@ -1,0 +1,1 @@
+"""Discord (discord.py): the /career command tree, buttons, DMs and channel posts."""

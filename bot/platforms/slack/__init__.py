@@ -1,0 +1,1 @@
+"""Slack (slack-bolt): slash commands, buttons, App Home, DMs and channel posts."""
