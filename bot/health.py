@@ -1,4 +1,4 @@
-"""Liveness for self-hosters: the heartbeat file ``careerbot run`` keeps, and ``careerbot health``.
+"""Liveness for self-hosters: the heartbeat file ``careerbot run`` keeps, and its check.
 
 The running bot rewrites ``<database>.heartbeat.json`` every few seconds
 (``CAREERBOT_HEARTBEAT_SECONDS``, default 5) (atomically: a
@@ -7,19 +7,18 @@ query worked, and each adapter's ``connected`` flag. ``careerbot health`` (the i
 HEALTHCHECK) exits 0 only when that file is fresh, its process is alive, the database
 answers a query, and every adapter the bot runs is connected. No schema change: the
 state is about this process, not the data, and a file works even when the database is
-the thing that is broken.
+the thing that is broken. :func:`check` returns a :class:`Health`; the command line
+(:mod:`bot.cli.health`) prints it and chooses the exit status.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
 import sqlite3
-import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,31 +127,3 @@ def _probe_db(db_path: Path) -> str:
     except sqlite3.Error as exc:
         return f"unreachable: {exc}"
     return ""
-
-
-def main(argv: Sequence[str]) -> int:
-    p = argparse.ArgumentParser(
-        prog="careerbot health",
-        description="Exit 0 when the running bot is healthy: fresh heartbeat, "
-        "database reachable, every adapter connected.",
-    )
-    p.add_argument(
-        "--max-age",
-        type=float,
-        help=f"heartbeat age limit in s (default {MAX_AGE:.0f}, or 3 heartbeat intervals)",
-    )
-    p.add_argument("--quiet", "-q", action="store_true", help="print nothing")
-    args = p.parse_args(list(argv))
-    from bot.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-        db_path = settings.db_path
-    except ConfigError as exc:
-        print(f"careerbot health: {exc}", file=sys.stderr)
-        return 2
-    max_age = max_age_for(settings.heartbeat_seconds) if args.max_age is None else args.max_age
-    health = check(db_path, max_age=max_age)
-    if not args.quiet:
-        print(("healthy" if health.ok else "UNHEALTHY") + ": " + "; ".join(health.lines))
-    return 0 if health.ok else 1

@@ -168,27 +168,21 @@ async def _serve(
     scheduler_factory: SchedulerFactory,
     heartbeat_interval: float,
 ) -> int:
-    from bot.bank import BankError, load_bank
-    from bot.storage import open_store
+    from bot.app import open_core
+    from bot.bank import BankError
 
+    assembly = open_core(settings, close_timeout=DB_CLOSE_TIMEOUT)
     try:
-        bank = load_bank(settings.tips_dir)
-    except BankError as exc:
+        core = await assembly.__aenter__()  # the bank, the database (migrations run here)
+    except (BankError, StoreError) as exc:
         print(f"careerbot run: {exc}", file=sys.stderr)
         return 1
     try:
-        store = await open_store(settings.db)
-    except Exception as exc:  # unreadable file, newer schema, unknown scheme, disk full, ...
-        log.debug("opening the database failed", exc_info=True)
-        reason = exc if isinstance(exc, StoreError) else f"cannot open the database: {exc}"
-        print(f"careerbot run: {reason}", file=sys.stderr)
-        return 1
-    try:
-        service = _Service(Core(bank, store), settings, stop, heartbeat_interval)
+        service = _Service(core, settings, stop, heartbeat_interval)
         return await service.run(platforms, adapter_factory, scheduler_factory)
     finally:
         # 3. last: the database (scheduler and adapters are stopped by now)
-        await _step("closing the database", store.close, DB_CLOSE_TIMEOUT)
+        await assembly.__aexit__(None, None, None)
         log.info("careerbot stopped")
 
 

@@ -1,4 +1,4 @@
-"""``careerbot tips check``: validate the whole bank, with ``file:line`` problems.
+"""Validate the whole bank, with ``file:line`` problems (``careerbot tips check``).
 
 The loader (:func:`bot.bank.loader.load_bank`) checks the schema, references, unique
 ids and length limits. This module adds what needs the cleaned documents or the whole
@@ -10,22 +10,22 @@ bank at once:
 * no two tips say the same thing (see :func:`near_duplicate`);
 * every skill has at least :data:`MIN_TIPS_PER_SKILL` tips;
 * every tip is actionable: some clause starts with an imperative verb.
+
+:func:`check_bank` returns the problems; the command line (:mod:`bot.cli.tips`) prints them.
 """
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import itertools
 import logging
 import re
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.bank.clean import find_seeds_dir, load_seed_docs, normalize_for_match
+from bot.bank.clean import load_seed_docs, normalize_for_match
 from bot.bank.extract import is_actionable
 from bot.bank.loader import BankError, Problem, load_bank, read_records
 
@@ -47,7 +47,7 @@ _STOPWORDS = (
 )
 _STOP = frozenset(_STOPWORDS.split())
 
-__all__ = ["Problem", "check_bank", "main_check", "main_extract", "near_duplicate"]
+__all__ = ["Problem", "check_bank", "near_duplicate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,48 +200,3 @@ def check_bank(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
     problems.extend(_check_tips(tips_dir))
     unique = dict.fromkeys((p.file, p.line, p.message) for p in problems)
     return sorted((Problem(*k) for k in unique), key=lambda p: (p.file, p.line, p.message))
-
-
-def _default_tips_dir() -> Path:
-    """The bank the bot would run on: CAREERBOT_TIPS_DIR, else the bundled one."""
-    from bot import paths
-    from bot.config import load_settings
-
-    return load_settings().tips_dir or paths.tips_dir()
-
-
-def main_check(argv: Sequence[str]) -> int:
-    """``careerbot tips check [--tips DIR] [--seeds DIR]``: 0 if clean, 1 on problems."""
-    parser = argparse.ArgumentParser(
-        prog="careerbot tips check", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument(
-        "--tips",
-        type=Path,
-        default=None,
-        help="bank directory (default: $CAREERBOT_TIPS_DIR, else the bundled bank)",
-    )
-    parser.add_argument("--seeds", type=Path, default=None, help="seed documents directory")
-    args = parser.parse_args(list(argv))
-    tips_dir: Path = args.tips or _default_tips_dir()
-    seeds_dir: Path = args.seeds or find_seeds_dir()
-    problems = check_bank(tips_dir, seeds_dir)
-    for p in problems:
-        print(f"{p.file}:{p.line}: {p.message}")
-    if problems:
-        print(f"{len(problems)} problem(s) in {tips_dir}", file=sys.stderr)
-        return 1
-    bank = load_bank(tips_dir, seeds_dir)
-    print(
-        f"ok: {len(bank.skills)} skills, {len(bank.tips)} tips, {len(bank.roles)} roles, "
-        f"{len(bank.industries)} industries, {len(bank.steps)} roadmap steps; "
-        f"all quotes verified in {len(load_seed_docs(seeds_dir))} documents"
-    )
-    return 0
-
-
-def main_extract(argv: Sequence[str]) -> int:
-    """``careerbot tips extract FILE... [-o OUT] [--tips DIR]``: draft tips as YAML."""
-    from bot.bank.extract import main as extract_main
-
-    return extract_main(argv)

@@ -1,4 +1,4 @@
-"""``careerbot tips extract FILE...``: draft tips from a self-hoster's own document.
+"""Draft tips from a self-hoster's own document (``careerbot tips extract FILE...``).
 
 The document is cleaned (:func:`bot.bank.clean.clean_document`), split into sentences,
 and each advice-bearing sentence (an imperative, or words like "should", "learn",
@@ -6,15 +6,14 @@ and each advice-bearing sentence (an imperative, or words like "should", "learn"
 the sentence marked ``[review]``, its quote the verbatim sentence, its skills those the
 sentence names (by skill name, id or alias, on word boundaries). Drafts get ids
 ``draft-N`` that the bank rejects, so nothing reaches ``tips/`` without a human
-rewriting it. Output goes to stdout or ``-o FILE``, never into the bank directory.
+rewriting it. :func:`render_drafts` gives the YAML; the command line
+(:mod:`bot.cli.tips`) writes it to stdout or ``-o FILE``, never into the bank directory.
 """
 
 from __future__ import annotations
 
-import argparse
 import logging
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -177,46 +176,43 @@ def draft_tips(
     return drafts
 
 
-def main(argv: Sequence[str]) -> int:
-    from bot import paths
-    from bot.bank.loader import BankError, load_bank
+class ExtractError(Exception):
+    """A document cannot be read; the message names it and says why, in one line."""
 
-    parser = argparse.ArgumentParser(
-        prog="careerbot tips extract", description="Draft tips from documents, for review."
-    )
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("-o", "--output", type=Path, help="write YAML here (default: stdout)")
-    parser.add_argument("--tips", type=Path, help="bank whose skills are recognised")
-    parser.add_argument("--all", action="store_true", help="keep advice naming no known skill")
-    args = parser.parse_args(list(argv))
-    tips_dir: Path = args.tips or paths.tips_dir()
-    if args.output and args.output.resolve().parent == tips_dir.resolve():
-        print(f"refusing to write into the bank ({tips_dir}): review drafts first", file=sys.stderr)
-        return 2
+
+DRAFTS_HEADER = (
+    "# Draft tips: review every one before copying it into tips/tips.yaml.\n"
+    "# Rewrite `text` in your own words, give it a new id (t + 3 digits), check the\n"
+    "# skills, and copy the seed document into seeds/ so the quote can be verified.\n"
+)
+
+
+def read_document(path: Path) -> str:
+    """The text of a UTF-8 document; :class:`ExtractError` if it cannot be read."""
     try:
-        bank = load_bank(tips_dir)
-    except BankError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ExtractError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def draft_files(
+    paths: Sequence[Path], skills: Iterable[Skill], *, keep_untagged: bool = False
+) -> list[dict[str, object]]:
+    """Draft tips from several documents, numbered ``draft-1`` onwards across them all."""
+    known = list(skills)
     drafts: list[dict[str, object]] = []
-    for path in args.files:
-        try:
-            raw = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            print(f"{path}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+    for path in paths:
         drafts += draft_tips(
-            raw, path.name, bank.skills.values(), start=len(drafts) + 1, keep_untagged=args.all
+            read_document(path),
+            path.name,
+            known,
+            start=len(drafts) + 1,
+            keep_untagged=keep_untagged,
         )
-    header = (
-        "# Draft tips: review every one before copying it into tips/tips.yaml.\n"
-        "# Rewrite `text` in your own words, give it a new id (t + 3 digits), check the\n"
-        "# skills, and copy the seed document into seeds/ so the quote can be verified.\n"
-    )
-    body = yaml.safe_dump({"tips": drafts}, sort_keys=False, allow_unicode=True, width=1000)
-    if args.output:
-        args.output.write_text(header + body, encoding="utf-8")
-        print(f"{len(drafts)} draft tip(s) written to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(header + body)
-    return 0
+    return drafts
+
+
+def render_drafts(drafts: Sequence[dict[str, object]]) -> str:
+    """The drafts as a ``tips:`` YAML document, under a header that says to review them."""
+    body = yaml.safe_dump({"tips": list(drafts)}, sort_keys=False, allow_unicode=True, width=1000)
+    return DRAFTS_HEADER + body

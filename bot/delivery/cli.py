@@ -1,41 +1,20 @@
-"""``careerbot schedule preview``: the next delivery instants of a daily-tip schedule.
+"""Daily-tip delivery instants for ``careerbot schedule preview`` (parsed in bot.cli.schedule).
 
-    careerbot schedule preview --at 02:30 --tz America/New_York --after 2027-03-13T12:00:00Z \\
-        --count 3 [--days mon-fri]
-
-prints one ISO 8601 UTC timestamp per line (``2027-03-14T07:30:00Z``). A bad time, zone
-or day list exits 1 with one clear line on stderr.
+:func:`preview` turns the command's text arguments into the next delivery instants, or
+raises :class:`~bot.core.errors.UsageError` with one clear line: a bad time, zone, day
+list, instant or count, or instants beyond the year 9999.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TextIO
 
 from bot.core.commands import parse_days, parse_time, parse_zone
 from bot.core.errors import UsageError
-from bot.core.schedule import Daily, as_utc, iso_z
+from bot.core.schedule import Daily, as_utc
 
 MAX_COUNT = 10_000
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="careerbot schedule", description="Daily-tip delivery instants."
-    )
-    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    pv = sub.add_parser("preview", help="print the next N delivery instants (UTC)")
-    pv.add_argument("--at", required=True, help="local time, 24-hour HH:MM")
-    pv.add_argument("--tz", required=True, help="IANA time zone, e.g. Europe/Berlin")
-    pv.add_argument(
-        "--days", default="every day", help="every day | weekdays | mon-fri | fri-mon | mon-wed,fri"
-    )
-    pv.add_argument("--after", required=True, help="ISO 8601 instant, e.g. 2027-03-13T00:00:00Z")
-    pv.add_argument("--count", type=int, default=7, help=f"how many (1..{MAX_COUNT})")
-    return p
+BEYOND_9999 = "those instants are beyond the year 9999"
 
 
 def parse_instant(text: str) -> datetime:
@@ -48,25 +27,13 @@ def parse_instant(text: str) -> datetime:
     return as_utc(moment)
 
 
-def preview(args: argparse.Namespace, out: TextIO) -> None:
-    at = parse_time(args.at)
-    tz = parse_zone(args.tz)
-    days = parse_days(args.days)
-    after = parse_instant(args.after)
-    if not 1 <= args.count <= MAX_COUNT:
+def preview(at: str, tz: str, days: str, after: str, count: int) -> list[datetime]:
+    """The next ``count`` delivery instants (UTC) of the schedule ``at`` ``tz`` on ``days``."""
+    schedule = Daily(parse_time(at), parse_zone(tz), parse_days(days))
+    start = parse_instant(after)
+    if not 1 <= count <= MAX_COUNT:
         raise UsageError(f"--count must be between 1 and {MAX_COUNT}")
-    for moment in Daily(at, tz, days).next_instants(after, args.count):
-        out.write(iso_z(moment) + "\n")
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
     try:
-        preview(args, sys.stdout)
-    except UsageError as exc:
-        print(f"careerbot schedule: {exc.message}", file=sys.stderr)
-        return 1
-    except OverflowError:
-        print("careerbot schedule: those instants are beyond the year 9999", file=sys.stderr)
-        return 1
-    return 0
+        return list(schedule.next_instants(start, count))
+    except OverflowError as exc:
+        raise UsageError(BEYOND_9999) from exc

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.bank.check import check_bank, main_check, near_duplicate
+from bot.bank.check import check_bank, near_duplicate
 from bot.bank.clean import find_seeds_dir
+from bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 TIPS, SEEDS = ROOT / "tips", ROOT / "seeds"
@@ -36,7 +37,7 @@ def _rendered(bank: Path) -> list[str]:
 
 def test_real_bank_passes_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert check_bank(TIPS, SEEDS) == []
-    assert main_check(["--tips", str(TIPS), "--seeds", str(SEEDS)]) == 0
+    assert main(["tips", "check", "--tips", str(TIPS), "--seeds", str(SEEDS)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: ") and "all quotes verified in 3 documents" in out
 
@@ -160,7 +161,7 @@ def test_main_check_prints_file_line_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bank, line = _bank(tmp_path, "tips.yaml", "- id: t002\n", "- id: t001\n")
-    assert main_check(["--tips", str(bank), "--seeds", str(SEEDS)]) == 1
+    assert main(["tips", "check", "--tips", str(bank), "--seeds", str(SEEDS)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert f"tips.yaml:{line}: duplicate id 't001'" in out
 

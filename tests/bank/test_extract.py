@@ -9,9 +9,10 @@ import pytest
 import yaml
 
 from bot.bank import load_bank
-from bot.bank.check import check_bank, main_extract
+from bot.bank.check import check_bank
 from bot.bank.clean import clean_document, normalize_for_match
 from bot.bank.extract import draft_tips, is_actionable
+from bot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 TIPS, SEEDS = ROOT / "tips", ROOT / "seeds"
@@ -60,7 +61,7 @@ def test_cli_writes_yaml_that_the_bank_would_reject_until_reviewed(
     doc_file: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "drafts.yaml"
-    assert main_extract([str(doc_file), "-o", str(out), "--tips", str(TIPS)]) == 0
+    assert main(["tips", "extract", str(doc_file), "-o", str(out), "--tips", str(TIPS)]) == 0
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert len(data["tips"]) == 3
     assert out.read_text(encoding="utf-8").startswith("# Draft tips: review")
@@ -74,7 +75,7 @@ def test_cli_writes_yaml_that_the_bank_would_reject_until_reviewed(
 
 
 def test_cli_prints_to_stdout(doc_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main_extract([str(doc_file), "--tips", str(TIPS)]) == 0
+    assert main(["tips", "extract", str(doc_file), "--tips", str(TIPS)]) == 0
     data = yaml.safe_load(capsys.readouterr().out)
     assert data["tips"][0]["source"]["doc"] == "first-mlops-job.txt"
 
@@ -83,12 +84,15 @@ def test_cli_refuses_to_write_into_the_bank(tmp_path: Path, doc_file: Path) -> N
     bank = tmp_path / "bank"
     shutil.copytree(TIPS, bank)
     before = (bank / "tips.yaml").read_bytes()
-    assert main_extract([str(doc_file), "--tips", str(bank), "-o", str(bank / "tips.yaml")]) == 2
+    assert (
+        main(["tips", "extract", str(doc_file), "--tips", str(bank), "-o", str(bank / "tips.yaml")])
+        == 2
+    )
     assert (bank / "tips.yaml").read_bytes() == before
 
 
 def test_missing_file_fails_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main_extract([str(tmp_path / "nope.txt"), "--tips", str(TIPS)]) == 1
+    assert main(["tips", "extract", str(tmp_path / "nope.txt"), "--tips", str(TIPS)]) == 1
     assert "nope.txt" in capsys.readouterr().err
 
 

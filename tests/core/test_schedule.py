@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cli import main
 from bot.core.app import Core
 from bot.core.commands import DAY_NAMES, REGISTRY, format_days, parse_days
 from bot.core.ports import UnitOfWork as Tx
@@ -24,7 +24,6 @@ from bot.core.schedule import (
     iso_z,
     mask_days,
 )
-from bot.delivery import cli
 from tests.conftest import Chat
 
 
@@ -329,7 +328,7 @@ def test_local_descriptions() -> None:
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
+    code = main(["schedule", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -431,8 +430,6 @@ def test_preview_refuses_bad_input_with_one_clear_line(
 
 
 def test_preview_through_the_careerbot_command(capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.cli import main
-
     code = main(
         ["schedule", "preview", "--at", "01:30", "--tz", "Europe/London",
          "--after", "2027-10-30T12:00:00Z", "--count", "2"]
@@ -444,10 +441,8 @@ def test_preview_through_the_careerbot_command(capsys: pytest.CaptureFixture[str
     ]
 
 
-def test_preview_output_is_plain_text() -> None:
-    buf = io.StringIO()
-    args = cli._parser().parse_args(
-        ["preview", "--at", "07:30", "--tz", "UTC", "--after", "2027-01-01", "--count", "1"]
+def test_preview_output_is_plain_text(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys, "preview", "--at", "07:30", "--tz", "UTC", "--after", "2027-01-01", "--count", "1"
     )
-    cli.preview(args, buf)
-    assert buf.getvalue() == "2027-01-01T07:30:00Z\n"
+    assert (code, out, err) == (0, "2027-01-01T07:30:00Z\n", "")

@@ -7,6 +7,9 @@ careerbot discord clear-commands --guild ID     remove those registered on one s
 that server only. A registration made before switching stays with Discord, and a server
 that has both shows every command twice: clearing the old one ends that. It logs in over
 REST only (no gateway connection) with ``DISCORD_TOKEN`` (and ``DISCORD_API_URL``).
+
+:func:`register` adds the subcommand to ``careerbot``'s parser (see
+:mod:`bot.cli.platforms`) without importing discord.py; :func:`run` imports it.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import discord
-from discord import app_commands
+from bot.config import ConfigError, Settings
 
-from bot.config import ConfigError, Settings, load_settings
-from bot.platforms.discord.adapter import NO_TOKEN, apply_urls, login, restore_urls
+if TYPE_CHECKING:
+    from bot.cli import Subparsers
 
 PROG = "careerbot discord"
 DESCRIPTION = "Discord chores that need the bot token but not a running bot."
@@ -33,9 +35,15 @@ CLEARED_GUILD = "Removed the slash commands registered on server {guild}."
 REFUSED = "Discord refused: HTTP {status} (code {code})."
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
-    sub = p.add_subparsers(dest="cmd", metavar="COMMAND", required=True)
+def register(subparsers: Subparsers) -> None:
+    """Add ``careerbot discord clear-commands`` (no discord.py import: help stays fast)."""
+    p = subparsers.add_parser(
+        "discord",
+        help="clear an old Discord slash-command registration",
+        description=DESCRIPTION,
+    )
+    p.set_defaults(run=run)
+    sub = p.add_subparsers(dest="action", metavar="COMMAND", required=True)
     clear = sub.add_parser(
         "clear-commands",
         help="remove an old slash-command registration (after setting or unsetting "
@@ -54,11 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="those on this server (after unsetting DISCORD_GUILD_ID)",
     )
-    return p
 
 
 async def clear_commands(settings: Settings, guild_id: int | None) -> None:
     """Register an empty command list globally (``guild_id`` None) or on one server."""
+    import discord
+    from discord import app_commands
+
+    from bot.platforms.discord.adapter import NO_TOKEN, apply_urls, login, restore_urls
+
     if not settings.discord_token:
         raise ConfigError(NO_TOKEN)
     saved = apply_urls(settings)
@@ -72,12 +84,13 @@ async def clear_commands(settings: Settings, guild_id: int | None) -> None:
         restore_urls(saved)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """``careerbot discord clear-commands``: the exit status (2: token, 1: refused)."""
+    import discord
+
     # discord.py warns about voice support on every client; a one-shot REST call needs none
     logging.getLogger("discord.client").setLevel(logging.ERROR)
     try:
-        settings = load_settings()
         asyncio.run(clear_commands(settings, args.guild))
     except ConfigError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)

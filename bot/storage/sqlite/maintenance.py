@@ -1,4 +1,4 @@
-"""``careerbot db backup|restore|check``: safe copies and integrity checks of the database.
+"""Safe copies and integrity checks of the SQLite database (``careerbot db``).
 
 ``backup`` uses SQLite's online backup API from its own connection. The database runs
 in WAL mode, so the one-step copy reads a consistent snapshot while the bot keeps
@@ -9,20 +9,21 @@ half-written file under the name you asked for.
 ``restore`` copies a checked backup back into the database through the same API
 (refused while the bot is running). ``check`` runs ``PRAGMA integrity_check`` and
 ``PRAGMA foreign_key_check`` and reports the schema version; a schema newer than this
-careerbot is an error (exit 1): this version cannot use that database.
+careerbot (``version > LATEST``) is for the caller to refuse: this version cannot use
+that database. Every function returns a value or raises :class:`MaintenanceError`; the
+command line (:mod:`bot.cli.db`) prints and chooses the exit status.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
-import sys
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.storage.sqlite.migrations import LATEST
+
+__all__ = ["LATEST", "MaintenanceError", "backup", "check", "problems", "restore"]
 
 
 class MaintenanceError(Exception):
@@ -121,6 +122,7 @@ def restore(source: Path, db: Path, *, bot_running: bool) -> int:
 
 
 def check(db: Path) -> tuple[int, list[str]]:
+    """The schema version of ``db`` and its integrity problems ([] when healthy)."""
     con = _connect(db)
     try:
         return _version(con), problems(con)
@@ -128,48 +130,3 @@ def check(db: Path) -> tuple[int, list[str]]:
         return 0, [f"not a readable SQLite database: {exc}"]
     finally:
         con.close()
-
-
-def main(argv: Sequence[str]) -> int:
-    p = argparse.ArgumentParser(prog="careerbot db", description="Back up or check the database.")
-    sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    b = sub.add_parser("backup", help="copy the database to PATH (safe while the bot runs)")
-    b.add_argument("path", type=Path, help="the backup file, or a directory to put it in")
-    b.add_argument("--force", action="store_true", help="replace an existing file")
-    r = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
-    r.add_argument("path", type=Path, help="the backup file")
-    sub.add_parser("check", help="integrity and foreign-key check")
-    args = p.parse_args(list(argv))
-
-    from bot.config import ConfigError, load_settings
-
-    try:
-        db = load_settings().db_path
-        if args.action == "backup":
-            out = backup(db, args.path, force=args.force)
-            print(f"backup written: {out} ({out.stat().st_size:,} bytes)")
-        elif args.action == "restore":
-            from bot.health import running
-
-            version = restore(args.path, db, bot_running=running(db))
-            print(f"restored {args.path} into {db} (schema version {version}); start the bot")
-        else:
-            version, found = check(db)
-            if version > LATEST:
-                print(
-                    f"careerbot db: {db} has schema version {version}, newer than this "
-                    f"careerbot understands ({LATEST}): upgrade careerbot, or restore a "
-                    "backup made by this version",
-                    file=sys.stderr,
-                )
-                return 1
-            if found:
-                print(f"{db}: {len(found)} problem(s):", file=sys.stderr)
-                for line in found[:20]:
-                    print(f"  {line}", file=sys.stderr)
-                return 1
-            print(f"{db}: ok (schema version {version}, latest {LATEST})")
-    except (ConfigError, MaintenanceError) as exc:
-        print(f"careerbot db: {exc}", file=sys.stderr)
-        return 1
-    return 0
