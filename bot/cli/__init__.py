@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 Run = Callable[[argparse.Namespace, Settings], int]
 
-log = logging.getLogger(__name__)
-
 PROG = "careerbot"
 
 
