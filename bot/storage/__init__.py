@@ -4,7 +4,8 @@
 
 * a file path, or ``sqlite:///relative/path`` / ``sqlite:////absolute/path`` — SQLite
   (:mod:`bot.storage.sqlite`), the embedded default;
-* ``postgresql://…`` / ``postgres://…`` — not in this version (a clear error);
+* ``postgresql://user:pass@host:port/db`` (or ``postgres://…``) — PostgreSQL
+  (:mod:`bot.storage.postgres`);
 * any other ``scheme://`` — a clear error naming the scheme.
 """
 
@@ -46,13 +47,21 @@ async def open_store(location: str | Path) -> Store:
     if target is None:
         scheme = str(location).split("://", 1)[0].lower()
         if scheme in POSTGRES_SCHEMES:
-            raise StoreError("PostgreSQL support is not available in this version")
+            from bot.storage.postgres import PostgresStore
+
+            return await PostgresStore.open(str(location))
         raise StoreError(
-            f"CAREERBOT_DB: unknown database scheme {scheme!r} (use a file path or sqlite:///path)"
+            f"CAREERBOT_DB: unknown database scheme {scheme!r} (use a file path, sqlite:///path"
+            " or postgresql://user:password@host:port/database)"
         )
     from bot.storage.sqlite import SqliteStore
 
     return await SqliteStore.open(target)
 
 
-__all__ = ["StoreError", "open_store", "sqlite_target"]
+def is_postgres(location: str | Path) -> bool:
+    """Whether ``location`` names a PostgreSQL database."""
+    return str(location).split("://", 1)[0].lower() in POSTGRES_SCHEMES and "://" in str(location)
+
+
+__all__ = ["StoreError", "is_postgres", "open_store", "sqlite_target"]

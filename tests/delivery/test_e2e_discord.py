@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from bot.bank import Bank
@@ -73,9 +72,9 @@ async def test_daily_tip_reaches_the_dm_once_with_its_nonce(core: Core, clock: F
 
 
 async def test_crash_after_the_send_then_restart_sends_no_duplicate(
-    fixture_bank: Bank, clock: FakeClock, tmp_path: Path
+    fixture_bank: Bank, clock: FakeClock, db_location: str
 ) -> None:
-    path = tmp_path / "bot.db"
+    path = db_location
     async with FakeDiscord() as fake:
         store = await open_store(path)
         core = Core(fixture_bank, store, clock=clock)

@@ -79,9 +79,9 @@ async def test_daily_tip_reaches_the_dm_once_at_local_time(
 
 
 async def test_crash_after_the_post_and_restart_sends_no_duplicate(
-    slack: FakeSlack, fixture_bank: Bank, clock: FakeClock, tmp_path: Path
+    slack: FakeSlack, fixture_bank: Bank, clock: FakeClock, db_location: str
 ) -> None:
-    path = tmp_path / "bot.db"
+    path = db_location
     store = await open_store(path)
     core = Core(fixture_bank, store, clock=clock)
     ada = User("slack", slack.team_id, "U1", "ada")

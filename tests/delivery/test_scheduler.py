@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -62,8 +61,15 @@ class Env:
     async def ledger(self, sub_id: int = 1) -> dict[str, str]:
         return await self.core.store.run(lambda tx: tx.deliveries.states(sub_id))
 
-    async def sub(self, user_pk: int = 1) -> SubRow | None:
-        return await self.core.store.run(lambda tx: tx.subscriptions.of_user(user_pk))
+    async def sub(self, user: str = "U1") -> SubRow | None:
+        """The user's subscription (looked up by key: a PostgreSQL sequence skips the ids
+        of rolled-back inserts, so a user's pk is not always the next integer)."""
+
+        def find(tx: UnitOfWork) -> SubRow | None:
+            pk = tx.users.find_user("slack", "T1", user)
+            return None if pk is None else tx.subscriptions.of_user(pk)
+
+        return await self.core.store.run(find)
 
 
 @pytest.fixture
@@ -230,9 +236,9 @@ async def test_catchup_window_is_configurable(
 
 
 async def test_crash_between_platform_call_and_ledger_write_sends_no_duplicate(
-    tmp_path: Path, fixture_bank: Bank, clock: FakeClock, recorder: Recorder
+    db_location: str, fixture_bank: Bank, clock: FakeClock, recorder: Recorder
 ) -> None:
-    path = tmp_path / "crash.db"
+    path = db_location
     store = await open_store(path)
     env = Env(Core(fixture_bank, store, clock=clock), clock, recorder)
     assert (await env.say("daily 10:00 UTC")).ok

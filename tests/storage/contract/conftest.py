@@ -1,8 +1,9 @@
 """The backends the contract suite runs on: add one by adding a factory to BACKENDS.
 
-A factory gets the test's tmp_path and returns a :class:`Backend`: a fresh, empty
-database that ``open()`` opens (call it twice for two stores on one database) and
+A factory gets the test's fixture request and returns a :class:`Backend`: a fresh,
+empty database that ``open()`` opens (call it twice for two stores on one database) and
 ``open_old(version)`` opens at an older schema version (for the migration tests).
+PostgreSQL runs on the session's throwaway server (``pg_server`` in tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from typing import Protocol
 import pytest
 
 from bot.core.ports import Store
+from bot.storage.postgres import PostgresStore
+from bot.storage.postgres.migrations import LATEST as PG_LATEST
 from bot.storage.sqlite import SqliteStore
 from bot.storage.sqlite.migrations import LATEST
+from tests.storage.postgres_server import PgServer
 
 
 class Backend(Protocol):
@@ -39,12 +43,32 @@ class SqliteBackend:
         return await SqliteStore.open(self.path, migrate_to=version)
 
 
-BACKENDS: dict[str, Callable[[Path], Backend]] = {"sqlite": SqliteBackend}
+class PostgresBackend:
+    latest = PG_LATEST
+
+    def __init__(self, server: PgServer) -> None:
+        self.server = server
+        self.url = server.clean()  # the shared migrated database, emptied
+        self.fresh = False
+
+    async def open(self) -> Store:
+        return await PostgresStore.open(self.url)
+
+    async def open_old(self, version: int) -> Store:
+        if not self.fresh:  # an old schema needs a database of its own
+            self.url, self.fresh = self.server.fresh(), True
+        return await PostgresStore.open(self.url, migrate_to=version)
+
+
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {
+    "sqlite": lambda request: SqliteBackend(request.getfixturevalue("tmp_path")),
+    "postgres": lambda request: PostgresBackend(request.getfixturevalue("pg_server")),
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
-    return BACKENDS[request.param](tmp_path)
+def backend(request: pytest.FixtureRequest) -> Backend:
+    return BACKENDS[request.param](request)
 
 
 @pytest.fixture

@@ -54,3 +54,27 @@ async def test_two_stores_on_one_database(backend: Backend) -> None:
     finally:
         await a.close()
         await b.close()
+
+
+def next_skill(tx: UnitOfWork) -> int:
+    """A read-modify-write with no atomic SQL to lean on: read the user's skills, add one
+    named after how many there were. Two units that both read n would both write
+    'skill{n}' and one skill would be lost."""
+    pk = tx.users.user(*KEY, "racer", NOW).pk
+    n = len(tx.progress.skill_statuses(pk))
+    tx.progress.set_skill(pk, f"skill{n}", "learning", NOW)
+    return n
+
+
+async def test_a_read_modify_write_of_one_user_is_serialized(backend: Backend) -> None:
+    a, b = await backend.open(), await backend.open()
+    try:
+        n = 60
+        seen = await asyncio.gather(*((a if i % 2 else b).run(next_skill) for i in range(n)))
+        assert sorted(seen) == list(range(n))
+        pk = await a.run(lambda tx: tx.users.find_user(*KEY))
+        assert pk is not None
+        assert len(await a.run(lambda tx: tx.progress.skill_statuses(pk))) == n
+    finally:
+        await a.close()
+        await b.close()

@@ -1,0 +1,230 @@
+"""PostgreSQL repositories of users, progress and tips (:mod:`bot.core.ports`).
+
+Each holds the cursor of the connection the running unit borrowed; the store runs them
+inside that unit's transaction (:mod:`bot.storage.postgres.store`). SQL is parameterized
+(``%s``); identifiers are constants, never formatted from data.
+
+No lost update between concurrent commands: :meth:`PgUsers.user`, the first call of
+every command, locks the user's row (``FOR NO KEY UPDATE``) until the unit commits, so
+two commands of one user — in this process or another replica — run one after the
+other, exactly as SQLite's single writer runs them. ``NO KEY`` leaves the foreign-key
+checks of other writers free (they take ``KEY SHARE``): the scheduler can still queue a
+notice for that user meanwhile. Counters are atomic (``times = times + 1``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, LiteralString
+
+import psycopg
+from psycopg.rows import TupleRow
+
+from bot.core.records import UserRow
+
+Cursor = psycopg.Cursor[TupleRow]
+
+
+class Repo:
+    """Queries on the unit's cursor, inside the transaction of the running unit."""
+
+    __slots__ = ("cur",)
+
+    def __init__(self, cur: Cursor) -> None:
+        self.cur = cur
+
+    def fetchall(self, sql: LiteralString, params: tuple[Any, ...] = ()) -> list[Any]:
+        return self.cur.execute(sql, params).fetchall()
+
+    def fetchone(self, sql: LiteralString, params: tuple[Any, ...] = ()) -> Any:
+        return self.cur.execute(sql, params).fetchone()
+
+    def execute(self, sql: LiteralString, params: tuple[Any, ...] = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        return self.cur.execute(sql, params).rowcount
+
+
+class PgUsers(Repo):
+    __slots__ = ()
+
+    def user(
+        self,
+        platform: str,
+        tenant: str,
+        user_id: str,
+        display_name: str,
+        now: datetime,
+        tz_hint: str | None = None,
+    ) -> UserRow:
+        """The user's row, created on first use and locked until the unit ends."""
+        key = (platform, tenant, user_id)
+        row = self.fetchone(
+            "SELECT id, tz, display_name FROM users WHERE platform = %s AND tenant = %s"
+            " AND user_id = %s FOR NO KEY UPDATE",
+            key,
+        )
+        if row is None:
+            row = self.fetchone(
+                """INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)
+                   VALUES (%s, %s, %s, %s, %s, %s)
+                   ON CONFLICT (platform, tenant, user_id) DO NOTHING
+                   RETURNING id, tz, display_name""",
+                (*key, display_name, tz_hint, now.isoformat()),
+            )
+            if row is not None:  # ours: the new row stays locked until we commit
+                return UserRow(int(row[0]), row[1])
+            row = self.fetchone(  # another unit created it first: wait for it, then lock
+                "SELECT id, tz, display_name FROM users WHERE platform = %s AND tenant = %s"
+                " AND user_id = %s FOR NO KEY UPDATE",
+                key,
+            )
+        pk, tz, name = int(row[0]), row[1], row[2]
+        new_name = display_name or name
+        new_tz = tz or tz_hint
+        if new_name != name or new_tz != tz:
+            self.execute(
+                "UPDATE users SET display_name = %s, tz = %s WHERE id = %s", (new_name, new_tz, pk)
+            )
+        return UserRow(pk, new_tz)
+
+    def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
+        row = self.fetchone(
+            "SELECT id FROM users WHERE platform = %s AND tenant = %s AND user_id = %s",
+            (platform, tenant, user_id),
+        )
+        return int(row[0]) if row else None
+
+    def set_tz(self, pk: int, tz: str) -> None:
+        self.execute("UPDATE users SET tz = %s WHERE id = %s", (tz, pk))
+
+    def forget(self, pk: int) -> None:
+        self.execute("DELETE FROM users WHERE id = %s", (pk,))
+
+    def record_activity(self, pk: int, day: date) -> None:
+        self.execute(
+            "INSERT INTO activity (user_pk, day) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (pk, day.isoformat()),
+        )
+
+    def activity_days(self, pk: int) -> list[date]:
+        rows = self.fetchall("SELECT day FROM activity WHERE user_pk = %s ORDER BY day", (pk,))
+        return [date.fromisoformat(r[0]) for r in rows]
+
+    def push_notice(self, pk: int, text: str, now: datetime) -> None:
+        self.execute(
+            "INSERT INTO notices (user_pk, text, created_at) VALUES (%s, %s, %s)",
+            (pk, text, now.isoformat()),
+        )
+
+    def pop_notices(self, pk: int) -> list[str]:
+        rows = self.fetchall("DELETE FROM notices WHERE user_pk = %s RETURNING id, text", (pk,))
+        return [r[1] for r in sorted(rows, key=lambda r: int(r[0]))]
+
+    def export(self, pk: int) -> dict[str, Any]:
+        """Every row about the user, table by table (for ``export``)."""
+        out: dict[str, Any] = {}
+        row = self.fetchone(
+            "SELECT platform, tenant, user_id, display_name, tz, created_at"
+            " FROM users WHERE id = %s",
+            (pk,),
+        )
+        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at")
+        out["user"] = dict(zip(keys, row, strict=True)) if row else {}
+        for table, sql in EXPORT_QUERIES.items():
+            self.cur.execute(sql, (pk,))
+            cols = [d.name for d in self.cur.description or ()]
+            out[table] = [dict(zip(cols, r, strict=True)) for r in self.cur.fetchall()]
+        return out
+
+
+class PgProgress(Repo):
+    __slots__ = ()
+
+    def skill_statuses(self, pk: int) -> dict[str, str]:
+        rows = self.fetchall("SELECT skill_id, status FROM skill_status WHERE user_pk = %s", (pk,))
+        return {r[0]: r[1] for r in rows}
+
+    def set_skill(self, pk: int, skill_id: str, status: str | None, now: datetime) -> None:
+        if status is None:
+            self.execute(
+                "DELETE FROM skill_status WHERE user_pk = %s AND skill_id = %s", (pk, skill_id)
+            )
+            return
+        self.execute(
+            """INSERT INTO skill_status (user_pk, skill_id, status, updated_at)
+               VALUES (%s, %s, %s, %s)
+               ON CONFLICT (user_pk, skill_id) DO UPDATE SET
+                 status = excluded.status, updated_at = excluded.updated_at""",
+            (pk, skill_id, status, now.isoformat()),
+        )
+
+    def roadmap_done(self, pk: int) -> set[str]:
+        rows = self.fetchall("SELECT step_id FROM roadmap_done WHERE user_pk = %s", (pk,))
+        return {r[0] for r in rows}
+
+    def set_step(self, pk: int, step_id: str, done: bool, now: datetime) -> None:
+        if done:
+            self.execute(
+                """INSERT INTO roadmap_done (user_pk, step_id, done_at) VALUES (%s, %s, %s)
+                   ON CONFLICT (user_pk, step_id) DO NOTHING""",
+                (pk, step_id, now.isoformat()),
+            )
+        else:
+            self.execute(
+                "DELETE FROM roadmap_done WHERE user_pk = %s AND step_id = %s", (pk, step_id)
+            )
+
+
+class PgTips(Repo):
+    __slots__ = ()
+
+    def tip_views(self, pk: int) -> dict[str, int]:
+        rows = self.fetchall("SELECT tip_id, times FROM tip_views WHERE user_pk = %s", (pk,))
+        return {r[0]: int(r[1]) for r in rows}
+
+    def record_view(self, pk: int, tip_id: str, now: datetime) -> None:
+        self.execute(
+            """INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen)
+               VALUES (%s, %s, 1, %s, %s)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET
+                 times = tip_views.times + 1, last_seen = excluded.last_seen""",
+            (pk, tip_id, now.isoformat(), now.isoformat()),
+        )
+
+    def marks(self, pk: int) -> dict[str, tuple[int, str | None]]:
+        """tip id -> (vote, saved_at)."""
+        rows = self.fetchall(
+            "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = %s", (pk,)
+        )
+        return {r[0]: (int(r[1]), r[2]) for r in rows}
+
+    def set_vote(self, pk: int, tip_id: str, vote: int) -> None:
+        self.execute(
+            """INSERT INTO tip_marks (user_pk, tip_id, vote) VALUES (%s, %s, %s)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET vote = excluded.vote""",
+            (pk, tip_id, vote),
+        )
+
+    def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None:
+        stamp = saved_at.isoformat() if saved_at else None
+        self.execute(
+            """INSERT INTO tip_marks (user_pk, tip_id, saved_at) VALUES (%s, %s, %s)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET saved_at = excluded.saved_at""",
+            (pk, tip_id, stamp),
+        )
+
+
+# Tables holding per-user data (the same as the SQLite store's, for identical exports).
+EXPORT_QUERIES: dict[str, LiteralString] = {
+    "skills": "SELECT skill_id, status, updated_at FROM skill_status WHERE user_pk = %s",
+    "tips_seen": "SELECT tip_id, times, first_seen, last_seen FROM tip_views WHERE user_pk = %s",
+    "tip_marks": "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = %s",
+    "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = %s",
+    "activity_days": "SELECT day FROM activity WHERE user_pk = %s ORDER BY day",
+    "notices": "SELECT text, created_at FROM notices WHERE user_pk = %s ORDER BY id",
+    "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
+    " FROM subscriptions WHERE user_pk = %s",
+    "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = %s"
+    " ORDER BY d.local_date",
+}
