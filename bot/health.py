@@ -13,6 +13,7 @@ the thing that is broken. :func:`check` returns a :class:`Health`; the command l
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -21,6 +22,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +39,24 @@ def max_age_for(interval: float) -> float:
 
 
 def heartbeat_path(db_path: Path | str) -> Path:
+    """Beside a SQLite file; for a PostgreSQL URL (no file to sit beside) in the local data
+    folder, named after the database (one file per host or container, i.e. per replica)."""
+    from bot.storage import is_postgres
+
+    if is_postgres(db_path):
+        from bot.storage.postgres import redact
+
+        digest = hashlib.sha256(redact(str(db_path)).encode()).hexdigest()[:16]
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "careerbot" / f"postgres-{digest}.heartbeat.json"
     return Path(f"{db_path}.heartbeat.json")
+
+
+def database_of(settings: Settings) -> Path | str:
+    """What health and heartbeat watch: the SQLite file, or the PostgreSQL URL."""
+    from bot.storage import is_postgres
+
+    return settings.db if is_postgres(settings.db) else settings.db_path
 
 
 def write_heartbeat(path: Path, *, adapters: Mapping[str, bool], db_ok: bool) -> None:
@@ -45,6 +67,7 @@ def write_heartbeat(path: Path, *, adapters: Mapping[str, bool], db_ok: bool) ->
         "db_ok": db_ok,
         "adapters": dict(adapters),
     }
+    path.parent.mkdir(parents=True, exist_ok=True)  # PostgreSQL: the local data folder
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(state), encoding="utf-8")
     os.replace(tmp, path)
@@ -60,7 +83,7 @@ class Health:
     lines: list[str]
 
 
-def check(db_path: Path, *, max_age: float = MAX_AGE, now: float | None = None) -> Health:
+def check(db_path: Path | str, *, max_age: float = MAX_AGE, now: float | None = None) -> Health:
     """The bot's health as seen from outside its process (no exception escapes)."""
     path = heartbeat_path(db_path)
     try:
@@ -114,8 +137,15 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _probe_db(db_path: Path) -> str:
+def _probe_db(db: Path | str) -> str:
     """'' when a fresh connection can read the database, else the reason."""
+    from bot.storage import is_postgres
+
+    if is_postgres(db):
+        from bot.storage.postgres.store import probe
+
+        return probe(str(db))
+    db_path = Path(db)
     if not db_path.exists():
         return f"missing: {db_path}"
     try:

@@ -41,7 +41,7 @@ from bot.config import ConfigError, Settings
 from bot.core.app import Core
 from bot.core.errors import StoreError
 from bot.core.ports import Adapter, Messenger
-from bot.health import heartbeat_path, remove_heartbeat, write_heartbeat
+from bot.health import database_of, heartbeat_path, remove_heartbeat, write_heartbeat
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ class _Service:
         self.stop = stop
         self.beat = beat
         self.adapters: list[Adapter] = []
-        self.heartbeat = heartbeat_path(settings.db_path)
+        self.heartbeat = heartbeat_path(database_of(settings))
         self._beat_now = asyncio.Event()  # set: write the next heartbeat at once
         self._running = False  # every adapter started
         self._down_since: dict[str, float] = {}

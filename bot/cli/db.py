@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +34,11 @@ def register(subparsers: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import is_postgres
     from bot.storage.sqlite.maintenance import MaintenanceError
 
+    if is_postgres(settings.db):
+        return _postgres(args.action, settings.db)
     try:
         db = settings.db_path
         if args.action == "backup":
@@ -45,6 +49,27 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (ConfigError, MaintenanceError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 1
+
+
+def _postgres(action: str, url: str) -> int:
+    from bot.core.errors import StoreError
+    from bot.storage.maintenance import PG_BACKUP, check_postgres
+
+    if action in ("backup", "restore"):
+        print(f"{PROG} {action}: {PG_BACKUP}", file=sys.stderr)
+        return 1
+    try:
+        checked = asyncio.run(check_postgres(url))
+    except StoreError as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
+    if checked.problems:
+        print(f"{checked.where}: {len(checked.problems)} problem(s):", file=sys.stderr)
+        for line in checked.problems[:MAX_LISTED]:
+            print(f"  {line}", file=sys.stderr)
+        return 1
+    print(f"{checked.where}: ok (schema version {checked.version}, latest {checked.latest})")
+    return 0
 
 
 def _backup(db: Path, target: Path, *, force: bool) -> int:

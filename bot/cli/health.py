@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings
-from bot.health import MAX_AGE, check, max_age_for
+from bot.health import MAX_AGE, check, database_of, max_age_for
 
 if TYPE_CHECKING:
     from bot.cli import Subparsers
@@ -33,7 +33,7 @@ def register(subparsers: Subparsers) -> None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        db_path = settings.db_path
+        db_path = database_of(settings)
     except ConfigError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ What every store must do is in tests/storage/contract; this is what only SQLite 
 from __future__ import annotations
 
 import asyncio
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -136,12 +137,13 @@ async def test_a_sqlite_url_opens_that_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
-async def test_postgresql_is_a_clear_error_not_a_folder(
+async def test_postgresql_is_not_taken_for_a_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(StoreError, match="PostgreSQL support is not available in this version"):
-        await open_store(f"{scheme}://bot:secret@localhost:5432/careerbot")
+    with pytest.raises(StoreError, match="cannot open the database") as err:
+        await open_store(f"{scheme}://bot:secret@127.0.0.1:{closed_port()}/careerbot")
+    assert "secret" not in str(err.value)
     assert list(tmp_path.iterdir()) == []  # no 'postgresql:' folder, no file
 
 
@@ -151,11 +153,12 @@ async def test_another_scheme_is_named_in_the_error(tmp_path: Path) -> None:
     assert "secret" not in str(err.value)
 
 
-def test_the_run_command_refuses_postgresql_in_one_line(tmp_path: Path) -> None:
+def test_the_run_command_reports_an_unreachable_postgresql_in_one_line(tmp_path: Path) -> None:
+    port = closed_port()
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(tmp_path),
-        "CAREERBOT_DB": "postgresql://bot:secret@localhost:5432/careerbot",
+        "CAREERBOT_DB": f"postgresql://bot:secret@127.0.0.1:{port}/careerbot",
         "DISCORD_TOKEN": "x",
     }
     out = subprocess.run(
@@ -167,7 +170,15 @@ def test_the_run_command_refuses_postgresql_in_one_line(tmp_path: Path) -> None:
         timeout=60,
     )
     assert out.returncode == 1, out.stderr
-    assert out.stderr.strip() == (
-        "careerbot run: PostgreSQL support is not available in this version"
+    [line] = out.stderr.strip().splitlines()
+    assert line.startswith(
+        f"careerbot run: cannot open the database postgresql://bot@127.0.0.1:{port}/careerbot: "
     )
+    assert "secret" not in line
     assert list(tmp_path.iterdir()) == []
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

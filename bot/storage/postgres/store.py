@@ -283,3 +283,14 @@ class PostgresStore:
             await self._workers.call(self._pool.close)
         finally:
             self._workers.stop()
+
+
+def probe(url: str, timeout: int = 5) -> str:
+    """'' when a fresh connection can query the database, else the reason (one line, no
+    password): ``careerbot health`` asks this of a PostgreSQL database."""
+    try:
+        with psycopg.connect(url, connect_timeout=timeout, autocommit=True) as conn:
+            conn.execute("SELECT 1").fetchone()
+    except psycopg.Error as exc:
+        return f"unreachable: {one_line(exc, _secrets(url))}"
+    return ""
