@@ -6,6 +6,10 @@ days), then times ``tip``, ``skill``, ``progress`` and ``learn`` through
 ``Core.respond`` for random users. Prints one JSON line per (users, command) and a
 summary line with the p99 ratio between the largest and the smallest database.
 Goals: p99 <= 2 ms, >= 2,000 commands/s, p99(1M) <= 2 x p99(10k).
+
+``--db postgresql://user@host:port/postgres`` runs the same bench on PostgreSQL too,
+beside SQLite in the same run: a database ``careerbot_core_<N>`` per size on that server,
+loaded (COPY) from the same SQLite file so both backends hold identical data.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import sqlite3
 import statistics
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.bank import Bank, load_bank
 from bot.core.app import Core
@@ -76,12 +81,65 @@ async def build(path: Path, users: int, bank: Bank) -> None:
     tmp.rename(path)
 
 
+PG_TABLES = {
+    "users": "id, platform, tenant, user_id, display_name, tz, created_at",
+    "skill_status": "user_pk, skill_id, status, updated_at",
+    "tip_views": "user_pk, tip_id, times, first_seen, last_seen",
+    "tip_marks": "user_pk, tip_id, vote, saved_at",
+    "roadmap_done": "user_pk, step_id, done_at",
+    "activity": "user_pk, day",
+}
+
+
+def pg_url(base: str, database: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, ""))
+
+
+async def build_pg(base: str, source: Path, users: int) -> str:
+    """A PostgreSQL copy of the SQLite bench database (kept between runs)."""
+    import psycopg
+    from psycopg import sql
+
+    name = f"careerbot_core_{users}"
+    url = pg_url(base, name)
+    with psycopg.connect(base, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists:
+            with psycopg.connect(url) as conn:
+                done = conn.execute("SELECT to_regclass('bench_done') IS NOT NULL").fetchone()
+            if done and done[0]:
+                return url
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    store = await open_store(url)  # the schema, through the real migrations
+    await store.close()
+    src = sqlite3.connect(source)
+    with psycopg.connect(url) as conn:
+        for table, cols in PG_TABLES.items():
+            query = sql.SQL("COPY {} ({}) FROM STDIN").format(
+                sql.Identifier(table),
+                sql.SQL(cols),  # constants above
+            )
+            with conn.cursor().copy(query) as copy:
+                for row in src.execute(f"SELECT {cols} FROM {table}"):  # noqa: S608
+                    copy.write_row(row)
+        conn.execute("SELECT setval(pg_get_serial_sequence('users', 'id'), max(id)) FROM users")
+        conn.execute("CREATE TABLE bench_done ()")
+    src.close()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return url
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def measure(path: Path, users: int, bank: Bank, n: int) -> dict[str, float]:
+async def measure(
+    path: Path | str, users: int, bank: Bank, n: int, backend: str = "sqlite"
+) -> dict[str, float]:
     store = await open_store(path)
     core = Core(bank, store)
     rng = random.Random(1)
@@ -109,6 +167,7 @@ async def measure(path: Path, users: int, bank: Bank, n: int) -> dict[str, float
                 json.dumps(
                     {
                         "bench": "core",
+                        "backend": backend,
                         "users": users,
                         "command": command,
                         "n": n,
@@ -128,6 +187,7 @@ async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", default="10000,100000,1000000", help="comma-separated sizes")
     ap.add_argument("-n", type=int, default=3000, help="timed commands per command type")
+    ap.add_argument("--db", help="also run on PostgreSQL: a postgresql:// URL of the server")
     args = ap.parse_args()
     bank = load_bank()
     base = Path(os.environ.get("BENCH_DIR", "/tmp/careerbot-bench"))
@@ -149,6 +209,21 @@ async def main() -> None:
             flush=True,
         )
         results[users] = await measure(path, users, bank, args.n)
+        if args.db:
+            t0 = time.perf_counter()
+            url = await build_pg(args.db, path, users)
+            print(
+                json.dumps(
+                    {
+                        "bench": "core-build",
+                        "backend": "postgres",
+                        "users": users,
+                        "seconds": round(time.perf_counter() - t0, 1),
+                    }
+                ),
+                flush=True,
+            )
+            await measure(url, users, bank, args.n, backend="postgres")
     if len(sizes) > 1:
         small, large = results[min(sizes)], results[max(sizes)]
         print(
