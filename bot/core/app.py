@@ -1,10 +1,11 @@
-"""The core: parse a request, run its command in one transaction, return a reply."""
+"""The core: read a request (text or a command by name), run its command in one
+transaction, return a reply."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.bank.model import Bank, Role, Skill, Tip
 from bot.core import lookup, messages
 from bot.core.cards import source_ref
-from bot.core.commands import REGISTRY, Command, Registry, clean_text, zone_names
+from bot.core.commands import REGISTRY, Command, Registry, clean_text, clean_value, zone_names
 from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
 from bot.core.ports import Store, UnitOfWork
 from bot.core.records import UserRow
@@ -99,9 +100,25 @@ class Core:
             return Reply(title=messages.ERROR_TITLE, body=messages.APOLOGY, ok=False, kind="error")
 
     async def handle(self, request: Request) -> Reply:
-        """Run the request's command; raises :class:`CareerbotError` for user mistakes."""
-        parsed = self.registry.parse(clean_text(request.text))
-        cmd = parsed.command
+        """Run the request's command; raises :class:`CareerbotError` for user mistakes.
+
+        A request with an ``invocation`` names its command and options; any other is
+        command text, parsed by the registry (console, Slack, buttons).
+        """
+        invocation = request.invocation
+        if invocation is None:
+            cmd, values = self.registry.read(clean_text(request.text))
+        else:
+            cmd = self.registry.named(invocation.command)
+            values = {name: clean_value(value) for name, value in invocation.options}
+        return await self.execute(request, cmd, values)
+
+    async def execute(
+        self, request: Request, cmd: Command, values: Mapping[str, str | None]
+    ) -> Reply:
+        """Convert and validate ``values`` by option name, check admin, run ``cmd``'s
+        handler in one unit of work. Raises :class:`CareerbotError` for user mistakes."""
+        args = self.registry.bind(cmd, values)
         if cmd.admin and not request.is_admin:
             raise Forbidden(messages.FORBIDDEN.format(command=cmd.name))
         now = self.clock()
@@ -113,7 +130,7 @@ class Core:
                 who.platform, who.tenant, who.user_id, who.display_name, now, request.tz_hint
             )
             notices = tx.users.pop_notices(user.pk)
-            reply = cmd.handler(Context(self, request, now, tx, user), **parsed.args)
+            reply = cmd.handler(Context(self, request, now, tx, user), **args)
             return replace(reply, notices=(*notices, *reply.notices)) if notices else reply
 
         return await self.store.run(unit)

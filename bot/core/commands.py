@@ -12,7 +12,7 @@ import difflib
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING, Any, Literal
@@ -92,13 +92,19 @@ class Parsed:
     args: dict[str, Any] = field(default_factory=dict)
 
 
-def clean_text(text: str) -> str:
+def clean_value(text: str) -> str:
     """Drop control and invisible characters, collapse whitespace, refuse huge input."""
     # NFKC: full-width and compatibility forms ("ＰｙＴｏｒｃｈ", "ﬁ") read as plain text.
     text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", _ANSI.sub("", text)))
     text = " ".join(text.split())
     if len(text) > MAX_TEXT:
         raise InputTooLong(f"That is {len(text)} characters; commands are at most {MAX_TEXT}.")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """:func:`clean_value` for a whole command line, without a leading '/career '."""
+    text = clean_value(text)
     for prefix in ("/career ", "career "):
         if text.lower().startswith(prefix):
             text = text[len(prefix) :]
@@ -158,43 +164,83 @@ class Registry:
         return register
 
     def parse(self, text: str) -> Parsed:
-        """Parse cleaned command text; the longest matching command name wins."""
+        """Parse and convert cleaned command text: :meth:`read`, then :meth:`bind`."""
+        cmd, raw = self.read(text)
+        return Parsed(cmd, self.bind(cmd, raw) if text else {})
+
+    def read(self, text: str) -> tuple[Command, dict[str, str | None]]:
+        """The command named by cleaned text and its options' words by option name (None:
+        not given); the longest matching command name wins. The text grammar only: the
+        values are converted by :meth:`bind`, as those of a platform with typed options."""
         self._load()
         words = text.split(" ") if text else []
         if not words:
-            help_cmd = self._commands["help"]
-            return Parsed(help_cmd, {})
+            return self._commands["help"], {}
         for n in (2, 1):
             if len(words) >= n:
                 cmd = self.get(" ".join(words[:n]).lower())
                 if cmd is not None:
-                    return Parsed(cmd, _bind(cmd, words[n:]))
+                    return cmd, self._read_options(cmd, words[n:])
+        raise self._unknown(words[0])
+
+    def named(self, name: str) -> Command:
+        """The command called ``name`` (or its slug), else :class:`UnknownCommand`."""
+        cmd = self.get(name.lower())
+        if cmd is None:
+            raise self._unknown(name)
+        return cmd
+
+    def _unknown(self, word: str) -> UnknownCommand:
         names = [c.name for c in self if not c.button_only]
-        word = words[0].lower()[:40]
-        raise UnknownCommand(word, difflib.get_close_matches(word, names, n=3, cutoff=0.6))
+        word = word.lower()[:40]
+        return UnknownCommand(word, difflib.get_close_matches(word, names, n=3, cutoff=0.6))
+
+    def _read_options(self, cmd: Command, words: list[str]) -> dict[str, str | None]:
+        raw: dict[str, str | None] = {}
+        rest = words
+        for i, opt in enumerate(cmd.options):
+            if not rest:
+                if opt.required:
+                    raise _missing(cmd, opt)
+                raw[opt.name] = None
+                continue
+            if opt.greedy and i == len(cmd.options) - 1:
+                raw[opt.name], rest = " ".join(rest), []
+            elif not opt.required and not _fits(opt, rest[0]) and not _looks_like(opt, rest[0]):
+                raw[opt.name] = None  # an optional option that this word is not: skip it
+            else:
+                raw[opt.name], rest = rest[0], rest[1:]
+        if rest:
+            self.bind(cmd, raw)  # a bad value is reported before the extra words
+            extra = " ".join(rest)[:40]
+            raise UsageError(f"Too many words for '{cmd.name}': '{extra}'.", cmd.usage)
+        return raw
+
+    @staticmethod
+    def bind(cmd: Command, values: Mapping[str, str | None]) -> dict[str, Any]:
+        """Each option's value converted BY NAME with the registry's converters: the
+        handler's keyword arguments. None or '' is "not given"; a required option not
+        given, an option ``cmd`` does not have, or a bad value is a :class:`UsageError`
+        (the same message whether the value was typed in text or in a typed option)."""
+        for name in values:
+            if not any(o.name == name for o in cmd.options):
+                raise UsageError(
+                    messages.UNKNOWN_OPTION.format(option=name[:40], command=cmd.name), cmd.usage
+                )
+        args: dict[str, Any] = {}
+        for opt in cmd.options:
+            value = values.get(opt.name)
+            if not value:
+                if opt.required:
+                    raise _missing(cmd, opt)
+                args[opt.name] = None
+            else:
+                args[opt.name] = convert(opt, value, cmd.usage)
+        return args
 
 
-def _bind(cmd: Command, words: list[str]) -> dict[str, Any]:
-    args: dict[str, Any] = {}
-    rest = list(words)
-    for i, opt in enumerate(cmd.options):
-        if not rest:
-            if opt.required:
-                raise UsageError(f"'{cmd.name}' needs <{opt.name}>: {opt.help}.", cmd.usage)
-            args[opt.name] = None
-            continue
-        if opt.greedy and i == len(cmd.options) - 1:
-            taken, rest = " ".join(rest), []
-        elif not opt.required and not _fits(opt, rest[0]) and not _looks_like(opt, rest[0]):
-            args[opt.name] = None  # an optional option that this word is not: skip it
-            continue
-        else:
-            taken, rest = rest[0], rest[1:]
-        args[opt.name] = convert(opt, taken, cmd.usage)
-    if rest:
-        extra = " ".join(rest)[:40]
-        raise UsageError(f"Too many words for '{cmd.name}': '{extra}'.", cmd.usage)
-    return args
+def _missing(cmd: Command, opt: Option) -> UsageError:
+    return UsageError(f"'{cmd.name}' needs <{opt.name}>: {opt.help}.", cmd.usage)
 
 
 def _looks_like(opt: Option, word: str) -> bool:

@@ -7,6 +7,7 @@ EMPTY_BANK = "The tip bank has no tips for that yet."
 ALL_UNHELPFUL = "You marked every tip here as not helpful. Try another skill, or 'tip'."
 ERROR_TITLE = "That didn't work"
 USAGE = "Usage: {usage}"
+UNKNOWN_OPTION = "'{command}' has no option <{option}>."
 
 HELP_TITLE = "careerbot: commands"
 HELP_BODY = "Type a command, e.g. `tip`, `skill pytorch`, `learn rust`, `progress`."

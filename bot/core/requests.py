@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # The tenant of users whose ids are global across servers (Discord): one profile per
@@ -21,9 +22,28 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class Invocation:
+    """A command picked by name with its option values by name, as a platform with typed
+    options sends it (Discord's ``/career skills category:"soft skill"``): nothing to
+    re-parse from text. Values are the user's text (a channel: its id); the core converts
+    and validates each one with the registry's converters, as for typed text."""
+
+    command: str  # the registry name or slug: "skills", "roadmap done", "roadmap-done"
+    options: tuple[tuple[str, str], ...] = ()  # (option name, value), values given only
+
+    @classmethod
+    def of(cls, command: str, options: Mapping[str, str | None] | None = None) -> Invocation:
+        """From a mapping; an option whose value is None was not given."""
+        given = (options or {}).items()
+        return cls(command, tuple((k, v) for k, v in given if v is not None))
+
+
+@dataclass(frozen=True, slots=True)
 class Request:
     user: User
-    text: str  # command text ("skill rust") or a button's command ("save t001")
+    # command text ("skill rust") or a button's command ("save t001"); unused (and
+    # empty) when the request carries an ``invocation``
+    text: str = ""
     channel_id: str | None = None  # where: a channel, or None for a DM / the console
     is_dm: bool = True
     via_button: bool = False
@@ -31,6 +51,8 @@ class Request:
     tz_hint: str | None = None  # the platform's idea of the user's IANA zone, when known
     # where, when it is not the user's own tenant: the Discord server (None in a DM)
     workspace: str | None = None
+    # what is asked, by name, when the platform has typed options (else parse ``text``)
+    invocation: Invocation | None = None
 
     @property
     def tenant(self) -> str:

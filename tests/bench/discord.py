@@ -171,6 +171,8 @@ class CannedCore:
         self.commands = core.commands
 
     async def respond(self, request: Request) -> Reply:
+        if request.invocation is not None:
+            return self._replies[request.invocation.command]
         return self._replies[request.text.split()[0]]
 
 

@@ -426,8 +426,9 @@ SLASH_SAMPLES: dict[str, Any] = {
     "time": "07:30",
     "days": "weekdays",
     "word": "language",
-    "text": "tip",  # free text; the only such option today is help's <command>
+    "text": "tip",  # free text: help's <command>; skills' <category> below
 }
+SLASH_SAMPLES_BY_NAME: dict[str, Any] = {"category": "soft skill"}
 
 
 async def test_every_command_answers_through_discord(env: Env) -> None:
@@ -443,7 +444,7 @@ async def test_every_command_answers_through_discord(env: Env) -> None:
             elif opt.kind == "channel":
                 options[opt.name] = dict(channel)
             else:
-                options[opt.name] = SLASH_SAMPLES[opt.kind]
+                options[opt.name] = SLASH_SAMPLES_BY_NAME.get(opt.name, SLASH_SAMPLES[opt.kind])
         top, sub = (ADMIN, cmd.slug.removeprefix("admin-")) if cmd.admin else (GROUP, cmd.slug)
         iid = await env.fake.slash(top, sub, options, admin=cmd.admin)
         callback = await env.fake.wait_callback(iid)

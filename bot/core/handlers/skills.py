@@ -61,14 +61,15 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
 @command(
     "skills",
     "All skills grouped by category",
-    Option("category", "word", "only this category", required=False),
+    Option("category", "text", "only this category", required=False),
     group=G,
 )
 def skills(ctx: Context, category: str | None = None) -> Reply:
     statuses = ctx.tx.progress.skill_statuses(ctx.user.pk)
     wanted: tuple[str, ...] = CATEGORIES
     if category:
-        key = category.lower().rstrip("s")
+        # "soft skill", "Soft_Skills" and "soft-skill" name the category "soft-skill"
+        key = "-".join(category.lower().replace("_", " ").split()).rstrip("s")
         wanted = tuple(c for c in CATEGORIES if c.rstrip("s") == key or c.startswith(key))
         if not wanted:
             close = difflib.get_close_matches(key, CATEGORIES, n=3, cutoff=0.5)

@@ -31,7 +31,7 @@ from bot.config import ConfigError, Settings
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.replies import Reply
-from bot.core.requests import GLOBAL_TENANT, Request, User
+from bot.core.requests import GLOBAL_TENANT, Invocation, Request, User
 from bot.logs import redact_url, redact_urls
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import CareerButton, Page, render
@@ -203,19 +203,22 @@ class DiscordAdapter:
 
     # interactions -----------------------------------------------------------------
 
-    async def _slash(self, interaction: discord.Interaction[Any], text: str) -> None:
-        await self.answer(interaction, text, via_button=False)
+    async def _slash(self, interaction: discord.Interaction[Any], invocation: Invocation) -> None:
+        await self.answer(interaction, invocation, via_button=False)
 
     def request_for(
-        self, interaction: discord.Interaction[Any], text: str, via_button: bool
+        self, interaction: discord.Interaction[Any], what: str | Invocation, via_button: bool
     ) -> Request:
+        """``what``: a button's command text, or a slash command's options by name."""
         guild_id = interaction.guild_id
         who = interaction.user
         # Discord user ids are global: one profile per person, in every server and in DMs
         user = User("discord", GLOBAL_TENANT, str(who.id), who.display_name)
+        invocation = what if isinstance(what, Invocation) else None
         return Request(
             user=user,
-            text=text,
+            text=what if isinstance(what, str) else "",
+            invocation=invocation,
             channel_id=str(interaction.channel_id) if interaction.channel_id else None,
             is_dm=guild_id is None,
             via_button=via_button,
@@ -224,14 +227,14 @@ class DiscordAdapter:
         )
 
     async def answer(
-        self, interaction: discord.Interaction[Any], text: str, *, via_button: bool
+        self, interaction: discord.Interaction[Any], what: str | Invocation, *, via_button: bool
     ) -> None:
         """The whole round trip of one interaction: request, core, rendered answer.
 
         A timer defers the interaction if the core has not answered after
         ``defer_after`` seconds (a timer, not ``wait_for``: it costs ~10 µs, not ~100).
         """
-        request = self.request_for(interaction, text, via_button)
+        request = self.request_for(interaction, what, via_button)
         deferring: list[asyncio.Future[None]] = []
 
         def defer() -> None:

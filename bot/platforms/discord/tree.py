@@ -4,8 +4,9 @@ Nothing here lists commands: each user-facing :class:`~bot.core.commands.Command
 becomes a subcommand named by its ``slug``, each :class:`~bot.core.commands.Option` a
 typed option (int -> integer with min/max, channel -> text channel, choice -> string
 choices, skill/role/timezone -> string with autocomplete from ``Core.complete``,
-anything else -> string). The handler rebuilds the command text
-(``"roadmap done 3"``) and hands it to the adapter, which calls ``core.respond``.
+anything else -> string). The handler hands the adapter the command and each option's
+value BY NAME (an :class:`~bot.core.requests.Invocation`, never text to re-parse): the
+core converts and validates them with the registry's converters, as for typed text.
 
 Layout (Discord allows 25 subcommands per command):
 
@@ -28,8 +29,9 @@ from discord import app_commands
 from discord.app_commands import Choice
 
 from bot.core.commands import Command, Option
+from bot.core.requests import Invocation
 
-Run = Callable[[discord.Interaction[Any], str], Awaitable[None]]
+Run = Callable[[discord.Interaction[Any], Invocation], Awaitable[None]]
 Complete = Callable[[str, str, int], list[tuple[str, str]]]
 
 MAX_SUBCOMMANDS = 25
@@ -52,7 +54,8 @@ def _desc(text: str) -> str:
 
 
 class OptionText(app_commands.Transformer[Any]):
-    """A registry option as a typed Discord option whose value becomes command text."""
+    """A registry option as a typed Discord option; its value goes to the core as text
+    (a channel: its id), converted and validated there by the option's name."""
 
     def __init__(self, option: Option) -> None:
         self.option = option
@@ -81,8 +84,8 @@ class OptionText(app_commands.Transformer[Any]):
 
     async def transform(self, interaction: discord.Interaction[Any], value: Any, /) -> str:
         if self.option.kind == "channel":
-            return f"<#{value.id}>"
-        return " ".join(str(value).split())
+            return str(value.id)
+        return str(value)
 
 
 class CompletedText(OptionText):
@@ -107,12 +110,13 @@ def subcommand_name(cmd: Command) -> str:
 def make_command(
     cmd: Command, run: Run, complete: Complete, parent: app_commands.Group
 ) -> app_commands.Command[Any, ..., None]:
-    """One subcommand for ``cmd``: typed options in, command text out."""
+    """One subcommand for ``cmd``: typed options in, the command and its values by name out."""
     names = [f"p{i}" for i in range(len(cmd.options))]
+    by_param = {n: o.name for n, o in zip(names, cmd.options, strict=True)}
 
     async def callback(interaction: discord.Interaction[Any], **values: str | None) -> None:
-        words = [values[n] for n in names if values.get(n)]
-        await run(interaction, " ".join([cmd.name, *(w for w in words if w)]))
+        given = tuple((by_param[n], v) for n, v in values.items() if v is not None)
+        await run(interaction, Invocation(cmd.name, given))
 
     params = [
         inspect.Parameter(
