@@ -11,6 +11,7 @@ import pytest
 from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
+from bot.core.requests import Request, User
 from bot.platforms.discord.tree import ADMIN, GROUP
 from bot.storage.sqlite import SqliteStore as Store
 from tests.conftest import FakeClock
@@ -100,3 +101,76 @@ async def test_autocomplete_lists_names_that_start_with_the_text_first(real_env:
     starting = [c["name"] for c in choices if c["name"].lower().startswith("p")]
     assert [c["name"] for c in choices[: len(starting)]] == starting
     assert {"Python", "PyTorch", "Pandas"} <= set(starting)
+
+
+# option values go to the core by name, never joined into text and re-parsed ----------
+
+
+async def test_skills_category_with_a_space_lists_that_category(real_env: Env) -> None:
+    # joined into "skills soft skill" this was "Too many words for 'skills': 'skill'"
+    embed = _embed(
+        await real_env.fake.wait_callback(
+            await real_env.slash("skills", {"category": "soft skill"})
+        )
+    )
+    assert embed["title"] != messages.ERROR_TITLE, embed.get("description")
+    assert [f["name"] for f in embed["fields"]] == ["soft-skill (7)"]
+    assert real_env.fake.rejected == []
+
+
+async def test_an_option_value_is_never_read_as_another_command(real_env: Env) -> None:
+    # joined into "daily off" this unsubscribed; it is a time that is not one
+    embed = _embed(
+        await real_env.fake.wait_callback(await real_env.slash("daily", {"time": "off"}))
+    )
+    assert embed["title"] == messages.ERROR_TITLE
+    assert embed["description"].startswith("'off' is not a time")
+
+
+@pytest.mark.parametrize(
+    ("sub", "options", "title"),
+    [
+        ("skill", {"name": "machine learning"}, "Machine-learning algorithms (ml-area)"),
+        ("role", {"name": "ml engineer"}, "Machine Learning Engineer"),
+        ("tip", {"skill": "machine learning"}, "Tip · Machine-learning algorithms"),
+        ("learn", {"skill": " machine   learning "}, "📘 Machine-learning algorithms"),
+        ("help", {"command": "roadmap done"}, "Usage: roadmap done <n>"),
+        (
+            "daily",
+            {"time": "09:00", "zone": " Europe/Berlin ", "days": "mon - fri"},
+            "Daily tip: 09:00 Europe/Berlin, weekdays",
+        ),
+        (
+            "daily",
+            {"time": "09:00", "zone": "Asia/Tokyo", "days": "sat, sun"},
+            "Daily tip: 09:00 Asia/Tokyo, sat,sun",
+        ),
+    ],
+)
+async def test_free_text_values_with_spaces(
+    real_env: Env, sub: str, options: dict[str, str], title: str
+) -> None:
+    embed = _embed(await real_env.fake.wait_callback(await real_env.slash(sub, options)))
+    assert embed["title"].startswith(title), (embed["title"], embed.get("description"))
+    assert real_env.fake.rejected == []
+
+
+@pytest.mark.parametrize(
+    ("sub", "options", "text"),
+    [
+        ("daily", {"time": "25:00"}, "daily 25:00"),
+        ("daily", {"time": "09:00", "zone": "Mars/Olympus"}, "daily 09:00 Mars/Olympus"),
+        ("daily", {"time": "09:00", "days": "mon-xyz"}, "daily 09:00 mon-xyz"),
+        ("roadmap-done", {"n": 0}, "roadmap done 0"),
+        ("skills", {"category": "astrology"}, "skills astrology"),
+        ("skill", {"name": "x" * 101}, "skill " + "x" * 101),
+    ],
+)
+async def test_a_bad_value_gets_the_same_answer_as_typed_text(
+    real_env: Env, sub: str, options: dict[str, Any], text: str
+) -> None:
+    embed = _embed(await real_env.fake.wait_callback(await real_env.slash(sub, options)))
+    typed = await real_env.core.respond(Request(User("console", "local", "ada"), text))
+    assert not typed.ok
+    assert embed["title"] == typed.title == messages.ERROR_TITLE
+    assert embed["description"] == typed.body
