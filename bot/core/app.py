@@ -111,13 +111,19 @@ class Core:
         else:
             cmd = self.registry.named(invocation.command)
             values = {name: clean_value(value) for name, value in invocation.options}
-        return await self.execute(request, cmd, values)
+        return await self.store.run(self._unit(request, cmd, values))
 
     async def execute(
         self, request: Request, cmd: Command, values: Mapping[str, str | None]
     ) -> Reply:
         """Convert and validate ``values`` by option name, check admin, run ``cmd``'s
         handler in one unit of work. Raises :class:`CareerbotError` for user mistakes."""
+        return await self.store.run(self._unit(request, cmd, values))
+
+    def _unit(
+        self, request: Request, cmd: Command, values: Mapping[str, str | None]
+    ) -> Callable[[UnitOfWork], Reply]:
+        """What :meth:`execute` runs in the store, once the values are valid."""
         args = self.registry.bind(cmd, values)
         if cmd.admin and not request.is_admin:
             raise Forbidden(messages.FORBIDDEN.format(command=cmd.name))
@@ -133,7 +139,7 @@ class Core:
             reply = cmd.handler(Context(self, request, now, tx, user), **args)
             return replace(reply, notices=(*notices, *reply.notices)) if notices else reply
 
-        return await self.store.run(unit)
+        return unit
 
     # helpers for adapters (autocomplete) ----------------------------------------------
 

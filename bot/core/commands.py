@@ -1,9 +1,11 @@
 """The ONE command registry.
 
 Every command is declared once, next to its handler, with :func:`command`. From the
-registry come the console and Slack text parsing (:meth:`Registry.parse`), the help
-text, and each platform's command definitions (Discord's tree is generated from
-:attr:`Command.options` and :attr:`Command.slug`). Nothing lists the commands twice.
+registry come the console, Slack and button text parsing (:meth:`Registry.read`: the
+command and its options' words by name), the conversion and validation of option values
+by name whatever their source (:meth:`Registry.bind`, also for Discord's typed options),
+the help text, and each platform's command definitions (Discord's tree is generated
+from :attr:`Command.options` and :attr:`Command.slug`). Nothing lists the commands twice.
 """
 
 from __future__ import annotations
@@ -222,11 +224,6 @@ class Registry:
         handler's keyword arguments. None or '' is "not given"; a required option not
         given, an option ``cmd`` does not have, or a bad value is a :class:`UsageError`
         (the same message whether the value was typed in text or in a typed option)."""
-        for name in values:
-            if not any(o.name == name for o in cmd.options):
-                raise UsageError(
-                    messages.UNKNOWN_OPTION.format(option=name[:40], command=cmd.name), cmd.usage
-                )
         args: dict[str, Any] = {}
         for opt in cmd.options:
             value = values.get(opt.name)
@@ -236,6 +233,10 @@ class Registry:
                 args[opt.name] = None
             else:
                 args[opt.name] = convert(opt, value, cmd.usage)
+        if not values.keys() <= args.keys():  # every option is in args: a name it lacks
+            name = next(n for n in values if n not in args)
+            message = messages.UNKNOWN_OPTION.format(option=name[:40], command=cmd.name)
+            raise UsageError(message, cmd.usage)
         return args
 
 
