@@ -3,6 +3,11 @@
 Precedence: environment variable > ``CAREERBOT_CONFIG`` YAML file > default. Every
 setting is documented in ``deploy/.env.example``. Secrets (tokens) are kept out of
 ``repr`` so they never reach a log line.
+
+Each chat platform declares its own settings (a dataclass whose fields name their
+environment variable with :func:`setting`, in its package under ``bot/platforms``);
+:func:`load_settings` reads them for every platform of the registry into
+``Settings.platforms`` (only those set to something else than their defaults).
 """
 
 from __future__ import annotations
@@ -29,8 +34,18 @@ class ConfigError(Exception):
     """A setting is missing or invalid; the message names it."""
 
 
-def _secret() -> Any:
-    return field(default="", repr=False)
+def setting(env: str, default: Any = "", *, secret: bool = False) -> Any:
+    """A field of a platform's settings dataclass, read from the variable ``env``.
+
+    A secret is kept out of ``repr``. In the YAML file the key is the variable's name
+    or the field's name (any case).
+    """
+    return field(default=default, repr=not secret, metadata={"env": env})
+
+
+def env_names(cls: type[Any]) -> dict[str, str]:
+    """field name -> environment variable, for a settings dataclass built with ``setting``."""
+    return {f.name: f.metadata["env"] for f in fields(cls) if "env" in f.metadata}
 
 
 @dataclass(frozen=True)
@@ -41,19 +56,10 @@ class Settings:
     # CAREERBOT_LOG_PLATFORM_DEBUG: let slack_sdk/discord.py/aiohttp log at DEBUG too
     log_platform_debug: bool = False
     tips_dir: Path | None = None  # CAREERBOT_TIPS_DIR: a bank of your own
-    # Slack
-    slack_bot_token: str = _secret()  # SLACK_BOT_TOKEN (xoxb-…)
-    slack_app_token: str = _secret()  # SLACK_APP_TOKEN (xapp-…, Socket Mode)
-    slack_signing_secret: str = _secret()  # SLACK_SIGNING_SECRET (HTTP mode)
-    slack_api_url: str = "https://slack.com/api/"  # SLACK_API_URL
-    # Discord
-    discord_token: str = _secret()  # DISCORD_TOKEN
-    discord_guild_id: int | None = None  # DISCORD_GUILD_ID: sync commands to one server
-    discord_api_url: str = ""  # DISCORD_API_URL: REST base (default: discord.com)
-    discord_gateway_url: str = ""  # DISCORD_GATEWAY_URL
-    # HTTP mode / health
-    http_host: str = "0.0.0.0"  # CAREERBOT_HTTP_HOST
-    http_port: int = 3000  # CAREERBOT_HTTP_PORT
+    # CAREERBOT_PLATFORMS: extra platform packages (module paths, comma-separated)
+    platform_modules: tuple[str, ...] = ()
+    # each platform's own settings by platform name (see bot.platforms.registry)
+    platforms: Mapping[str, Any] = field(default_factory=dict)
     # daily tips
     catchup_hours: float = 6.0  # CAREERBOT_CATCHUP_HOURS
     # health
@@ -69,30 +75,13 @@ class Settings:
             raise ConfigError(f"CAREERBOT_DB: a {scheme}:// database is not a SQLite file")
         return Path(rest[1:]).expanduser()
 
-    @property
-    def slack_configured(self) -> bool:
-        return bool(self.slack_bot_token)
-
-    @property
-    def discord_configured(self) -> bool:
-        return bool(self.discord_token)
-
 
 ENV_NAMES: dict[str, str] = {
     "db": "CAREERBOT_DB",
     "log_level": "CAREERBOT_LOG_LEVEL",
     "log_platform_debug": "CAREERBOT_LOG_PLATFORM_DEBUG",
     "tips_dir": "CAREERBOT_TIPS_DIR",
-    "slack_bot_token": "SLACK_BOT_TOKEN",
-    "slack_app_token": "SLACK_APP_TOKEN",
-    "slack_signing_secret": "SLACK_SIGNING_SECRET",
-    "slack_api_url": "SLACK_API_URL",
-    "discord_token": "DISCORD_TOKEN",
-    "discord_guild_id": "DISCORD_GUILD_ID",
-    "discord_api_url": "DISCORD_API_URL",
-    "discord_gateway_url": "DISCORD_GATEWAY_URL",
-    "http_host": "CAREERBOT_HTTP_HOST",
-    "http_port": "CAREERBOT_HTTP_PORT",
+    "platform_modules": "CAREERBOT_PLATFORMS",
     "catchup_hours": "CAREERBOT_CATCHUP_HOURS",
     "heartbeat_seconds": "CAREERBOT_HEARTBEAT_SECONDS",
 }
@@ -104,34 +93,65 @@ _FALSE = ("0", "false", "no", "off")
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    raw: dict[str, Any] = {}
+    data = _config_file(env)
+    used: set[str] = set()
+    out = _section(ENV_NAMES, Settings, env, data, used)
+    from bot.platforms.registry import PlatformError, load_platforms
+
+    try:
+        platforms = load_platforms(out.get("platform_modules", ()))
+    except PlatformError as exc:
+        raise ConfigError(f"CAREERBOT_PLATFORMS: {exc}") from exc
+    sections: dict[str, Any] = {}
+    for platform in platforms:
+        values = _section(env_names(platform.settings), platform.settings, env, data, used)
+        section = platform.settings(**values)
+        if section != platform.settings():  # only what differs from the defaults
+            sections[platform.name] = section
+    for key in data:
+        if key not in used:
+            raise ConfigError(f"CAREERBOT_CONFIG: unknown setting '{data[key][0]}'")
+    return Settings(**out, platforms=sections)
+
+
+def _config_file(env: Mapping[str, str]) -> dict[str, tuple[str, Any]]:
+    """The YAML file's settings: lower-cased key -> (key as written, value)."""
     config_file = env.get("CAREERBOT_CONFIG")
-    if config_file:
-        try:
-            data = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"CAREERBOT_CONFIG: cannot read {config_file}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ConfigError(f"CAREERBOT_CONFIG: {config_file} must be a mapping of settings")
-        by_env = {v.lower(): k for k, v in ENV_NAMES.items()}
-        for key, value in data.items():
-            name = by_env.get(str(key).lower(), str(key).lower())
-            if name not in ENV_NAMES:
-                raise ConfigError(f"CAREERBOT_CONFIG: unknown setting '{key}'")
-            raw[name] = value
-    for name, var in ENV_NAMES.items():
+    if not config_file:
+        return {}
+    try:
+        data = yaml.safe_load(Path(config_file).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"CAREERBOT_CONFIG: cannot read {config_file}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"CAREERBOT_CONFIG: {config_file} must be a mapping of settings")
+    return {str(key).lower(): (str(key), value) for key, value in data.items()}
+
+
+def _section(
+    names: Mapping[str, str],
+    cls: type[Any],
+    env: Mapping[str, str],
+    data: Mapping[str, tuple[str, Any]],
+    used: set[str],
+) -> dict[str, Any]:
+    """The values set for one settings dataclass (field name -> converted value)."""
+    raw: dict[str, Any] = {}
+    for name, var in names.items():
+        for key in (var.lower(), name):
+            if key in data:
+                raw[name] = data[key][1]
+                used.add(key)
         value = env.get(var)
         if value is not None and value.strip() != "":
             raw[name] = value.strip()
-    kinds = {f.name: f.type for f in fields(Settings)}
-    out: dict[str, Any] = {}
-    for name, value in raw.items():
-        out[name] = _convert(name, str(kinds[name]), value)
-    return Settings(**out)
+    kinds = {f.name: f.type for f in fields(cls)}
+    return {
+        name: _convert(name, names[name], str(kinds[name]), value) for name, value in raw.items()
+    }
 
 
-def _convert(name: str, kind: str, value: Any) -> Any:
-    var = ENV_NAMES[name]
+def _convert(name: str, var: str, kind: str, value: Any) -> Any:
     if name == "log_level":
         level = str(value).strip().upper()
         if level not in LOG_LEVELS:
@@ -147,6 +167,9 @@ def _convert(name: str, kind: str, value: Any) -> Any:
             if word not in _TRUE + _FALSE:
                 raise ValueError("use 1 or 0")
             return word in _TRUE
+        if kind.startswith("tuple"):
+            items = value if isinstance(value, list | tuple) else str(value).split(",")
+            return tuple(str(item).strip() for item in items if str(item).strip())
         if kind.startswith("Path"):
             return Path(str(value)).expanduser()
         if kind.startswith("int"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -135,3 +136,26 @@ def test_a_closed_pipe_ends_quietly(db: Path) -> None:
     _, err = proc.communicate(b"help\nhelp\nquit\n", timeout=60)
     assert b"Traceback" not in err
     assert proc.returncode == 141
+
+
+def test_say_as_a_discord_user_keys_them_like_the_adapter(db: Path) -> None:
+    """Discord user ids are global: the adapter keys every Discord user under one tenant
+    (GLOBAL_TENANT), whichever server a command comes from. ``say --platform discord``
+    does the same, so --tenant (a server) does not split one person in two."""
+    base = ("say", "--platform", "discord", "--user", "42")
+    assert careerbot(db, *base, "--tenant", "1000", "learn rust").returncode == 0
+    other_server = careerbot(db, *base, "--tenant", "2000", "progress")
+    assert other_server.returncode == 0
+    assert "Rust" in other_server.stdout.split("Done")[0]
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT tenant FROM users WHERE platform = 'discord'").fetchall()
+    assert rows == [("global",)]
+    # a Slack user stays per workspace
+    assert (
+        careerbot(
+            db, "say", "--platform", "slack", "--tenant", "T1", "--user", "U1", "learn rust"
+        ).returncode
+        == 0
+    )
+    t2 = careerbot(db, "say", "--platform", "slack", "--tenant", "T2", "--user", "U1", "progress")
+    assert "Rust" not in t2.stdout.split("Done")[0]

@@ -3,7 +3,7 @@
 careerbot                      console chat (or ``run`` when platform tokens are set)
 careerbot console              interactive chat on the local database, no tokens
 careerbot say [opts] TEXT      one command, one reply; exit 1 when the command failed
-careerbot run                  the configured Slack/Discord adapters + daily scheduler
+careerbot run                  the configured platforms' adapters + daily scheduler
 careerbot tips check|extract   validate the bank / draft tips from a document
 careerbot db backup|restore|check   online backup / restore / integrity check
 careerbot health               exit 0 when the running bot is healthy
@@ -30,6 +30,8 @@ from bot import __version__
 from bot.bank import BankError
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.errors import StoreError
+from bot.platforms import registry
+from bot.platforms.registry import Platform
 
 if TYPE_CHECKING:
     Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -46,8 +48,13 @@ def _commands() -> list[ModuleType]:
     return [console, say, run, tips, db, health, schedule]
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(platforms: Sequence[Platform] | None = None) -> argparse.ArgumentParser:
+    """The whole command line; ``platforms``: the registry's (default: the built-in ones)."""
+    from bot.cli import run
     from bot.cli.platforms import platform_commands
+
+    if platforms is None:
+        platforms = registry.load_platforms()
 
     p = argparse.ArgumentParser(
         prog=PROG,
@@ -57,8 +64,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"careerbot {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for module in _commands():
-        module.register(sub)
-    platform_commands(sub)
+        if module is run:
+            run.register(sub, platforms)
+        else:
+            module.register(sub)
+    platform_commands(sub, platforms)
     return p
 
 
@@ -72,15 +82,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    args = parser().parse_args(argv)
+    error: ConfigError | None = None
     try:
         settings = load_settings()
-    except ConfigError as exc:
-        print(f"{PROG}: {exc}", file=sys.stderr)
+        platforms = registry.platforms(settings)
+    except ConfigError as exc:  # told after parsing: --help and --version still work
+        error, platforms = exc, registry.load_platforms()
+    args = parser(platforms).parse_args(argv)
+    if error is not None:
+        print(f"{PROG}: {error}", file=sys.stderr)
         return 2
     if args.command is None:
-        tokens = settings.slack_configured or settings.discord_configured
-        args = parser().parse_args(["run" if tokens else "console"])
+        chosen = "run" if registry.configured(settings) else "console"
+        args = parser(platforms).parse_args([chosen])
     from bot.logs import setup_logging
 
     setup_logging(

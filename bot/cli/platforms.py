@@ -6,9 +6,9 @@
   clear-commands``), each a module with ``register(subparsers)`` and ``run(args,
   settings) -> int`` like those in :mod:`bot.cli`.
 
-Nothing else in :mod:`bot.cli` names a platform. When the platform registry lands, both
-functions iterate over its descriptors instead of the lists below. Registering must not
-import a platform library (``careerbot --help`` stays fast and the core-import probe
+Nothing else in :mod:`bot.cli` names a platform: both functions iterate over the
+descriptors of the platform registry (:mod:`bot.platforms.registry`). Registering must
+not import a platform library (``careerbot --help`` stays fast and the core-import probe
 clean): a platform's ``run`` imports it.
 """
 
@@ -16,26 +16,25 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
+
+from bot.platforms.registry import Platform
 
 if TYPE_CHECKING:
     from bot.cli import Subparsers
 
-PLATFORMS = ("slack", "discord")
-# platform subcommand modules: each has register(subparsers) and run(args, settings)
-PLATFORM_COMMANDS = ("bot.platforms.discord.cli",)
 
-
-def platform_run_arguments(run: argparse.ArgumentParser) -> None:
+def platform_run_arguments(run: argparse.ArgumentParser, platforms: Sequence[Platform]) -> None:
     """Add the platforms' arguments to ``careerbot run``'s parser."""
-    run.add_argument("--platform", choices=(*PLATFORMS, "all"), default="all")
-    # Slack
-    run.add_argument("--http", action="store_true", help="Slack HTTP mode (signing secret)")
-    run.add_argument("--host", help="HTTP mode: address to bind")
-    run.add_argument("--port", type=int, help="HTTP mode: port")
+    run.add_argument("--platform", choices=(*(p.name for p in platforms), "all"), default="all")
+    for platform in platforms:
+        if platform.run_arguments is not None:
+            platform.run_arguments(run)
 
 
-def platform_commands(subparsers: Subparsers) -> None:
+def platform_commands(subparsers: Subparsers, platforms: Sequence[Platform]) -> None:
     """Add the platforms' own subcommands (``careerbot discord ...``)."""
-    for name in PLATFORM_COMMANDS:
-        importlib.import_module(name).register(subparsers)
+    for platform in platforms:
+        for module in platform.commands:
+            importlib.import_module(module).register(subparsers)

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.cli.platforms import platform_run_arguments
 from bot.config import Settings
+from bot.platforms.registry import Platform
 
 if TYPE_CHECKING:
     from bot.cli import Subparsers
 
 
-def register(subparsers: Subparsers) -> None:
-    p = subparsers.add_parser(
-        "run", help="run the configured Slack/Discord adapters and daily tips"
-    )
-    platform_run_arguments(p)
+def register(subparsers: Subparsers, platforms: Sequence[Platform]) -> None:
+    p = subparsers.add_parser("run", help="run the configured chat platforms and daily tips")
+    platform_run_arguments(p, platforms)
     p.set_defaults(run=run)
 
 

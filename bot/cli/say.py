@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.core.replies import Reply
+from bot.platforms import registry
 
 if TYPE_CHECKING:
     from bot.cli import Subparsers
@@ -33,6 +34,9 @@ async def _say(settings: Settings, args: argparse.Namespace) -> Reply:
     from bot.app import open_core
     from bot.platforms.console.adapter import console_user, say
 
-    user = console_user(args.user, args.platform, args.tenant)
+    # a platform whose user ids are global keys every user under one tenant, as its adapter does
+    descriptor = registry.get(settings, args.platform)
+    tenant = descriptor.tenant if descriptor and descriptor.tenant else args.tenant
+    user = console_user(args.user, args.platform, tenant)
     async with open_core(settings) as core:
         return await say(core, user, " ".join(args.text))

@@ -61,7 +61,11 @@ class Adapter(Protocol):
     """A running platform connection, started and stopped by ``careerbot run``."""
 
     name: str
-    messenger: Messenger
+
+    @property
+    def messenger(self) -> Messenger:
+        """Its DMs and channel posts, for the daily delivery."""
+        ...
 
     async def start(self) -> None:
         """Connect and return once ready; raise ``bot.config.ConfigError`` for a bad token."""

@@ -5,6 +5,6 @@ Shared by every platform; platforms plug in through :class:`bot.core.ports.Messe
 
 from bot.delivery.ledger import Ledger
 from bot.delivery.scheduler import Scheduler
-from bot.delivery.sender import DEFAULT_LIMITS, Limits, Sender, Target, WindowLimiter
+from bot.delivery.sender import Limits, Sender, Target, WindowLimiter
 
-__all__ = ["DEFAULT_LIMITS", "Ledger", "Limits", "Scheduler", "Sender", "Target", "WindowLimiter"]
+__all__ = ["Ledger", "Limits", "Scheduler", "Sender", "Target", "WindowLimiter"]

@@ -1,12 +1,8 @@
 """The sender shared by every platform: rate limiters in front of the Messengers.
 
-Budgets (documented platform limits, with a little headroom):
-
-* Discord: 50 requests per second per bot. Daily tips use up to 49 of them; the first DM
-  to a user costs two requests (the DM channel is opened once, then cached).
-* Slack: ``chat.postMessage`` about 1 message per second per channel (bursts not
-  guaranteed) plus a workspace-wide budget that Slack does not publish; we use a
-  conservative 8 per second per workspace.
+Each platform's budget (its documented limits, with a little headroom) is the ``limits``
+of its descriptor in bot/platforms: a shared budget per bot or per tenant, an optional
+per-channel one, and the cost of a first DM.
 
 The limiter counts a send from the moment it starts until ``window`` seconds after it
 *finished*: a new send may start only while (sends in flight + sends finished in the last
@@ -47,18 +43,13 @@ Sleep = Callable[[float], Awaitable[None]]
 class Limits:
     limit: int  # requests per window on the shared budget
     window: float = 1.0  # seconds
-    scope: Literal["bot", "tenant"] = "bot"  # Discord: one budget per bot; Slack: per workspace
-    channel_limit: int | None = None  # Slack: ~1 message per second per channel
+    scope: Literal["bot", "tenant"] = "bot"  # one budget per bot, or per tenant (workspace)
+    channel_limit: int | None = None  # sends per window per channel, if limited
     channel_window: float = 1.0
-    first_dm_cost: int = 1  # requests of the first DM to a user (Discord opens the DM channel)
+    first_dm_cost: int = 1  # requests of the first DM to a user (opening the DM channel)
 
 
-DEFAULT_LIMITS: dict[str, Limits] = {
-    # 50/s per bot, counted in requests; interaction replies do not count against it.
-    "discord": Limits(limit=49, window=1.0, scope="bot", first_dm_cost=2),
-    # conversations.open/history have their own (tiered) budgets; chat.postMessage is paced.
-    "slack": Limits(limit=8, window=1.0, scope="tenant", channel_limit=1, channel_window=1.0),
-}
+UNKNOWN_LIMITS = Limits(limit=1)  # a platform that declares no budget: one at a time
 DEFAULT_RATE_LIMIT_WAIT = 1.0  # a 429 without Retry-After
 MAX_RATE_LIMIT_RETRIES = 3
 POLL = 0.005  # seconds between looks while the budget is all in flight
@@ -138,7 +129,7 @@ class Sender:
         max_retries: int = MAX_RATE_LIMIT_RETRIES,
     ) -> None:
         self.messengers = dict(messengers)
-        self.limits = dict(DEFAULT_LIMITS if limits is None else limits)
+        self.limits = dict(limits or {})  # platform -> Limits (its descriptor's)
         self._now = now
         self._sleep = sleep
         self.max_retries = max_retries
@@ -176,7 +167,7 @@ class Sender:
         messenger = self.messengers.get(target.platform)
         if messenger is None:
             return SendResult(SendStatus.FAILED, detail=f"no {target.platform} connection")
-        limits = self.limits.get(target.platform, Limits(limit=1))
+        limits = self.limits.get(target.platform, UNKNOWN_LIMITS)
         shared = self._shared(target, limits)
         channel = self._channel(target, limits)
         attempt = 0

@@ -32,8 +32,9 @@ from bot.bank import load_bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
 from bot.core.schedule import Daily, epoch, minute_of_day, time_of_minute, zone
-from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler
+from bot.delivery import Limits, Scheduler
 from bot.delivery.ledger import Ledger
+from bot.platforms.discord import PLATFORM as DISCORD
 from bot.platforms.slack.messenger import SlackMessenger
 from bot.storage import open_store
 from tests.fakes.discord import FakeDiscord
@@ -157,12 +158,14 @@ async def bench_discord(n: int) -> None:
                 await asyncio.sleep(1.1)  # start the fan-out with an empty window
                 before = len(fake.requests)
                 core.clock = clock_at(NOW)
-                scheduler = Scheduler(core, [adapter.messenger], clock=core.clock)
+                scheduler = Scheduler(
+                    core, [adapter.messenger], clock=core.clock, limits={"discord": DISCORD.limits}
+                )
                 start = time.perf_counter()
                 stats = await scheduler.tick()
                 elapsed = time.perf_counter() - start
                 requests = len(fake.requests) - before
-                limits = DEFAULT_LIMITS["discord"]
+                limits = DISCORD.limits
                 emit(
                     bench="fanout_discord",
                     tips=n,

@@ -39,11 +39,11 @@ from aiohttp import web
 from discord import app_commands
 
 from bot.bank import load_bank
-from bot.config import Settings
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.platforms.discord.adapter import DiscordAdapter
+from bot.platforms.discord.settings import DiscordSettings
 from bot.storage import open_store
 from tests.fakes.discord import FakeDiscord, user
 
@@ -144,7 +144,7 @@ async def bare_client(urls: dict[str, str]) -> AsyncIterator[None]:
 
 @asynccontextmanager
 async def career_client(urls: dict[str, str], core: Any) -> AsyncIterator[None]:
-    settings = Settings(
+    settings = DiscordSettings(
         discord_token=urls["token"],
         discord_api_url=urls["api"],
         discord_gateway_url=urls["gateway"],

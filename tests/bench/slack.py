@@ -33,9 +33,9 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.bank import load_bank
-from bot.config import Settings
 from bot.core.app import Core
 from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.settings import SlackSettings
 from bot.storage import open_store
 from tests.fakes.slack import FakeSlack, form_body, signed_headers, slash_command
 
@@ -110,8 +110,7 @@ async def main(requests: int, concurrency: int, rounds: int) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             store = await open_store(Path(tmp) / "bench.db")
             core = Core(load_bank(), store)
-            settings = Settings(
-                db=str(Path(tmp) / "bench.db"),
+            settings = SlackSettings(
                 slack_bot_token=fake.bot_token,
                 slack_signing_secret=SECRET,
                 slack_api_url=fake.api_url,

@@ -18,7 +18,8 @@ from bot.core.app import Core
 from bot.core.ports import SendResult
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
-from bot.delivery import DEFAULT_LIMITS, Limits, Scheduler, Sender
+from bot.delivery import Limits, Scheduler, Sender
+from bot.platforms.slack import PLATFORM as SLACK
 from bot.platforms.slack.messenger import EVENT_TYPE, SlackMessenger
 from bot.storage import open_store
 from tests.conftest import FakeClock
@@ -172,7 +173,7 @@ async def test_channel_posts_are_paced_one_per_second_per_channel(
 ) -> None:
     """Two days' worth of catch-up into one channel must not trip the per-channel limit."""
     slack.channel_limit = 1  # per second, enforced on real time
-    per_channel = DEFAULT_LIMITS["slack"].channel_limit
+    per_channel = SLACK.limits.channel_limit
     admin = User("slack", slack.team_id, "U2", "grace")
     clock.now = utc(2026, 3, 2, 8)
     for ch in ("C1", "C2", "C3"):

@@ -486,6 +486,12 @@ async def test_the_runner_builds_this_scheduler_and_cancels_it_cleanly(
     scheduler = make_scheduler(core, [recorder], Settings(catchup_hours=2.5))
     assert isinstance(scheduler, Scheduler)
     assert scheduler.ledger.catchup == timedelta(hours=2.5)
+    # each platform's send budget comes from its descriptor in the registry
+    from bot.platforms.registry import load_platforms
+
+    platforms = load_platforms()
+    assert {p.name: p.limits for p in platforms} == scheduler.sender.limits
+    assert len(platforms) >= 2
     task = asyncio.create_task(scheduler.run())
     for _ in range(50):
         await asyncio.sleep(0.01)

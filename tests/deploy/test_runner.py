@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 
 from bot import runner
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.core.app import Core
 from bot.core.ports import Messenger, SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.health import check, heartbeat_path
+from bot.platforms.discord.settings import DiscordSettings
+from bot.platforms.slack.settings import SlackSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_BANK = ROOT / "tests" / "fixtures" / "bank"
@@ -113,7 +115,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         db=str(tmp_path / "bot.db"),
         tips_dir=FIXTURE_BANK,
-        discord_token="x",
+        platforms={"discord": DiscordSettings(discord_token="x")},
         heartbeat_seconds=0.05,
     )
 
@@ -251,7 +253,7 @@ async def test_unopenable_database_is_a_clear_message(
     db.write_bytes(b"this is not a database" * 100)
     events: list[str] = []
     adapter, scheduler = factories(events)
-    s = Settings(db=str(db), tips_dir=FIXTURE_BANK, discord_token="x")
+    s = Settings(db=str(db), tips_dir=FIXTURE_BANK)
     status = await serve(s, ["discord"], (adapter, scheduler), asyncio.Event())
     assert status == 1
     assert f"cannot open the database {db}" in capsys.readouterr().err
@@ -259,11 +261,17 @@ async def test_unopenable_database_is_a_clear_message(
 
 
 def test_platforms_follow_the_tokens() -> None:
-    both = Settings(slack_bot_token="xoxb-1", discord_token="d")
+    slack = SlackSettings(slack_bot_token="xoxb-1")
+    both = Settings(platforms={"slack": slack, "discord": DiscordSettings(discord_token="d")})
     assert runner.platforms_for(both) == ["slack", "discord"]
     assert runner.platforms_for(both, "discord") == ["discord"]
-    assert runner.platforms_for(Settings(slack_bot_token="xoxb-1")) == ["slack"]
+    assert runner.platforms_for(Settings(platforms={"slack": slack})) == ["slack"]
     assert runner.platforms_for(Settings()) == []
+    # what the environment says, read through each platform's own settings
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "DISCORD_TOKEN": "d"}
+    assert runner.platforms_for(load_settings(env)) == ["slack", "discord"]
+    assert runner.platforms_for(load_settings({"DISCORD_TOKEN": "d"})) == ["discord"]
+    assert repr(load_settings(env)).count("xoxb-1") == 0  # tokens stay out of repr
 
 
 def test_no_platform_configured_exits_2_naming_the_variables(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from bot import runner
 from bot.bank import load_bank
 from bot.config import Settings
 from bot.core.app import Core
-from bot.delivery import DEFAULT_LIMITS
+from bot.platforms.registry import load_platform
 from bot.storage.sqlite import SqliteStore as Store
 from tests.bench.delivery import subscribe
 from tests.deploy.live import Fakes, fakes, poll, read_until, start_bot, within
@@ -46,7 +46,7 @@ PLATFORMS = ["slack", "discord"]
 def at_the_platform(platform: str) -> int:
     """How many DMs the sender's pacing lets reach the platform at once (a first DM on
     Discord costs two requests: the DM channel is opened first)."""
-    limits = DEFAULT_LIMITS[platform]
+    limits = load_platform(f"bot.platforms.{platform}").limits
     return limits.limit // limits.first_dm_cost
 
 
@@ -181,9 +181,12 @@ async def test_sigterm_mid_fan_out_then_restart(tmp_path: Path, platform: str) -
 
 
 def settings_for(f: Fakes, platform: str, db: Path) -> Settings:
+    own: object
     if platform == "slack":
-        return slack_env.settings_for(f.slack, db.parent, db=str(db))
-    return discord_env.settings_for(f.discord, db=str(db))
+        own = slack_env.settings_for(f.slack, db.parent)
+    else:
+        own = discord_env.settings_for(f.discord)
+    return Settings(db=str(db), platforms={platform: own})
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)

@@ -3,8 +3,8 @@
 Usage::
 
     async with FakeDiscord() as fake:            # token "test-token", guild 1000, channel 2000
-        settings = Settings(discord_token=fake.token, discord_api_url=fake.api_url,
-                            discord_gateway_url=fake.gateway_url)
+        settings = DiscordSettings(discord_token=fake.token, discord_api_url=fake.api_url,
+                                   discord_gateway_url=fake.gateway_url)
         ...                                      # start the client under test
         ix = await fake.slash("career", "tip", {"skill": "rust"})   # INTERACTION_CREATE
         cb = await fake.wait_callback(ix)        # the POST …/callback body it answered with

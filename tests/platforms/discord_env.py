@@ -7,19 +7,19 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from bot.config import Settings
 from bot.core.app import Core
 from bot.platforms.discord.adapter import DiscordAdapter
+from bot.platforms.discord.settings import DiscordSettings
 from tests.fakes.discord import FakeDiscord
 
 
-def settings_for(fake: FakeDiscord, **kw: Any) -> Settings:
+def settings_for(fake: FakeDiscord, **kw: Any) -> DiscordSettings:
     values: dict[str, Any] = {
         "discord_token": fake.token,
         "discord_api_url": fake.api_url,
         "discord_gateway_url": fake.gateway_url,
     }
-    return Settings(**(values | kw))
+    return DiscordSettings(**(values | kw))
 
 
 @asynccontextmanager

@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from slack_sdk.http_retry import async_handler, builtin_async_handlers
 
-from bot.config import Settings
 from bot.core.app import Core
 from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.settings import SlackSettings
 from tests.fakes.slack import FakeSlack, Message
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
-def settings_for(fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: Any) -> Settings:
+def settings_for(
+    fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: Any
+) -> SlackSettings:
     values: dict[str, Any] = {
-        "db": str(tmp_path / "careerbot.db"),
         "slack_bot_token": fake.bot_token,
         "slack_app_token": "" if http else fake.app_token,
         "slack_signing_secret": SECRET if http else "",
@@ -31,7 +32,7 @@ def settings_for(fake: FakeSlack, tmp_path: Path, *, http: bool = False, **kw: A
         "http_port": 0,
     }
     values.update(kw)
-    return Settings(**values)
+    return SlackSettings(**values)
 
 
 @pytest.fixture

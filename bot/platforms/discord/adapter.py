@@ -27,7 +27,7 @@ import discord
 import yarl
 from discord import app_commands
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.replies import Reply
@@ -35,6 +35,7 @@ from bot.core.requests import GLOBAL_TENANT, Invocation, Request, User
 from bot.logs import redact_url, redact_urls
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import CareerButton, Page, render
+from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.tree import install
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def api_base(url: str) -> str:
     return base + ("/v10" if base.endswith("/api") else "/api/v10")
 
 
-def apply_urls(settings: Settings) -> tuple[str, yarl.URL] | None:
+def apply_urls(settings: DiscordSettings) -> tuple[str, yarl.URL] | None:
     """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (class attributes).
 
     Returns what to hand :func:`restore_urls` afterwards (None: nothing changed).
@@ -108,7 +109,7 @@ class DiscordAdapter:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: DiscordSettings,
         core: Core,
         *,
         guild_ready_timeout: float = 2.0,

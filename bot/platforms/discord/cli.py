@@ -24,6 +24,7 @@ from bot.config import ConfigError, Settings
 
 if TYPE_CHECKING:
     from bot.cli import Subparsers
+    from bot.platforms.discord.settings import DiscordSettings
 
 PROG = "careerbot discord"
 DESCRIPTION = "Discord chores that need the bot token but not a running bot."
@@ -64,7 +65,7 @@ def register(subparsers: Subparsers) -> None:
     )
 
 
-async def clear_commands(settings: Settings, guild_id: int | None) -> None:
+async def clear_commands(settings: DiscordSettings, guild_id: int | None) -> None:
     """Register an empty command list globally (``guild_id`` None) or on one server."""
     import discord
     from discord import app_commands
@@ -91,7 +92,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     # discord.py warns about voice support on every client; a one-shot REST call needs none
     logging.getLogger("discord.client").setLevel(logging.ERROR)
     try:
-        asyncio.run(clear_commands(settings, args.guild))
+        from bot.platforms.discord import PLATFORM
+        from bot.platforms.registry import settings_of
+
+        asyncio.run(clear_commands(settings_of(settings, PLATFORM), args.guild))
     except ConfigError as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2

@@ -1,1 +1,56 @@
-"""Slack (slack-bolt): slash commands, buttons, App Home, DMs and channel posts."""
+"""Slack (slack-bolt): slash commands, buttons, App Home, DMs and channel posts.
+
+``PLATFORM`` is its descriptor for the registry (bot.platforms.registry); slack-bolt
+is imported only when ``build`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from bot.delivery.sender import Limits
+from bot.platforms.registry import Platform
+from bot.platforms.slack.settings import SlackSettings
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+    from bot.core.ports import Adapter
+
+
+def _build(settings: SlackSettings, core: Core, options: Mapping[str, Any]) -> Adapter:
+    from bot.platforms.slack.adapter import SlackAdapter
+
+    return SlackAdapter(
+        settings,
+        core,
+        http=True if options.get("http") else None,
+        host=options.get("host"),
+        port=options.get("port"),
+    )
+
+
+def _run_arguments(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--http", action="store_true", help="Slack HTTP mode (signing secret)")
+    run.add_argument("--host", help="HTTP mode: address to bind")
+    run.add_argument("--port", type=int, help="HTTP mode: port")
+
+
+def mention(channel_id: str) -> str:
+    """A channel link in mrkdwn."""
+    return f"<#{channel_id}>"
+
+
+PLATFORM = Platform(
+    name="slack",
+    settings=SlackSettings,
+    configured=lambda s: bool(s.slack_bot_token),
+    build=_build,
+    # chat.postMessage: ~1 message/s per channel, plus a workspace budget Slack does not
+    # publish (8/s, conservative); conversations.open/history have their own tiers.
+    limits=Limits(limit=8, window=1.0, scope="tenant", channel_limit=1, channel_window=1.0),
+    setup="SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET for HTTP mode) for Slack",
+    mention=mention,
+    run_arguments=_run_arguments,
+)

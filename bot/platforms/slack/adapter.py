@@ -42,13 +42,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.config import ConfigError, Settings
+from bot.config import ConfigError
 from bot.core.app import Core
 from bot.core.replies import Reply
 from bot.core.requests import Request, User
 from bot.logs import redact_url
 from bot.platforms.slack.blocks import escape, home_view, render, unescape
 from bot.platforms.slack.messenger import SlackMessenger
+from bot.platforms.slack.settings import SlackSettings
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class SlackAdapter:
 
     def __init__(
         self,
-        settings: Settings,
+        settings: SlackSettings,
         core: Core,
         *,
         http: bool | None = None,
