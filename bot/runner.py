@@ -42,20 +42,15 @@ from bot.core.app import Core
 from bot.core.errors import StoreError
 from bot.core.ports import Adapter, Messenger
 from bot.health import database_of, heartbeat_path, remove_heartbeat, write_heartbeat
+from bot.platforms import registry
 
 log = logging.getLogger(__name__)
 
 NO_PLATFORM = (
-    "careerbot run: no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_APP_TOKEN "
-    "(or SLACK_SIGNING_SECRET for HTTP mode) for Slack, and/or DISCORD_TOKEN for Discord. "
+    "careerbot run: no chat platform is configured. Set {setup}. "
     "To try the bot without a platform, run 'careerbot console'."
 )
 
-# platform -> "module:Class"; imported lazily so an unused platform library never loads
-ADAPTERS: dict[str, str] = {
-    "slack": "bot.platforms.slack.adapter:SlackAdapter",
-    "discord": "bot.platforms.discord.adapter:DiscordAdapter",
-}
 SCHEDULER = "bot.delivery.scheduler:Scheduler"
 
 SCHEDULER_STOP_TIMEOUT = 7.5  # in-flight sends finish; then they are cancelled (pending)
@@ -89,10 +84,14 @@ def _load(spec: str) -> Any:
 
 
 def make_adapter(platform: str, settings: Settings, core: Core, **options: Any) -> Adapter:
-    """``options``: the Slack adapter's ``http``/``host``/``port`` from the command line."""
-    cls = _load(ADAPTERS[platform])
-    adapter: Adapter = cls(settings, core, **(options if platform == "slack" else {}))
-    return adapter
+    """The registry's platform ``platform`` builds it (its library is imported now).
+
+    ``options``: the ``run`` command line, with the arguments the platforms added to it.
+    """
+    descriptor = registry.get(settings, platform)
+    if descriptor is None:
+        raise ConfigError(f"no platform is named '{platform}'")
+    return descriptor.build(registry.settings_of(settings, descriptor), core, options)
 
 
 def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settings) -> Scheduler:
@@ -100,6 +99,7 @@ def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settin
     scheduler: Scheduler = cls(
         core,
         list(messengers),
+        limits={p.name: p.limits for p in registry.platforms(settings)},
         clock=core.clock,
         sleep=asyncio.sleep,
         pace=time.monotonic,
@@ -109,25 +109,22 @@ def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settin
 
 
 def platforms_for(settings: Settings, choice: str = "all") -> list[str]:
-    wanted = []
-    if settings.slack_configured and choice in ("all", "slack"):
-        wanted.append("slack")
-    if settings.discord_configured and choice in ("all", "discord"):
-        wanted.append("discord")
-    return wanted
+    """The names of the configured platforms (``choice``: all, or one name)."""
+    return [p.name for p in registry.configured(settings, choice)]
+
+
+def no_platform(settings: Settings) -> str:
+    setup = ", and/or ".join(p.setup for p in registry.platforms(settings))
+    return NO_PLATFORM.format(setup=setup)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Entry point of ``careerbot run``; returns the exit status."""
     platforms = platforms_for(settings, getattr(args, "platform", "all") or "all")
     if not platforms:
-        print(NO_PLATFORM, file=sys.stderr)
+        print(no_platform(settings), file=sys.stderr)
         return 2
-    options = {
-        "http": True if getattr(args, "http", False) else None,
-        "host": getattr(args, "host", None),
-        "port": getattr(args, "port", None),
-    }
+    options = {k: v for k, v in vars(args).items() if k not in ("cmd", "platform")}
 
     def adapter_factory(platform: str, s: Settings, core: Core) -> Adapter:
         return make_adapter(platform, s, core, **options)

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.bank.model import Bank, Role, Skill, Tip
-from bot.core import lookup, messages
+from bot.core import lookup, messages, refs
 from bot.core.cards import source_ref
 from bot.core.commands import REGISTRY, Command, Registry, clean_text, clean_value, zone_names
 from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
@@ -130,6 +130,9 @@ class Core:
         now = self.clock()
 
         who = request.user
+        if refs.MARK in who.display_name:  # a name from the platform cannot forge a reference
+            who = replace(who, display_name=refs.scrub(who.display_name))
+            request = replace(request, user=who)
 
         def unit(tx: UnitOfWork) -> Reply:
             user = tx.users.user(

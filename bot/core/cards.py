@@ -68,12 +68,3 @@ def delivery_card(bank: Bank, sub: SubRow, tip: Tip, *, missed: int, saved: bool
     )
     buttons = (Button("Get my own tip", "tip", "primary"), Button("Save", f"save {tip.id}"))
     return replace(card, ephemeral=False, buttons=buttons)
-
-
-def channel_mention(platform: str, channel_id: str) -> str:
-    """``<#C123>`` renders as a channel link on both Slack and Discord.
-
-    Platform markup in the core, kept until each platform renders a neutral channel
-    reference itself (the platform packages of issue 11, item 2).
-    """
-    return f"#{channel_id}" if platform == "console" else f"<#{channel_id}>"

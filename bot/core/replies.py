@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from bot.core import refs
 
 ButtonStyle = Literal["primary", "danger", "default"]
 
@@ -67,8 +70,16 @@ class Reply:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
-    def plain_text(self) -> str:
-        """Readable text for the console and for platforms' notification fallbacks."""
+    def plain_text(self, mention: Callable[[str], str] | None = None) -> str:
+        """Readable text for the console and for platforms' notification fallbacks.
+
+        Channel references (bot.core.refs) become ``#C123``, or ``mention(channel_id)``;
+        ``mention=refs.channel`` keeps them as references for a renderer to finish.
+        """
+        text = self._plain()
+        return refs.plain(text) if mention is None else refs.render(text, mention)
+
+    def _plain(self) -> str:
         parts: list[str] = [f"! {n}" for n in self.notices]
         parts.append(self.title)
         if self.body:

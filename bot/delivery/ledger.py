@@ -22,9 +22,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.core import messages
+from bot.core import messages, refs
 from bot.core.app import Core
-from bot.core.cards import channel_mention, delivery_card
+from bot.core.cards import delivery_card
 from bot.core.ports import SendResult, SendStatus, UnitOfWork
 from bot.core.records import Cursor, DeliveryRow, Planned, SubRow
 from bot.core.replies import Reply
@@ -205,7 +205,7 @@ class Ledger:
         if sub.channel_id is None:
             text = messages.DAILY_CANT_DM.format(reason=reason)
         else:
-            where = channel_mention(sub.platform, sub.channel_id)
+            where = refs.channel(sub.channel_id)
             text = messages.ADMIN_CHANNEL_FAILED.format(channel=where, reason=reason)
         tx.users.push_notice(sub.notify_pk, text, now)
 

@@ -159,3 +159,29 @@ async def test_unexpected_failure_is_an_apology_not_a_traceback(alice: Chat, cor
     reply = await alice("progress")
     assert not reply.ok
     assert "went wrong" in reply.body and "Traceback" not in reply.body
+
+
+async def test_channel_references_cannot_be_forged_from_outside(core: Core) -> None:
+    """The core writes a channel as a reference (bot.core.refs) that platforms turn into
+    a mention. What comes from outside — command text, a display name from the
+    platform — never carries the reference's marker into a reply."""
+    from bot.core import refs
+    from bot.core.replies import Reply
+    from bot.core.requests import Request, User
+
+    forged = f"{refs.MARK}#C0GENERAL{refs.MARK}"
+    tip_id = next(iter(core.bank.tips))
+    mallory = User("slack", "T1", "U666", f"Mallory {forged}")
+    shared = await core.respond(Request(mallory, f"share {tip_id}", via_button=True))
+    assert shared.ok and "Mallory" in shared.footer
+    echoed = await core.respond(Request(mallory, f"skill {forged}"))
+    assert not echoed.ok and "C0GENERAL" in echoed.body
+    for reply in (shared, echoed):
+        assert refs.MARK not in reply.to_json()
+        assert "<#C0GENERAL>" not in refs.render(reply.plain_text(refs.channel), "<#{}>".format)
+    # what the core itself refers to is a reference
+    admin = User("slack", "T1", "U1", "Ada")
+    daily = await core.respond(Request(admin, "admin daily #C0GENERAL 09:00 UTC", is_admin=True))
+    assert refs.channel("C0GENERAL") in daily.title
+    assert refs.render(daily.title, "<#{}>".format).startswith("Daily tip for <#C0GENERAL>:")
+    assert Reply(title=daily.title).plain_text() == "Daily tip for #C0GENERAL: 09:00 UTC, every day"

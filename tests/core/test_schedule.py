@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.cli import main
+from bot.core import refs
 from bot.core.app import Core
 from bot.core.commands import DAY_NAMES, REGISTRY, format_days, parse_days
 from bot.core.ports import UnitOfWork as Tx
@@ -284,7 +285,8 @@ async def test_admin_daily_takes_a_day_range(core: Core) -> None:
         Request(admin, "admin daily #general 09:00 Europe/Berlin sat-sun", is_admin=True)
     )
     assert reply.ok, reply.body
-    assert reply.title == "Daily tip for #general: 09:00 Europe/Berlin, sat,sun"
+    assert reply.title == f"Daily tip for {refs.channel('general')}: 09:00 Europe/Berlin, sat,sun"
+    assert reply.plain_text().startswith("Daily tip for #general: 09:00 Europe/Berlin, sat,sun")
     assert reply.body.startswith("Next one: Sat 7 Mar 2026, 09:00 (Europe/Berlin)")
     (sub,) = await core.store.run(lambda tx: tx.subscriptions.of_channels("console", "local"))
     assert mask_days(sub.days) == frozenset({5, 6})

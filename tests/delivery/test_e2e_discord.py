@@ -157,7 +157,7 @@ async def test_admin_posts_to_a_channel_and_turns_it_off(core: Core, clock: Fake
         general = {"id": str(CHANNEL_ID), "type": 0, "name": "general", "permissions": "0"}
         options = {"channel": general, "time": "09:00", "zone": "Europe/London"}
         text = await slash(fake, "career-admin", "daily", options, admin=True)
-        assert f"<#{CHANNEL_ID}>" in text, text
+        assert f"Daily tip for #{CHANNEL_ID}: 09:00" in text, text  # an embed title
         messenger: Messenger = adapter.messenger
         scheduler = Scheduler(core, [messenger], clock=clock, sleep=Naps(clock), pace=clock.seconds)
         clock.now = utc(2026, 3, 3, 9)

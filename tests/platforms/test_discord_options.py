@@ -72,7 +72,8 @@ async def test_admin_days_option_takes_ranges(env: Env) -> None:
     options = {"channel": channel, "time": "09:00", "zone": "Europe/Berlin", "days": "mon-wed,fri"}
     iid = await env.fake.slash(ADMIN, "daily", options, admin=True)
     embed = _embed(await env.fake.wait_callback(iid))
-    assert embed["title"] == f"Daily tip for <#{CHANNEL_ID}>: 09:00 Europe/Berlin, mon-wed,fri"
+    # an embed title shows no mention: the channel is written #id there
+    assert embed["title"] == f"Daily tip for #{CHANNEL_ID}: 09:00 Europe/Berlin, mon-wed,fri"
     assert "mon-fri" in _sub_option(env.fake, ADMIN, "daily", "days")["description"]
 
 

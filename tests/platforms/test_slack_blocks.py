@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot.bank import Bank
+from bot.core import refs
 from bot.core.app import Core
 from bot.core.commands import REGISTRY, Command, Option
 from bot.core.ports import Store
@@ -199,11 +200,28 @@ def test_buttons_labels_and_duplicates() -> None:
     assert long["action_id"] == action_id("x" * 400)  # stable across renders
 
 
-def test_mentions_by_id_survive_escaping() -> None:
-    reply = Reply(title="Daily", body="Posting in <#C0123ABC> for <@U42XYZ> & <not a tag>")
+def test_channel_references_become_mentions_and_typed_markup_stays_text() -> None:
+    """The core writes a channel as a reference (bot.core.refs); the renderer makes it a
+    mention after escaping. Markup in the text itself — a user's ``<#C1>`` echoed back —
+    is escaped like everything else: no mention can be forged."""
+    where = refs.channel("C0123ABC")
+    reply = Reply(
+        title=f"Daily for {where}",
+        body=f"Posting in {where} for <@U42XYZ> & <not a tag> <#C999>",
+        notices=(f"could not post in {where}",),
+    )
     [page] = check_reply(reply)
+    assert page["blocks"][0]["text"] == {"type": "plain_text", "text": "Daily for #C0123ABC"}
     text = page["blocks"][1]["text"]["text"]
-    assert text == "Posting in <#C0123ABC> for <@U42XYZ> &amp; &lt;not a tag&gt;"
+    assert text == "ℹ️ could not post in <#C0123ABC>"
+    text = page["blocks"][2]["text"]["text"]
+    assert text == (
+        "Posting in <#C0123ABC> for &lt;@U42XYZ&gt; &amp; &lt;not a tag&gt; &lt;#C999&gt;"
+    )
+    assert page["text"].startswith("! could not post in <#C0123ABC>\nDaily for <#C0123ABC>\n")
+    assert refs.MARK not in json.dumps(page)
+    # a name that is no Slack id is no mention
+    assert escape(refs.channel("general")) == "#general"
 
 
 def test_notices_source_footer_and_escaping() -> None:

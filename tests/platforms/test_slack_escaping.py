@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.bank import Bank
+from bot.core import refs
 from bot.core.app import Core
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import User
@@ -99,14 +100,34 @@ async def test_help_placeholders_survive_in_the_text_fallback(
     assert "<name>" not in msg.text
 
 
-async def test_mentions_we_write_stay_mentions(
+async def test_channels_the_core_refers_to_become_mentions(
     slack: FakeSlack, http_adapter: SlackAdapter
 ) -> None:
     text = "admin daily <#C0GENERAL|general> 09:00 Europe/Berlin weekdays"  # Slack's own <…>
     msg = await command(slack, http_adapter, text, user_id="U2", inline=False)
-    assert "<#C0GENERAL>" in msg.text
-    assert "<#C0GENERAL>" in json.dumps(msg.blocks)
+    assert msg.text.startswith("Daily tip for <#C0GENERAL>: 09:00")  # mrkdwn: a mention
+    assert header(msg).startswith("Daily tip for #C0GENERAL: 09:00")  # plain_text: no markup
     assert "&lt;#C0GENERAL" not in msg.text + json.dumps(msg.blocks)
+    assert refs.MARK not in msg.text + json.dumps(msg.blocks)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "skill &lt;#C0GENERAL&gt;",  # the user typed <#C0GENERAL>: text, echoed as text
+        "skill \x0e#C0GENERAL\x0e",  # the reference's own marker, typed: dropped on the way in
+        "skill x\x0e#C0GENERAL",
+    ],
+)
+async def test_a_user_cannot_forge_a_channel_mention(
+    slack: FakeSlack, http_adapter: SlackAdapter, typed: str
+) -> None:
+    msg = await command(slack, http_adapter, typed, inline=True)
+    assert header(msg) == "That didn't work"
+    for text in mrkdwn_texts(msg):
+        assert "<#C0GENERAL" not in text, text
+        assert refs.MARK not in text
+    assert "No skill matches" in msg.text
 
 
 async def test_dm_and_channel_post_fallbacks_are_escaped(
@@ -114,7 +135,7 @@ async def test_dm_and_channel_post_fallbacks_are_escaped(
 ) -> None:
     reply = Reply(
         title="Tip · C++ & <Rust>",
-        body="Compare a<b & b>c, then post in <#C0GENERAL>.",
+        body=f"Compare a<b & b>c, then post in {refs.channel('C0GENERAL')}.",
         source=SourceRef("doc", "A <doc>", "https://example.org/a?b=1&c=2"),
     )
     ada = User("slack", TEAM_ID, "U1", "ada")

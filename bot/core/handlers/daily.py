@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.core import messages
+from bot.core import messages, refs
 from bot.core.app import Context
-from bot.core.cards import channel_mention
 from bot.core.commands import Option, command, format_days
 from bot.core.errors import UsageError
 from bot.core.ports import UnitOfWork
@@ -185,7 +184,7 @@ def admin_daily(
         n = ctx.tx.subscriptions.channels_off(user.platform, ctx.request.tenant, ctx.now)
         text = messages.ADMIN_DAILY_OFF.format(n=n) if n else messages.ADMIN_DAILY_NONE
         return Reply(title=text, kind="notice")
-    where = channel_mention(user.platform, channel)
+    where = refs.channel(channel)
     if time is None:
         raise UsageError(messages.ADMIN_DAILY_NEED_TIME)
     tz = zone or ctx.user.tz

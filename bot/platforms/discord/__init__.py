@@ -26,8 +26,9 @@ def _build(settings: DiscordSettings, core: Core, options: Mapping[str, Any]) ->
 
 
 def mention(channel_id: str) -> str:
-    """A channel link in message content, embed descriptions and field values."""
-    return f"<#{channel_id}>"
+    """A channel link in message content, embed descriptions and field values (a name
+    that is no snowflake stays text)."""
+    return f"<#{channel_id}>" if channel_id.isdigit() else f"#{channel_id}"
 
 
 PLATFORM = Platform(

@@ -18,12 +18,14 @@ import io
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import discord
 
+from bot.core import refs
 from bot.core.replies import Attachment, Button, Field, Reply
+from bot.platforms.discord import mention
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +206,7 @@ def _size(item: Field) -> int:
 
 def render(reply: Reply) -> list[Page]:
     """The reply as one or more Discord messages, each within every limit."""
+    reply = with_mentions(reply)
     title = trim(reply.title.strip() or "careerbot", TITLE)
     footer = trim(reply.footer.strip(), FOOTER)
     colour = COLOURS.get("error" if not reply.ok else reply.kind, 0x3498DB)
@@ -252,6 +255,26 @@ def render(reply: Reply) -> list[Page]:
     if reply.attachment is not None:
         out[-1].attachment = reply.attachment
     return out
+
+
+def with_mentions(reply: Reply) -> Reply:
+    """The core's channel references (bot.core.refs) as mentions where Discord shows
+    them (content, descriptions, field values), as ``#id`` in titles, names and footers."""
+    texts = (reply.title, reply.body, reply.footer, *reply.notices)
+    if not any(refs.MARK in t for t in texts) and not any(
+        refs.MARK in f.name or refs.MARK in f.value for f in reply.fields
+    ):
+        return reply
+    return replace(
+        reply,
+        title=refs.plain(reply.title),
+        body=refs.render(reply.body, mention),
+        fields=tuple(
+            Field(refs.plain(f.name), refs.render(f.value, mention), f.inline) for f in reply.fields
+        ),
+        notices=tuple(refs.render(n, mention) for n in reply.notices),
+        footer=refs.plain(reply.footer),
+    )
 
 
 def _full(embed: discord.Embed, item: Field) -> bool:

@@ -7,6 +7,7 @@ is imported only when ``build`` runs.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,8 @@ from bot.platforms.slack.settings import SlackSettings
 if TYPE_CHECKING:
     from bot.core.app import Core
     from bot.core.ports import Adapter
+
+_SLACK_ID = re.compile(r"[A-Z0-9]{2,}")
 
 
 def _build(settings: SlackSettings, core: Core, options: Mapping[str, Any]) -> Adapter:
@@ -38,8 +41,8 @@ def _run_arguments(run: argparse.ArgumentParser) -> None:
 
 
 def mention(channel_id: str) -> str:
-    """A channel link in mrkdwn."""
-    return f"<#{channel_id}>"
+    """A channel link in mrkdwn (a name that is no Slack id, e.g. #general, stays text)."""
+    return f"<#{channel_id}>" if _SLACK_ID.fullmatch(channel_id) else f"#{channel_id}"
 
 
 PLATFORM = Platform(

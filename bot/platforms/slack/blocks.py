@@ -22,7 +22,9 @@ import hashlib
 import re
 from typing import Any
 
+from bot.core import refs
 from bot.core.replies import Button, Field, Reply
+from bot.platforms.slack import mention
 
 Block = dict[str, Any]
 
@@ -47,7 +49,6 @@ CONTINUED = "(continued)"
 TRIMMED = "… {n} more block(s) did not fit in Slack's limits and were left out."
 
 
-_MENTION = re.compile(r"(<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>)")
 # What a cut must not split: an escaped character (``&amp;``) or a mention by id.
 _ATOM = re.compile(r"&(?:amp|lt|gt);|<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>")
 
@@ -72,13 +73,11 @@ def unescape(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """Slack mrkdwn control characters ``&``, ``<``, ``>`` escaped; mentions of a
-    channel or user by id (``<#C123>``, ``<@U123>``, as the core writes them) kept."""
-    parts = _MENTION.split(text)
-    return "".join(
-        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        for i, part in enumerate(parts)
-    )
+    """Slack mrkdwn control characters ``&``, ``<``, ``>`` escaped, all of them (a
+    ``<#C123>`` typed by a user stays text); then the core's channel references
+    (bot.core.refs) become mentions."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return refs.render(escaped, mention)
 
 
 def trim(text: str, limit: int) -> str:
@@ -210,9 +209,8 @@ def action_blocks(buttons: tuple[Button, ...]) -> list[Block]:
 
 def header_blocks(reply: Reply) -> list[Block]:
     title = " ".join(reply.title.split()) or "careerbot"
-    blocks: list[Block] = [
-        {"type": "header", "text": {"type": "plain_text", "text": trim(title, HEADER_TEXT)}}
-    ]
+    header = refs.plain(trim(title, HEADER_TEXT))  # plain_text: no mentions there
+    blocks: list[Block] = [{"type": "header", "text": {"type": "plain_text", "text": header}}]
     if len(title) > HEADER_TEXT:  # keep the whole title: nothing is lost to the header cap
         blocks += _sections(escape(title))
     return blocks
@@ -245,7 +243,11 @@ def content_blocks(reply: Reply) -> list[Block]:
 def fallback_text(reply: Reply, *, continued: bool = False) -> str:
     """The message's top-level ``text``: mrkdwn too (notifications, screen readers), so
     escaped like the blocks; only the source's own ``<url>`` stays a link."""
-    plain = f"{reply.title.strip()} {CONTINUED}" if continued else reply.plain_text().strip()
+    plain = (
+        f"{reply.title.strip()} {CONTINUED}"
+        if continued
+        else reply.plain_text(refs.channel).strip()
+    )
     text = trim(escape(plain), FALLBACK_TEXT)
     url = reply.source.url if reply.source and not continued else None
     if url:  # plain_text writes it as " <url>"; restored only if the trim left it whole
