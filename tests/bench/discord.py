@@ -112,7 +112,7 @@ async def serve() -> None:
 
 
 def _redirect(urls: dict[str, str]) -> tuple[str, Any]:
-    from bot.platforms.discord.adapter import api_base
+    from bot.platforms.discord.routes import api_base
 
     old = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     discord.http.Route.BASE = api_base(urls["api"])

@@ -20,7 +20,7 @@ from bot.core.ports import SendStatus
 from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
-from bot.platforms.discord.adapter import api_base
+from bot.platforms.discord.routes import api_base
 from bot.platforms.discord.tree import ADMIN, GROUP
 from tests.conftest import FakeClock
 from tests.fakes.discord import (
@@ -471,12 +471,13 @@ async def test_close_disconnects_and_restores_the_urls(
     core: Core, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    before = discord.http.Route.BASE
+    before = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     async with running(core, fake) as adapter:
-        assert fake.api_url == discord.http.Route.BASE
+        # the URLs are the client's own: discord.py's class attributes stay untouched
+        assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
         assert adapter.connected
     assert not adapter.connected
-    assert before == discord.http.Route.BASE
+    assert before == (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
     assert fake.token not in caplog.text  # the token never reaches a log line
 
 
@@ -540,3 +541,26 @@ async def test_a_refused_channel_post_is_unreachable_after_one_attempt(
     path = f"/api/v10/channels/{CHANNEL_ID}/messages"
     assert env.fake.requests.count(("POST", path)) == 1
     assert env.fake.messages == []
+
+
+async def test_two_adapters_with_their_own_urls_in_one_process(core: Core) -> None:
+    """DISCORD_API_URL / DISCORD_GATEWAY_URL belong to one client: two adapters on two
+    Discord-compatible servers log in, sync, answer interactions and send DMs each at
+    its own server, at the same time (a process-wide override would send one of them to
+    the other's server)."""
+    async with (
+        FakeDiscord() as one,
+        FakeDiscord() as two,
+        running(core, one) as first,
+        running(core, two) as second,
+    ):
+        assert one.commands and two.commands  # each synced at its own server
+        for fake in (one, two):
+            iid = await fake.slash("career", "help")
+            callback = await fake.wait_callback(iid)
+            assert callback["type"] == 4
+        ada = User("discord", GLOBAL_TENANT, "4242", "ada")
+        assert (await first.messenger.send_dm(ada, Reply("one"), key="k1")).status.name == "SENT"
+        assert (await second.messenger.send_dm(ada, Reply("two"), key="k2")).status.name == "SENT"
+        assert [m["embeds"][0]["title"] for m in one.messages if m.get("nonce")] == ["one"]
+        assert [m["embeds"][0]["title"] for m in two.messages if m.get("nonce")] == ["two"]

@@ -19,12 +19,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 from typing import Any
 
 import aiohttp
 import discord
-import yarl
 from discord import app_commands
 
 from bot.config import ConfigError
@@ -35,6 +33,7 @@ from bot.core.requests import GLOBAL_TENANT, Invocation, Request, User
 from bot.logs import redact_url, redact_urls
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import CareerButton, Page, render
+from bot.platforms.discord.routes import api_of, gateway_of, in_context, route
 from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.tree import install
 
@@ -53,34 +52,6 @@ NO_READY = "discord: no READY from the gateway at {url} within {seconds:.0f} s"
 NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError, discord.GatewayNotFound)
 BAD_VALUE = "That value is not valid for '{option}'."
 ADMIN_HINT = " It needs the Manage Server permission."
-
-
-def api_base(url: str) -> str:
-    """``DISCORD_API_URL`` as a REST base with a version: ``…/api/v10``."""
-    base = url.rstrip("/")
-    if re.search(r"/v\d+$", base):
-        return base
-    return base + ("/v10" if base.endswith("/api") else "/api/v10")
-
-
-def apply_urls(settings: DiscordSettings) -> tuple[str, yarl.URL] | None:
-    """Point discord.py at DISCORD_API_URL / DISCORD_GATEWAY_URL (class attributes).
-
-    Returns what to hand :func:`restore_urls` afterwards (None: nothing changed).
-    """
-    if not (settings.discord_api_url or settings.discord_gateway_url):
-        return None
-    saved = (discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)
-    if settings.discord_api_url:
-        discord.http.Route.BASE = api_base(settings.discord_api_url)
-    if settings.discord_gateway_url:
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
-    return saved
-
-
-def restore_urls(saved: tuple[str, yarl.URL] | None) -> None:
-    if saved is not None:
-        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 class CareerClient(discord.Client):
@@ -124,10 +95,10 @@ class DiscordAdapter:
             guild_ready_timeout=guild_ready_timeout,
             max_ratelimit_timeout=max_ratelimit_timeout,
         )
+        route(self.client, settings.discord_api_url, settings.discord_gateway_url)
         install(self.client.tree, core.commands(), self._slash, core.complete)
         self.messenger = DiscordMessenger(self.client)
         self._task: asyncio.Task[None] | None = None
-        self._saved_urls: tuple[str, yarl.URL] | None = None
 
     @property
     def connected(self) -> bool:
@@ -148,16 +119,17 @@ class DiscordAdapter:
         """
         if not self.settings.discord_token:
             raise ConfigError(NO_TOKEN)
-        self._saved_urls = apply_urls(self.settings)
         await login(self.client, self.settings.discord_token)
-        self._task = asyncio.create_task(self.client.connect(reconnect=True), name="discord")
+        self._task = asyncio.create_task(
+            self.client.connect(reconnect=True), name="discord", context=in_context(self.client)
+        )
         ready = asyncio.create_task(self.client.wait_until_ready())
         done, _ = await asyncio.wait(
             {ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
         )
         if ready not in done:
             ready.cancel()
-            gateway = str(discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY)  # close restores it
+            gateway = gateway_of(self.client)
             await self.close()
             failure = None
             if self._task.done() and not self._task.cancelled():
@@ -199,8 +171,6 @@ class DiscordAdapter:
         if self._task is not None:
             with contextlib.suppress(BaseException):
                 await self._task
-        restore_urls(self._saved_urls)
-        self._saved_urls = None
 
     # interactions -----------------------------------------------------------------
 
@@ -313,7 +283,7 @@ async def login(client: discord.Client, token: str) -> None:
     except (*NETWORK_ERRORS, ValueError, discord.HTTPException) as exc:
         # ValueError: a URL aiohttp refuses, e.g. user:pass@ next to the bot token header
         await client.close()
-        raise unreachable("DISCORD_API_URL", "Discord", discord.http.Route.BASE, exc) from None
+        raise unreachable("DISCORD_API_URL", "Discord", api_of(client), exc) from None
 
 
 def unreachable(setting: str, what: str, url: str, exc: BaseException) -> ConfigError:

@@ -70,19 +70,19 @@ async def clear_commands(settings: DiscordSettings, guild_id: int | None) -> Non
     import discord
     from discord import app_commands
 
-    from bot.platforms.discord.adapter import NO_TOKEN, apply_urls, login, restore_urls
+    from bot.platforms.discord.adapter import NO_TOKEN, login
+    from bot.platforms.discord.routes import route
 
     if not settings.discord_token:
         raise ConfigError(NO_TOKEN)
-    saved = apply_urls(settings)
     client = discord.Client(intents=discord.Intents(guilds=True))  # REST only: no gateway
+    route(client, settings.discord_api_url, settings.discord_gateway_url)
     try:
         await login(client, settings.discord_token)
         tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(client)
         await tree.sync(guild=discord.Object(id=guild_id) if guild_id else None)
     finally:
         await client.close()
-        restore_urls(saved)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
