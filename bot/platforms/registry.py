@@ -12,7 +12,6 @@ platform is a package and a line in ``CAREERBOT_PLATFORMS`` (or in ``BUILTIN``).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ class Platform:
     # the tenant of every user when user ids are global across servers, else None
     tenant: str | None = None
     # extra arguments of ``careerbot run`` (they reach ``build`` as options)
-    run_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    run_arguments: Callable[[Any], None] | None = None  # (run's argparse parser)
     # extra subcommands of ``careerbot``: modules with ``register(subparsers)`` and
     # ``run(args, settings) -> int`` like those of :mod:`bot.cli` (registering must not
     # import the platform's library: ``careerbot --help`` stays fast)

@@ -6,13 +6,13 @@ is imported only when ``build`` runs.
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bot.delivery.sender import Limits
 from bot.platforms.registry import Platform
+from bot.platforms.slack.cli import run_arguments
 from bot.platforms.slack.settings import SlackSettings
 
 if TYPE_CHECKING:
@@ -34,12 +34,6 @@ def _build(settings: SlackSettings, core: Core, options: Mapping[str, Any]) -> A
     )
 
 
-def _run_arguments(run: argparse.ArgumentParser) -> None:
-    run.add_argument("--http", action="store_true", help="Slack HTTP mode (signing secret)")
-    run.add_argument("--host", help="HTTP mode: address to bind")
-    run.add_argument("--port", type=int, help="HTTP mode: port")
-
-
 def mention(channel_id: str) -> str:
     """A channel link in mrkdwn (a name that is no Slack id, e.g. #general, stays text)."""
     return f"<#{channel_id}>" if _SLACK_ID.fullmatch(channel_id) else f"#{channel_id}"
@@ -55,5 +49,5 @@ PLATFORM = Platform(
     limits=Limits(limit=8, window=1.0, scope="tenant", channel_limit=1, channel_window=1.0),
     setup="SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET for HTTP mode) for Slack",
     mention=mention,
-    run_arguments=_run_arguments,
+    run_arguments=run_arguments,
 )
