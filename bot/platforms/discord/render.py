@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -26,6 +26,7 @@ import discord
 from bot.core import refs
 from bot.core.replies import Attachment, Button, Field, Reply
 from bot.platforms.discord import mention
+from bot.platforms.paging import Cost, Limits, paginate
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,10 @@ PREFIX = "career:"
 BLANK = "\u200b"  # Discord refuses empty field names and values
 MORE = "… {n} more not shown. Narrow it down (e.g. a skill or category) to see the rest."
 COLOURS = {"error": 0xE74C3C, "tip": 0x5865F2, "skill": 0x2ECC71, "notice": 0x95A5A6}
+# What a cut must not split: a mention (user, role, channel), a custom emoji, a timestamp.
+ATOMS = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::[tTdDfFR])?)>")
+# a message holds 10 embeds and 6000 characters; a unit is an embed
+LIMITS = Limits(text=DESCRIPTION, units=EMBEDS, chars=EMBED_TOTAL, pages=MAX_PAGES, atoms=ATOMS)
 STYLES = {
     "primary": discord.ButtonStyle.primary,
     "danger": discord.ButtonStyle.danger,
@@ -135,33 +140,12 @@ class Page:
 
 def trim(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a word boundary, ending with '…'."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = max(cut.rfind(" "), cut.rfind("\n"))
-    if space >= limit * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    return LIMITS.trim(text, limit)
 
 
 def split(text: str, limit: int) -> list[str]:
     """``text`` in chunks of at most ``limit``, split at paragraphs, lines, then words."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        at = -1
-        for sep in ("\n\n", "\n", " "):
-            at = window.rfind(sep)
-            if at >= limit // 2:
-                break
-        if at < limit // 2:
-            at = limit  # one enormous word: hard cut
-        chunks.append(rest[:at].rstrip())
-        rest = rest[at:].strip()
-    if rest:
-        chunks.append(rest)
-    return chunks
+    return LIMITS.split(text, limit)
 
 
 def buttons_of(reply: Reply) -> list[Button]:
@@ -183,7 +167,7 @@ def buttons_of(reply: Reply) -> list[Button]:
 
 def _items(reply: Reply) -> list[Field]:
     """The reply's content as fields; a field named '' is a description chunk."""
-    items = [Field("", chunk) for chunk in split(reply.body, DESCRIPTION)]
+    items = [Field("", chunk) for chunk in split(reply.body.strip(), DESCRIPTION)]
     for f in reply.fields:
         name = trim(f.name.strip() or BLANK, FIELD_NAME)
         value = f.value.strip() or "—"
@@ -213,37 +197,14 @@ def render(reply: Reply) -> list[Page]:
     notices = "\n".join(f"⚠️ {n}" for n in reply.notices)
     url = reply.source.url if reply.source and (reply.source.url or "").startswith("http") else None
     items = _items(reply)
-    pages: list[list[discord.Embed]] = [[]]
-    used = len(title)
-    budget = EMBED_TOTAL - len(MORE) - 10  # room for the cut note on the last page
-
-    def new_embed(desc: str | None = None) -> discord.Embed:
-        embed = discord.Embed(colour=colour, description=desc)
-        pages[-1].append(embed)
-        return embed
-
-    first = discord.Embed(title=title, colour=colour, url=url)
-    pages[0].append(first)
-    embed = first
-    shown = 0
-    for item in items:
-        size = _size(item)
-        if used + size > budget or (len(pages[-1]) == EMBEDS and _full(embed, item)):
-            if len(pages) == MAX_PAGES:
-                break
-            pages.append([])
-            used = 0
-            embed = new_embed()
-        if _full(embed, item):
-            embed = new_embed()
-        if item.name == "":
-            embed.description = item.value
-        else:
-            embed.add_field(name=item.name, value=item.value, inline=item.inline)
-        used += size
-        shown += 1
-    if shown < len(items):
-        pages[-1][-1].add_field(name=BLANK, value=MORE.format(n=len(items) - shown), inline=False)
+    note = Cost(chars=len(BLANK) + len(MORE) + 10)  # the cut note: a field of the last embed
+    paged = paginate(items, LIMITS, cost=_cost, first=Cost(units=1, chars=len(title)), note=note)
+    pages: list[list[discord.Embed]] = []
+    for number, page_items in enumerate(paged.pages):
+        first = discord.Embed(title=title, colour=colour, url=url) if number == 0 else None
+        pages.append(_embeds(page_items, colour, first))
+    if paged.dropped:
+        pages[-1][-1].add_field(name=BLANK, value=MORE.format(n=paged.dropped), inline=False)
         if len(pages[-1][-1].fields) > FIELDS:  # the note never breaks the field limit
             pages[-1][-1].remove_field(FIELDS - 1)
     room = EMBED_TOTAL - embed_chars(pages[-1])
@@ -277,10 +238,45 @@ def with_mentions(reply: Reply) -> Reply:
     )
 
 
-def _full(embed: discord.Embed, item: Field) -> bool:
+def _embeds(
+    items: Sequence[Field], colour: int, first: discord.Embed | None
+) -> list[discord.Embed]:
+    """One page's items in embeds: a description chunk opens an embed unless the current
+    one is still empty; a field goes into the current embed while it has room."""
+    embeds = [first] if first is not None else []
+    for item in items:
+        if not embeds or _full(embeds[-1], item):
+            embeds.append(discord.Embed(colour=colour))
+        if item.name == "":
+            embeds[-1].description = item.value
+        else:
+            embeds[-1].add_field(name=item.name, value=item.value, inline=item.inline)
+    return embeds
+
+
+def _cost(page: int, items: Sequence[Field], item: Field) -> Cost:
+    """What ``item`` adds to a page holding ``items``: its characters, and an embed when
+    it opens one (the first page starts with the title's embed)."""
+    described, fields, embeds = False, 0, 1 if page == 0 else 0
+    for prev in items:
+        if embeds == 0 or _opens(described, fields, prev):
+            described, fields, embeds = False, 0, embeds + 1
+        if prev.name == "":
+            described = True
+        else:
+            fields += 1
+    opens = embeds == 0 or _opens(described, fields, item)
+    return Cost(units=int(opens), chars=_size(item))
+
+
+def _opens(described: bool, fields: int, item: Field) -> bool:
     if item.name == "":  # a description chunk needs an embed without one, and no fields
-        return bool(embed.description) or bool(embed.fields)
-    return len(embed.fields) >= FIELDS - 1  # keep one slot for the cut note
+        return described or fields > 0
+    return fields >= FIELDS - 1  # keep one slot for the cut note
+
+
+def _full(embed: discord.Embed, item: Field) -> bool:
+    return _opens(bool(embed.description), len(embed.fields), item)
 
 
 def embed_chars(embeds: list[discord.Embed]) -> int:

@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot.core import refs
 from bot.core.replies import Button, Field, Reply
+from bot.platforms.paging import Cost, Limits, paginate
 from bot.platforms.slack import mention
 
 Block = dict[str, Any]
@@ -49,16 +51,11 @@ CONTINUED = "(continued)"
 TRIMMED = "… {n} more block(s) did not fit in Slack's limits and were left out."
 
 
-# What a cut must not split: an escaped character (``&amp;``) or a mention by id.
-_ATOM = re.compile(r"&(?:amp|lt|gt);|<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>")
-
-
-def _safe_cut(text: str, cut: int) -> int:
-    """``cut`` moved back to the start of an entity or mention it would split (if any)."""
-    for m in _ATOM.finditer(text, max(0, cut - 300), cut + 300):
-        if m.start() < cut < m.end() and m.start() > 0:
-            return m.start()
-    return cut
+# What a cut must not split: an escaped character (``&amp;``), a mention by id, a link.
+ATOMS = re.compile(
+    r"&(?:amp|lt|gt);|<[#@][A-Z0-9]{2,}(?:\|[^<>]{0,80})?>|<(?:https?|mailto):[^<>|\s]+(?:\|[^<>]*)?>"
+)
+LIMITS = Limits(text=SECTION_TEXT, units=MAX_BLOCKS, pages=MAX_PAGES, atoms=ATOMS)
 
 
 _ENTITY = re.compile(r"&(amp|lt|gt);")
@@ -82,39 +79,13 @@ def escape(text: str) -> str:
 
 def trim(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a word boundary, ending in an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = limit - 1
-    space = text.rfind(" ", 0, cut)
-    if space > limit // 2:
-        cut = space
-    return text[: _safe_cut(text, cut)].rstrip() + "…"
+    return LIMITS.trim(text, limit)
 
 
-def split_text(text: str, limit: int) -> list[str]:
+def split_text(text: str, limit: int = SECTION_TEXT) -> list[str]:
     """Chunks of at most ``limit`` characters, split at paragraphs, lines, then words;
     never inside an escaped character (``&amp;``) or a mention, so escape first."""
-    chunks: list[str] = []
-    rest = text.strip("\n")
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = -1
-        for sep in ("\n\n", "\n", " "):
-            pos = window.rfind(sep)
-            if pos > limit // 3:
-                cut = pos
-                break
-        if cut == -1:  # one enormous word: a hard cut, but not inside an entity
-            cut = _safe_cut(rest, limit)
-            head, rest = window[:cut], rest[cut:]
-        else:  # a space inside a mention's label is no place to cut either
-            cut = _safe_cut(rest, cut)
-            head, rest = window[:cut], rest[cut:].lstrip("\n ")
-        if head.strip():  # a cut moved back to a mention may leave only a space
-            chunks.append(head.rstrip())
-    if rest:
-        chunks.append(rest)
-    return chunks or [""]
+    return LIMITS.split(text.strip("\n"), limit)
 
 
 def action_id(command: str) -> str:
@@ -171,7 +142,7 @@ def _attachment_blocks(reply: Reply) -> list[Block]:
     fence = "```"
     # escape, THEN split: escaping grows the text (& -> &amp;), so splitting first
     # produced sections far over 3000 characters
-    chunks = split_text(escape(att.content), SECTION_TEXT - 2 * len(fence) - 2)
+    chunks = split_text(escape(att.content), SECTION_TEXT - 2 * len(fence) - 2) or [""]
     blocks = [_context(f"📎 {escape(att.filename)}")]
     blocks += [_section(f"{fence}\n{c}\n{fence}") for c in chunks]
     return blocks
@@ -259,26 +230,21 @@ def render(reply: Reply, *, max_pages: int = MAX_PAGES) -> list[dict[str, Any]]:
     """The reply as Slack messages (``text`` + ``blocks``), each within 50 blocks."""
     actions = action_blocks(reply.buttons)
     content = header_blocks(reply) + content_blocks(reply)
-    # Page 1 holds 50 blocks, later pages 49 (one marks the continuation); the buttons
-    # stay together on the last page, so reserve room for them twice over.
-    room = MAX_BLOCKS + (max_pages - 1) * (MAX_BLOCKS - 1) - 2 * len(actions)
-    if len(content) > room:
-        dropped = len(content) - (room - 1)
-        content = [*content[: room - 1], _context(TRIMMED.format(n=dropped))]
+    # later pages start with a marker; the buttons stay together on the last page
+    limits = LIMITS if max_pages == MAX_PAGES else replace(LIMITS, pages=max_pages)
+    paged = paginate(
+        content, limits, later=Cost(units=1), tail=Cost(units=len(actions)), note=Cost(units=1)
+    )
+    pages = paged.pages
+    if paged.dropped:
+        pages[-1].append(_context(TRIMMED.format(n=paged.dropped)))
+    pages[-1].extend(actions)
     marker = _context(f"*{escape(trim(reply.title, 200))}* {CONTINUED}")
-    pages: list[list[Block]] = []
-    current: list[Block] = []
-    for block in content:
-        if len(current) >= MAX_BLOCKS:
-            pages.append(current)
-            current = [marker]
-        current.append(block)
-    if actions and len(current) + len(actions) > MAX_BLOCKS:
-        pages.append(current)
-        current = [marker]
-    pages.append(current + actions)
     return [
-        {"text": fallback_text(reply, continued=i > 0), "blocks": blocks}
+        {
+            "text": fallback_text(reply, continued=i > 0),
+            "blocks": [marker, *blocks] if i else blocks,
+        }
         for i, blocks in enumerate(pages)
     ]
 
@@ -290,8 +256,9 @@ def home_view(reply: Reply, *, dashboard: bool = True) -> dict[str, Any]:
         buttons = (*buttons, HOME_BUTTON)
     actions = action_blocks(buttons)
     blocks = header_blocks(reply) + content_blocks(reply)
-    room = MAX_VIEW_BLOCKS - len(actions)
-    if len(blocks) > room:
-        dropped = len(blocks) - (room - 1)
-        blocks = [*blocks[: room - 1], _context(TRIMMED.format(n=dropped))]
-    return {"type": "home", "blocks": blocks + actions}
+    view = Limits(text=SECTION_TEXT, units=MAX_VIEW_BLOCKS, pages=1, atoms=ATOMS)
+    paged = paginate(blocks, view, tail=Cost(units=len(actions)), note=Cost(units=1))
+    [kept] = paged.pages
+    if paged.dropped:
+        kept.append(_context(TRIMMED.format(n=paged.dropped)))
+    return {"type": "home", "blocks": kept + actions}
