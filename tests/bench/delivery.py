@@ -196,7 +196,10 @@ async def bench_slack(n: int, workspace_limit: int) -> None:
                 await subscribe(core, "slack", fake.team_id, uids)
                 async with aiohttp.ClientSession() as session:
                     client = AsyncWebClient(
-                        token=fake.bot_token, base_url=fake.api_url, session=session
+                        token=fake.bot_token,
+                        base_url=fake.api_url,
+                        session=session,
+                        retry_handlers=[],
                     )
                     messenger = SlackMessenger(client)
                     # The fake's workspace budget (Slack publishes none): use it, less one.

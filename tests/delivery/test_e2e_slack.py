@@ -87,7 +87,9 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
     core = Core(fixture_bank, store, clock=clock)
     ada = User("slack", slack.team_id, "U1", "ada")
     assert (await core.respond(Request(ada, "daily 10:00 Europe/Berlin"))).ok
-    real = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+    real = SlackMessenger(
+        AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+    )
 
     class DiesAfterPosting:
         platform = "slack"
@@ -121,7 +123,9 @@ async def test_crash_after_the_post_and_restart_sends_no_duplicate(
     store2 = await open_store(path)
     try:
         core2 = Core(fixture_bank, store2, clock=clock)
-        fresh = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+        fresh = SlackMessenger(
+            AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+        )
         stats = await Scheduler(
             core2, [fresh], clock=clock, sleep=Naps(clock), pace=clock.seconds
         ).tick()
@@ -159,7 +163,9 @@ async def test_429_with_retry_after_is_honoured_and_nothing_doubles(
     assert (await core.respond(Request(ada, "daily 10:00 UTC"))).ok
     slack.fail_next("chat.postMessage", retry_after=2)
     naps = Naps(clock)
-    messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+    messenger = SlackMessenger(
+        AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+    )
     scheduler = Scheduler(core, [messenger], clock=clock, sleep=naps, pace=clock.seconds)
     clock.now = utc(2026, 3, 2, 10)
     assert (await scheduler.tick()).sent == 1
@@ -179,7 +185,9 @@ async def test_channel_posts_are_paced_one_per_second_per_channel(
     for ch in ("C1", "C2", "C3"):
         r = await core.respond(Request(admin, f"admin daily #{ch} 09:00 UTC", is_admin=True))
         assert r.ok, r.plain_text()
-    messenger = SlackMessenger(AsyncWebClient(token=slack.bot_token, base_url=slack.api_url))
+    messenger = SlackMessenger(
+        AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+    )
     # The fake limits on real time, so this sender paces on real time too.
     limits = {"slack": Limits(50, scope="tenant", channel_limit=per_channel)}
     sender = Sender({"slack": messenger}, limits, now=time.monotonic, sleep=asyncio.sleep)

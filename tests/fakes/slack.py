@@ -38,6 +38,9 @@ Knobs and records
 - ``hold(method)``: calls of ``method`` are carried out at once (a message is posted)
   but answered only after :meth:`release` — a slow network or a busy Slack; ``held``
   counts the answers waiting.
+- ``drop_next(method, times=1)``: the next calls of ``method`` are carried out (a
+  message is posted) and then the connection is closed without an answer — Slack
+  accepted the post and the network dropped the reply.
 - ``calls`` (every Web API call: method, params, token), ``messages`` (every message
   posted by any route, with ``via``), ``views`` (views.publish), ``acks``.
 - :meth:`wait_for` polls a predicate (no fixed sleeps in tests).
@@ -133,6 +136,7 @@ class FakeSlack:
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._runner: web.AppRunner | None = None
         self._held_methods: set[str] = set()
+        self._drops: dict[str, int] = {}
         self._release = asyncio.Event()
         self.held = 0
         self.port = 0
@@ -214,6 +218,11 @@ class FakeSlack:
         """Carry out calls of ``method`` at once but answer them only after :meth:`release`."""
         self._held_methods.add(method)
         self._release.clear()
+
+    def drop_next(self, method: str = "chat.postMessage", *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method``, then close the connection
+        without answering (the client sees the server disconnect)."""
+        self._drops[method] = times
 
     def release(self) -> None:
         """Answer every held call now; later calls are answered at once again."""
@@ -322,6 +331,11 @@ class FakeSlack:
         if handler is None:
             return _json({"ok": False, "error": "unknown_method"})
         result = handler(params)
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            assert request.transport is not None
+            request.transport.close()  # done, but the answer never leaves
+            return web.Response(status=200)
         if method in self._held_methods:
             self.held += 1
             try:

@@ -32,7 +32,9 @@ ADA = User("slack", TEAM_ID, "U1", "ada")
 async def messenger(slack: FakeSlack) -> SlackMessenger:
     async with aiohttp.ClientSession() as session:
         yield SlackMessenger(
-            AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=session)
+            AsyncWebClient(
+                token=slack.bot_token, base_url=slack.api_url, session=session, retry_handlers=[]
+            )
         )
 
 
@@ -57,7 +59,7 @@ async def test_resend_with_the_same_key_sends_nothing(
     assert slack.api_calls("conversations.history") == []
     # a fresh messenger (a restarted process) finds the key in the DM's history
     again = await SlackMessenger(
-        AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+        AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
     ).send_dm(ADA, TIP, key="k1", resend=True)
     assert again.status is SendStatus.SENT
     assert again.detail == "already_sent"
@@ -120,9 +122,12 @@ async def test_a_session_closed_under_a_send_is_a_result_not_a_traceback(
     slack: FakeSlack, retry_sleeps: list[float], caplog: pytest.LogCaptureFixture
 ) -> None:
     """The shared session closes while Slack has not answered a DM yet (the adapter closed
-    under a send): slack-sdk's connection-error retry then meets "Session is closed"."""
+    under a send): the dropped connection (or, with a retry, "Session is closed") is a
+    FAILED result, "not connected"."""
     async with aiohttp.ClientSession() as session:
-        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, session=session)
+        client = AsyncWebClient(
+            token=slack.bot_token, base_url=slack.api_url, session=session, retry_handlers=[]
+        )
         messenger = SlackMessenger(client)
         slack.hold()
         send = asyncio.create_task(messenger.send_dm(ADA, TIP, key="k-closed"))
@@ -132,6 +137,30 @@ async def test_a_session_closed_under_a_send_is_a_result_not_a_traceback(
     assert (result.status, result.detail) == (SendStatus.FAILED, "not connected")
     [line] = [r for r in caplog.records if r.name.startswith("bot.")]
     assert line.levelno == logging.WARNING and line.exc_info is None
+
+
+async def test_a_post_slack_accepted_before_the_connection_dropped_is_not_sent_twice(
+    slack: FakeSlack, socket_adapter: SlackAdapter, retry_sleeps: list[float]
+) -> None:
+    """Slack posts the DM, then the connection drops before its answer: the messenger's
+    client must not retry (slack-sdk's default connection-error retry would post the
+    same DM again). The send is FAILED for the ledger, whose resend with the same key
+    finds the delivery in the DM's history and sends nothing."""
+    messenger = socket_adapter.messenger  # the messenger exactly as production builds it
+    slack.drop_next("chat.postMessage")
+    result = await messenger.send_dm(ADA, TIP, key="k-dropped")
+    assert result.status is SendStatus.FAILED
+    assert len(slack.api_calls("chat.postMessage")) == 1
+    assert len(slack.history("D1")) == 1  # the user got it once
+    again = await messenger.send_dm(ADA, TIP, key="k-dropped", resend=True)
+    assert (again.status, again.detail) == (SendStatus.SENT, "already_sent")
+    assert len(slack.history("D1")) == 1
+    assert retry_sleeps == []
+
+
+def test_the_messenger_refuses_a_client_that_retries() -> None:
+    with pytest.raises(ValueError, match="retry"):
+        SlackMessenger(AsyncWebClient(token="xoxb-1"))  # slack-sdk's default handlers
 
 
 async def test_long_reply_is_split_and_the_key_marks_the_last_page(

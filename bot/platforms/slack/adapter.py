@@ -91,9 +91,12 @@ class SlackAdapter:
                 AsyncRateLimitErrorRetryHandler(max_retry_count=2),
             ],
         )
-        # The messenger's client sees 429s itself: the delivery layer paces its sends.
+        # The messenger's client retries nothing: the delivery layer paces its sends (it
+        # sees the 429s) and dedups a resend by key (a dropped answer is not a lost post).
         self.messenger = SlackMessenger(
-            AsyncWebClient(token=settings.slack_bot_token, base_url=self.client.base_url),
+            AsyncWebClient(
+                token=settings.slack_bot_token, base_url=self.client.base_url, retry_handlers=[]
+            ),
             profile_client=self.client,
         )
         self.app: AsyncApp | None = None

@@ -9,8 +9,10 @@ delivery already happened and nothing is sent again.
 Errors become :class:`~bot.core.ports.SendResult` (one warning line, no traceback): a
 user or channel that cannot be reached -> ``UNREACHABLE``; HTTP 429 -> ``RATE_LIMITED``
 with ``Retry-After``; any other Slack, network or time-out error, or the shared session
-already closed -> ``FAILED``. This client has no rate-limit retry handler on purpose: the
-delivery layer owns retries and pacing, and must see the 429.
+already closed -> ``FAILED``. This client retries nothing, on purpose (``retry_handlers=[]``;
+the constructor refuses a client with any): the delivery layer owns retries and pacing
+and must see the 429; and a connection that drops after Slack accepted a post must not
+post it again — the send is ``FAILED``, and the ledger's resend checks the history first.
 
 Also here: the users.info look-up (time zone, admin flag, name) with a cache, used by
 the adapter for every request and by the scheduler via :meth:`user_timezone`.
@@ -113,6 +115,10 @@ class SlackMessenger:
         profile_ttl: float = PROFILE_TTL,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
+        if client.retry_handlers:
+            # slack-sdk's default retries a dropped connection: a post Slack accepted
+            # before the drop would reach the user twice
+            raise ValueError("the messenger's client must not retry: pass retry_handlers=[]")
         self.client = client
         # users.info answers interactive requests: the adapter passes its retrying client
         self.profile_client = profile_client or client
@@ -176,7 +182,8 @@ class SlackMessenger:
     def _not_sent(self, exc: Exception, what: str) -> SendResult:
         """The result of a failed send; re-raises what is no platform or network error."""
         session = self.client.session
-        if isinstance(exc, RuntimeError) and session is not None and session.closed:
+        closed = session is not None and session.closed
+        if closed and isinstance(exc, (RuntimeError, *SEND_ERRORS)):
             result = SendResult(SendStatus.FAILED, detail="not connected")  # adapter closed
         elif isinstance(exc, SEND_ERRORS):
             result = result_for(exc)
