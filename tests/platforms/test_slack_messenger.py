@@ -174,15 +174,6 @@ async def test_long_reply_is_split_and_the_key_marks_the_last_page(
     assert [p.metadata is not None for p in pages] == [False] * (len(pages) - 1) + [True]
 
 
-async def test_user_timezone_is_read_and_cached(
-    slack: FakeSlack, messenger: SlackMessenger
-) -> None:
-    assert await messenger.user_timezone(ADA) == "Europe/Berlin"
-    assert await messenger.user_timezone(ADA) == "Europe/Berlin"
-    assert len(slack.api_calls("users.info")) == 1
-    assert await messenger.user_timezone(User("slack", TEAM_ID, "U404")) is None
-
-
 async def test_429_on_a_reply_is_retried(
     slack: FakeSlack, socket_adapter: SlackAdapter, retry_sleeps: list[float]
 ) -> None:

@@ -50,6 +50,7 @@ from bot.logs import redact_url
 from bot.platforms.slack.blocks import escape, home_view, render, unescape
 from bot.platforms.slack.messenger import SlackMessenger
 from bot.platforms.slack.settings import SlackSettings
+from bot.platforms.slack.users import Profiles
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,9 @@ class SlackAdapter:
         self.messenger = SlackMessenger(
             AsyncWebClient(
                 token=settings.slack_bot_token, base_url=self.client.base_url, retry_handlers=[]
-            ),
-            profile_client=self.client,
+            )
         )
+        self.profiles = Profiles(self.client)  # users.info: the interactive, retrying client
         self.app: AsyncApp | None = None
         self.team_id = ""
         self.inline_budget = INLINE_BUDGET
@@ -370,7 +371,7 @@ class SlackAdapter:
         text: str,
         via_button: bool,
     ) -> Request:
-        profile = await self.messenger.profile(team, user_id)
+        profile = await self.profiles.get(team, user_id)
         name = user_name or (profile.name if profile else "")
         return Request(
             user=User(platform="slack", tenant=team, user_id=user_id, display_name=name),

@@ -14,18 +14,14 @@ the constructor refuses a client with any): the delivery layer owns retries and 
 and must see the 429; and a connection that drops after Slack accepted a post must not
 post it again — the send is ``FAILED``, and the ledger's resend checks the history first.
 
-Also here: the users.info look-up (time zone, admin flag, name) with a cache, used by
-the adapter for every request and by the scheduler via :meth:`user_timezone`.
+It only sends: what Slack knows about users (users.info) is the adapter's business
+(:mod:`bot.platforms.slack.users`).
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -53,16 +49,6 @@ UNREACHABLE = frozenset(
 # a send that fails with one of these is a result, not a bug
 SEND_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
 HISTORY_LIMIT = 20  # recent DM messages searched for a delivery key
-PROFILE_TTL = 3600.0  # seconds a users.info answer is trusted
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What careerbot uses from users.info."""
-
-    name: str
-    tz: str | None
-    is_admin: bool
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -93,68 +79,17 @@ def result_for(exc: Exception) -> SendResult:
     return SendResult(SendStatus.FAILED, detail=type(exc).__name__)
 
 
-def _zone(name: Any) -> str | None:
-    if not isinstance(name, str) or not name:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
-
-
 class SlackMessenger:
     platform = "slack"
 
-    def __init__(
-        self,
-        client: AsyncWebClient,
-        *,
-        profile_client: AsyncWebClient | None = None,
-        history_limit: int = HISTORY_LIMIT,
-        profile_ttl: float = PROFILE_TTL,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, client: AsyncWebClient, *, history_limit: int = HISTORY_LIMIT) -> None:
         if client.retry_handlers:
             # slack-sdk's default retries a dropped connection: a post Slack accepted
             # before the drop would reach the user twice
             raise ValueError("the messenger's client must not retry: pass retry_handlers=[]")
         self.client = client
-        # users.info answers interactive requests: the adapter passes its retrying client
-        self.profile_client = profile_client or client
         self.history_limit = history_limit
-        self.profile_ttl = profile_ttl
-        self._monotonic = monotonic
-        self._profiles: dict[tuple[str, str], tuple[float, Profile]] = {}
         self._dm_channels: dict[tuple[str, str], str] = {}
-
-    # users.info ------------------------------------------------------------------------
-
-    async def profile(self, tenant: str, user_id: str) -> Profile | None:
-        """The user's name, zone and admin flag (cached); None when Slack won't say."""
-        key = (tenant, user_id)
-        cached = self._profiles.get(key)
-        now = self._monotonic()
-        if cached is not None and now - cached[0] < self.profile_ttl:
-            return cached[1]
-        try:
-            resp = await self.profile_client.users_info(user=user_id)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
-            log.warning("users.info failed for a user: %s", result_for(exc).detail)
-            return cached[1] if cached is not None else None
-        info: dict[str, Any] = resp.get("user") or {}
-        profile = Profile(
-            name=str(info.get("name") or info.get("real_name") or ""),
-            tz=_zone(info.get("tz")),
-            is_admin=bool(info.get("is_admin") or info.get("is_owner")),
-        )
-        self._profiles[key] = (now, profile)
-        return profile
-
-    async def user_timezone(self, user: User) -> str | None:
-        """The IANA zone Slack has for ``user`` (users.info ``tz``), or None."""
-        profile = await self.profile(user.tenant, user.user_id)
-        return profile.tz if profile else None
 
     # sending ---------------------------------------------------------------------------
 
