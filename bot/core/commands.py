@@ -18,10 +18,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from typing import TYPE_CHECKING, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.core import messages
-from bot.core.errors import InputTooLong, UnknownCommand, UsageError
+from bot.core import messages, zones
+from bot.core.errors import InputTooLong, UnknownCommand, UnknownZone, UsageError
 
 if TYPE_CHECKING:
     from bot.core.replies import Reply
@@ -300,33 +299,13 @@ def parse_time(value: str, usage: str = "") -> time:
 
 
 def parse_zone(value: str, usage: str = "") -> str:
-    name = value.strip()
-    if name.upper() in ("UTC", "Z", "GMT"):
-        return "UTC"
-    canonical = _zone_index().get(name.lower())
-    if canonical is None:
-        raise UsageError(
-            f"'{name[:40]}' is not a known time zone; use an IANA name like Europe/Berlin.",
-            usage,
-        )
     try:
-        ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise UsageError(f"Time zone '{canonical}' is not available here.", usage) from exc
-    return canonical
+        return zones.canonical(value)
+    except UnknownZone as exc:
+        raise UsageError(exc.message, usage) from exc
 
 
-_ZONES: dict[str, str] = {}
-
-
-def _zone_index() -> dict[str, str]:
-    if not _ZONES:
-        _ZONES.update({z.lower(): z for z in available_timezones()})
-    return _ZONES
-
-
-def zone_names() -> list[str]:
-    return sorted(_zone_index().values())
+zone_names = zones.names
 
 
 _DAY_GROUPS: dict[str, frozenset[int]] = {

@@ -4,6 +4,7 @@ CareerbotError              a user-facing problem; ``str(err)`` is the message
 ├── UsageError              bad arguments; carries the command's usage line
 ├── UnknownCommand          the first word is no command; carries suggestions
 ├── NotFound                an unknown skill/role/tip/step; carries suggestions
+├── UnknownZone             no IANA time zone has that name; carries the name
 ├── Forbidden               an admin command from a non-admin
 └── InputTooLong            the text is over the limit
 
@@ -58,6 +59,14 @@ class NotFound(CareerbotError):
 
 class Forbidden(CareerbotError):
     pass
+
+
+class UnknownZone(CareerbotError, ValueError):
+    """No IANA time zone has this name (or its data is missing here)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 class InputTooLong(CareerbotError):

@@ -73,6 +73,9 @@ DAYS_NOT_A_DAY = (
 DAYS_BAD_RANGE = "'{part}' is not a day range; write it as first-last, e.g. mon-fri or fri-mon."
 DAYS_EMPTY = "'{value}' names no days; use e.g. mon-fri, mon,wed,fri, weekdays or every day."
 
+ZONE_UNKNOWN = "'{name}' is not a known time zone; use an IANA name like Europe/Berlin."
+ZONE_UNAVAILABLE = "Time zone '{name}' is not available here."
+
 # daily tips (issue 6) ----------------------------------------------------------------
 DAILY_TITLE = "Daily tip: {time} {zone}, {days}"
 DAILY_NEXT = "Next one: {when}, {wait}."

@@ -17,29 +17,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from bot.core.records import SubRow
+from bot.core.zones import zone_info
 
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 
 
-@lru_cache(maxsize=512)
-def zone(name: str) -> ZoneInfo:
-    """The ZoneInfo for an IANA name (cached; raises ZoneInfoNotFoundError when unknown)."""
-    return ZoneInfo(name)
-
-
 def instant(day: date, at: time, tz: str) -> datetime:
     """The UTC instant of local time ``at`` on local date ``day`` in zone ``tz``."""
-    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone(tz))
+    local = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=zone_info(tz))
     return local.astimezone(UTC)
 
 
 def local_date(moment: datetime, tz: str) -> date:
     """The local calendar date of an aware instant in zone ``tz``."""
-    return moment.astimezone(zone(tz)).date()
+    return moment.astimezone(zone_info(tz)).date()
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -60,7 +53,7 @@ class Daily:
     def __post_init__(self) -> None:
         if not self.days or not self.days <= ALL_DAYS:
             raise ValueError("days must be a non-empty set of weekday numbers 0..6")
-        zone(self.tz)  # fail early on an unknown zone
+        zone_info(self.tz)  # fail early on an unknown zone: UnknownZone, a ValueError
 
     def instant(self, day: date) -> datetime:
         return instant(day, self.at, self.tz)
@@ -149,7 +142,7 @@ def iso_z(moment: datetime) -> str:
 
 def describe_local(moment: datetime, tz: str) -> str:
     """``Tue 3 Mar 2026, 07:30 (Europe/Berlin)`` for replies."""
-    local = moment.astimezone(zone(tz))
+    local = moment.astimezone(zone_info(tz))
     return f"{local:%a} {local.day} {local:%b %Y, %H:%M} ({tz})"
 
 

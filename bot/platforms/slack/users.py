@@ -13,11 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.core.zones import known
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +64,11 @@ class Profiles:
         info: dict[str, Any] = resp.get("user") or {}
         profile = Profile(
             name=str(info.get("name") or info.get("real_name") or ""),
-            tz=_zone(info.get("tz")),
+            tz=known(info.get("tz")),
             is_admin=bool(info.get("is_admin") or info.get("is_owner")),
         )
         self._cache[key] = (now, profile)
         return profile
-
-
-def _zone(name: Any) -> str | None:
-    if not isinstance(name, str) or not name:
-        return None
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
 
 
 def _code(exc: Exception) -> str:
