@@ -31,7 +31,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.bank import load_bank
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.core.schedule import Daily, epoch, minute_of_day, time_of_minute, zone
+from bot.core.schedule import Daily, epoch, minute_of_day, time_of_minute
+from bot.core.zones import zone_info
 from bot.delivery import Limits, Scheduler
 from bot.delivery.ledger import Ledger
 from bot.platforms.discord import PLATFORM as DISCORD
@@ -66,7 +67,7 @@ async def fill(path: Path, subs: int, due: int) -> None:
         for i in range(1, subs + 1):
             tz = rng.choice(ZONES)
             if i <= due:  # its instant passed within the last ten minutes
-                local = (NOW - timedelta(seconds=rng.randint(0, 600))).astimezone(zone(tz))
+                local = (NOW - timedelta(seconds=rng.randint(0, 600))).astimezone(zone_info(tz))
                 at = time_of_minute(local.hour * 60 + local.minute)
             else:
                 at = time_of_minute(rng.randint(0, 1439))
