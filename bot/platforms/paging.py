@@ -4,11 +4,12 @@ Two levels, both platform-neutral (this module imports no platform library):
 
 - text: :func:`split` cuts a long text into chunks of at most ``limit`` characters at a
   paragraph, else a line, else a word boundary — any of them only if it keeps at least
-  half the limit in the chunk, else a hard cut — and never inside a markup token
-  (``atoms``: an escaped ``&amp;``, a mention ``<@U1>``, a link ``<url|label>``); only a
-  token longer than the limit itself is cut. Chunks are slices of the text in order,
-  separated by whitespace only: joining them loses no text. :func:`trim` keeps the head
-  of a text and ends it with '…', by the same rules.
+  half the limit in the chunk (nothing is lost: the rest follows), else a hard cut —
+  and never inside a markup token (``atoms``: an escaped ``&amp;``, a mention ``<@U1>``,
+  a link ``<url|label>``); only a token longer than the limit itself is cut. Chunks are
+  slices of the text in order, separated by whitespace only: joining them loses no
+  text. :func:`trim` keeps the head of a text and ends it with '…', by the same rules,
+  except that the boundary must keep four fifths of the limit (what a trim cuts is lost).
 - pages: :func:`paginate` fills messages in order with units (blocks, fields) within a
   message's unit and character limits and the number of messages a reply may take; the
   last page also holds a ``tail`` (buttons) and, when items were left out, a ``note``.
@@ -20,10 +21,11 @@ Discord: description 4096, fields 1024, 10 embeds, 6000 characters per message).
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -94,12 +96,12 @@ def _hard_cut(cut: int, start: int, atoms: _Atoms) -> int:
 
 
 def split(text: str, limit: int, atoms: re.Pattern[str] | None = None) -> list[str]:
-    """``text`` in chunks of at most ``limit`` characters (none for a blank text); a
-    text that fits is returned as it is (strip it first if its ends do not matter)."""
+    """``text`` in chunks of at most ``limit`` characters (none for ''); a text that fits
+    is returned as it is (strip it first if its ends do not matter)."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    if not text.strip():
-        return []
+    if len(text) <= limit:
+        return [text] if text else []
     found = _Atoms(text, atoms)
     start, end = 0, len(text)
     chunks: list[str] = []
@@ -119,13 +121,13 @@ def split(text: str, limit: int, atoms: re.Pattern[str] | None = None) -> list[s
 
 
 def trim(text: str, limit: int, atoms: re.Pattern[str] | None = None) -> str:
-    """``text`` cut to ``limit`` characters at a line or word boundary (if one keeps half
-    of it), never inside a token, ending with '…'; unchanged when it fits."""
+    """``text`` cut to ``limit`` characters at a line or word boundary (if one keeps four
+    fifths of it), never inside a token, ending with '…'; unchanged when it fits."""
     if len(text) <= limit:
         return text
     room = max(0, limit - len(ELLIPSIS))
     found = _Atoms(text, atoms)
-    least = max(1, limit // 2)
+    least = max(1, limit * 4 // 5)  # what a trim cuts is lost: at most a fifth for a word
     soft = [_soft_cut(text, 0, room + 1, least, found, (sep,)) for sep in TRIM_SEPARATORS]
     cuts = [c for c in soft if c is not None]
     cut = max(cuts) if cuts else _hard_cut(room, 0, found)
@@ -141,14 +143,13 @@ def _skip(text: str, i: int) -> int:
 # pages ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Cost:
+class Cost(NamedTuple):
     """What a unit, a marker or a tail takes of a message: units and characters."""
 
     units: int = 0
     chars: int = 0
 
-    def __add__(self, other: Cost) -> Cost:
+    def __add__(self, other: Cost) -> Cost:  # type: ignore[override]
         return Cost(self.units + other.units, self.chars + other.chars)
 
     def __sub__(self, other: Cost) -> Cost:
@@ -167,8 +168,13 @@ class Paged(Generic[T]):
 CostOf = Callable[[int, Sequence[T], T], Cost]
 
 
+NOTHING = Cost()
+UNIT = Cost(units=1)
+
+
 def one_unit(page: int, items: Sequence[object], item: object) -> Cost:
-    return Cost(units=1)
+    """The default cost: every item is one unit (a block) and no counted characters."""
+    return UNIT
 
 
 def paginate(
@@ -176,27 +182,27 @@ def paginate(
     limits: Limits,
     *,
     cost: CostOf[T] = one_unit,
-    first: Cost = Cost(),
-    later: Cost = Cost(),
-    tail: Cost = Cost(),
-    note: Cost = Cost(),
+    first: Cost = NOTHING,
+    later: Cost = NOTHING,
+    tail: Cost = NOTHING,
+    note: Cost = NOTHING,
 ) -> Paged[T]:
     """Fill pages in order within ``limits``: page 1 starts with ``first`` taken (a
     title), later pages with ``later`` (a continuation marker). The last page must also
     hold ``tail`` (buttons), and ``note`` when anything is left out: the tail goes on a
     page of its own if a page is left, else the last items make room for it."""
-    cap = Cost(limits.units, limits.chars if limits.chars is not None else -1)
+    max_units = limits.units
+    max_chars = limits.chars if limits.chars is not None else sys.maxsize
 
     def fits(used: Cost) -> bool:
-        return used.units <= cap.units and (cap.chars < 0 or used.chars <= cap.chars)
+        return used.units <= max_units and used.chars <= max_chars
 
     pages: list[list[T]] = [[]]
     costs: list[Cost] = []  # of the items on the last page
-    used = first
-    placed = 0
+    units, chars = first.units, first.chars
     for item in items:
         c = cost(len(pages) - 1, pages[-1], item)
-        if not fits(used + c):
+        if units + c.units > max_units or chars + c.chars > max_chars:
             if len(pages) == limits.pages:
                 break
             c = cost(len(pages), [], item)
@@ -204,13 +210,14 @@ def paginate(
                 break  # an item bigger than a page: the renderer's bug; never sent over
             pages.append([])
             costs = []
-            used = later
+            units, chars = later.units, later.chars
         pages[-1].append(item)
         costs.append(c)
-        used += c
-        placed += 1
-    out = Paged(pages, len(items) - placed)
-    extra = tail + (note if out.dropped else Cost())
+        units += c.units
+        chars += c.chars
+    used = Cost(units, chars)
+    out = Paged(pages, len(items) - sum(map(len, pages)))
+    extra = tail + (note if out.dropped else NOTHING)
     if fits(used + extra):
         return out
     if not out.dropped and len(pages) < limits.pages and fits(later + tail):

@@ -198,7 +198,7 @@ def render(reply: Reply) -> list[Page]:
     url = reply.source.url if reply.source and (reply.source.url or "").startswith("http") else None
     items = _items(reply)
     note = Cost(chars=len(BLANK) + len(MORE) + 10)  # the cut note: a field of the last embed
-    paged = paginate(items, LIMITS, cost=_cost, first=Cost(units=1, chars=len(title)), note=note)
+    paged = paginate(items, LIMITS, cost=_Costs(), first=Cost(units=1, chars=len(title)), note=note)
     pages: list[list[discord.Embed]] = []
     for number, page_items in enumerate(paged.pages):
         first = discord.Embed(title=title, colour=colour, url=url) if number == 0 else None
@@ -241,11 +241,11 @@ def with_mentions(reply: Reply) -> Reply:
 def _embeds(
     items: Sequence[Field], colour: int, first: discord.Embed | None
 ) -> list[discord.Embed]:
-    """One page's items in embeds: a description chunk opens an embed unless the current
-    one is still empty; a field goes into the current embed while it has room."""
+    """One page's items in embeds, laid out as :class:`_Layout` counts them."""
     embeds = [first] if first is not None else []
+    layout = _Layout(titled=first is not None)
     for item in items:
-        if not embeds or _full(embeds[-1], item):
+        if layout.add(item):
             embeds.append(discord.Embed(colour=colour))
         if item.name == "":
             embeds[-1].description = item.value
@@ -254,29 +254,51 @@ def _embeds(
     return embeds
 
 
-def _cost(page: int, items: Sequence[Field], item: Field) -> Cost:
-    """What ``item`` adds to a page holding ``items``: its characters, and an embed when
-    it opens one (the first page starts with the title's embed)."""
-    described, fields, embeds = False, 0, 1 if page == 0 else 0
-    for prev in items:
-        if embeds == 0 or _opens(described, fields, prev):
-            described, fields, embeds = False, 0, embeds + 1
-        if prev.name == "":
-            described = True
+class _Layout:
+    """Where items go on one page: a description chunk opens an embed unless the current
+    one is still empty; a field goes into the current embed while it has a slot left
+    (one stays free for the cut note). The first page starts with the title's embed."""
+
+    def __init__(self, *, titled: bool) -> None:
+        self.embeds = int(titled)
+        self.described = False
+        self.fields = 0
+
+    def opens(self, item: Field) -> bool:
+        if self.embeds == 0:
+            return True
+        if item.name == "":
+            return self.described or self.fields > 0
+        return self.fields >= FIELDS - 1
+
+    def add(self, item: Field) -> bool:
+        """Place ``item``; whether it opened an embed."""
+        opened = self.opens(item)
+        if opened:
+            self.embeds, self.described, self.fields = self.embeds + 1, False, 0
+        if item.name == "":
+            self.described = True
         else:
-            fields += 1
-    opens = embeds == 0 or _opens(described, fields, item)
-    return Cost(units=int(opens), chars=_size(item))
+            self.fields += 1
+        return opened
 
 
-def _opens(described: bool, fields: int, item: Field) -> bool:
-    if item.name == "":  # a description chunk needs an embed without one, and no fields
-        return described or fields > 0
-    return fields >= FIELDS - 1  # keep one slot for the cut note
+class _Costs:
+    """:func:`~bot.platforms.paging.paginate`'s cost of an item: its characters, and an
+    embed when it opens one. Follows the page as it fills (each item is counted once)."""
 
+    def __init__(self) -> None:
+        self.page = -1
+        self.count = 0
+        self.layout = _Layout(titled=True)
 
-def _full(embed: discord.Embed, item: Field) -> bool:
-    return _opens(bool(embed.description), len(embed.fields), item)
+    def __call__(self, page: int, items: Sequence[Field], item: Field) -> Cost:
+        if page != self.page or len(items) < self.count:
+            self.page, self.count, self.layout = page, 0, _Layout(titled=page == 0)
+        while self.count < len(items):
+            self.layout.add(items[self.count])
+            self.count += 1
+        return Cost(units=int(self.layout.opens(item)), chars=_size(item))
 
 
 def embed_chars(embeds: list[discord.Embed]) -> int:
