@@ -71,6 +71,10 @@ class Adapter(Protocol):
         """Connect and return once ready; raise ``bot.config.ConfigError`` for a bad token."""
         ...
 
+    def lease(self) -> Lease:
+        """The daily fan-out's leader lease on this database (see :class:`Lease`)."""
+        ...
+
     async def close(self) -> None: ...
 
     @property
@@ -321,4 +325,34 @@ class Store(Protocol):
         """Problems found in the stored data; [] when healthy."""
         ...
 
+    def lease(self) -> Lease:
+        """The daily fan-out's leader lease on this database (see :class:`Lease`)."""
+        ...
+
     async def close(self) -> None: ...
+
+
+class Lease(Protocol):
+    """The right to plan and send daily deliveries: held by one process at a time.
+
+    ``exclusive``: holding it is the condition for running at all (an embedded database
+    serves one process); otherwise a process that cannot take it serves commands as a
+    follower and tries again. Losing it (the database connection that held it is gone)
+    shows in :meth:`held`; the holder must stop sending then.
+    """
+
+    exclusive: bool
+
+    async def acquire(self) -> bool:
+        """Try once, without waiting; True when this process holds the lease now."""
+        ...
+
+    async def held(self) -> bool:
+        """Whether the lease is still ours (False after a lost connection)."""
+        ...
+
+    def holder(self) -> str:
+        """Who holds it, for messages (e.g. a pid), or '' when unknown."""
+        ...
+
+    async def release(self) -> None: ...

@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.sqlite.daily import SqliteDeliveries, SqliteSubscriptions
+from bot.storage.sqlite.lease import SqliteLease
 from bot.storage.sqlite.migrations import LATEST, SchemaTooNew, migrate
 from bot.storage.sqlite.repos import SqliteProgress, SqliteTips, SqliteUsers
 
@@ -233,6 +234,9 @@ class SqliteStore:
             return result
 
         return await self._main.call(work)
+
+    def lease(self) -> SqliteLease:
+        return SqliteLease(self.path)
 
     async def schema_version(self) -> int:
         return await self._main.call(
