@@ -71,8 +71,7 @@ async def test_a_follower_waits_then_leads_and_stops_cleanly() -> None:
     await asyncio.sleep(0.05)
     assert made == [] and not leadership.leading
     lease.ours = True
-    await until(lambda: leadership.leading)
-    assert made[0].events == ["run"]
+    await until(lambda: leadership.leading and made[0].events == ["run"])
     await leadership.stop()
     await asyncio.wait_for(task, 5)
     assert made[0].events == ["run", "stop", "ended"]

@@ -39,6 +39,7 @@ from psycopg_pool import ConnectionPool
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.postgres.daily import PgDeliveries, PgSubscriptions
+from bot.storage.postgres.lease import PgLease
 from bot.storage.postgres.migrations import LATEST, TABLES, SchemaTooNew, current_version, migrate
 from bot.storage.postgres.repos import Cursor, PgProgress, PgTips, PgUsers
 
@@ -156,7 +157,15 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
 
 
 class PostgresStore:
-    def __init__(self, workers: _Workers, pool: ConnectionPool[Any], url: str) -> None:
+    def __init__(
+        self,
+        workers: _Workers,
+        pool: ConnectionPool[Any],
+        url: str,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        self._url = url
+        self._options = dict(options or {})
         self._workers = workers
         self._pool = pool
         self._location = redact(url)
@@ -218,7 +227,10 @@ class PostgresStore:
         except BaseException:
             workers.stop()
             raise
-        return cls(workers, pool, url)
+        return cls(workers, pool, url, options)
+
+    def lease(self) -> PgLease:
+        return PgLease(self._url, self._options)
 
     async def _call(self, fn: Callable[[], T]) -> T:
         try:
