@@ -59,13 +59,19 @@ def database_of(settings: Settings) -> Path | str:
     return settings.db if is_postgres(settings.db) else settings.db_path
 
 
-def write_heartbeat(path: Path, *, adapters: Mapping[str, bool], db_ok: bool) -> None:
-    """Atomically replace the heartbeat file (never a half-written file for a reader)."""
+def write_heartbeat(
+    path: Path, *, adapters: Mapping[str, bool], db_ok: bool, leader: bool | None = None
+) -> None:
+    """Atomically replace the heartbeat file (never a half-written file for a reader).
+
+    ``leader``: whether this process leads the daily fan-out (None: not started yet).
+    """
     state = {
         "pid": os.getpid(),
         "time": time.time(),
         "db_ok": db_ok,
         "adapters": dict(adapters),
+        "leader": leader,
     }
     path.parent.mkdir(parents=True, exist_ok=True)  # PostgreSQL: the local data folder
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -114,6 +120,12 @@ def check(db_path: Path | str, *, max_age: float = MAX_AGE, now: float | None = 
     if problem or not db_ok:
         ok = False
     lines.append(f"database: {problem or ('ok' if db_ok else 'the bot cannot query it')}")
+    leader = state.get("leader")
+    if leader is not None:  # a follower is healthy: it serves commands and stands by
+        lines.append(
+            "daily fan-out: "
+            + ("this replica leads" if leader else "another replica leads (standing by)")
+        )
     return Health(ok, lines)
 
 

@@ -8,6 +8,12 @@ disconnected for ``ADAPTER_DOWN_LIMIT`` (the platform libraries reconnect by the
 this is for a revoked token or a dead connection task) stops the bot with exit status 1,
 so the container's restart policy starts it afresh.
 
+One fan-out per database: the scheduler runs under :class:`~bot.delivery.leader.Leadership`,
+only while this process holds the store's lease. PostgreSQL: replicas serve commands and
+one of them (a session advisory lock) plans and sends; the others take over within a few
+seconds when it dies. SQLite: the lease is exclusive — a second ``careerbot run`` on the
+same file is refused at start with a clear message (exit 2).
+
 Shutdown (SIGTERM/SIGINT, or an adapter failing to start), within ``SHUTDOWN_BUDGET``
 (under 10 s), in this order:
 
@@ -40,7 +46,8 @@ from typing import Any, Protocol
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
 from bot.core.errors import StoreError
-from bot.core.ports import Adapter, Messenger
+from bot.core.ports import Adapter, Lease, Messenger
+from bot.delivery.leader import Leadership
 from bot.health import database_of, heartbeat_path, remove_heartbeat, write_heartbeat
 from bot.platforms import registry
 
@@ -49,6 +56,12 @@ log = logging.getLogger(__name__)
 NO_PLATFORM = (
     "careerbot run: no chat platform is configured. Set {setup}. "
     "To try the bot without a platform, run 'careerbot console'."
+)
+
+ONE_PROCESS = (
+    "careerbot run: another careerbot run{holder} is using {where}. SQLite serves one "
+    "process: stop that one first, or move to PostgreSQL to run several replicas "
+    "(README, 'Scaling out')."
 )
 
 SCHEDULER = "bot.delivery.scheduler:Scheduler"
@@ -175,7 +188,17 @@ async def _serve(
         print(f"careerbot run: {exc}", file=sys.stderr)
         return 1
     try:
-        service = _Service(core, settings, stop, heartbeat_interval)
+        lease = core.store.lease()
+        if lease.exclusive and not await lease.acquire():
+            holder = lease.holder()
+            print(
+                ONE_PROCESS.format(
+                    holder=f" ({holder})" if holder else "", where=core.store.location
+                ),
+                file=sys.stderr,
+            )
+            return 2
+        service = _Service(core, settings, stop, heartbeat_interval, lease)
         return await service.run(platforms, adapter_factory, scheduler_factory)
     finally:
         # 3. last: the database (scheduler and adapters are stopped by now)
@@ -200,8 +223,12 @@ def _stop_on_signals(handled: list[signal.Signals]) -> asyncio.Event:
 
 
 class _Service:
-    def __init__(self, core: Core, settings: Settings, stop: asyncio.Event, beat: float) -> None:
+    def __init__(
+        self, core: Core, settings: Settings, stop: asyncio.Event, beat: float, lease: Lease
+    ) -> None:
         self.core = core
+        self.lease = lease
+        self.leadership: Leadership | None = None
         self.settings = settings
         self.stop = stop
         self.beat = beat
@@ -227,8 +254,10 @@ class _Service:
                 self.adapters.append(adapter_factory(platform, self.settings, self.core))
             status = await self._start_adapters()
             if status == 0 and not self.stop.is_set():
-                scheduler = scheduler_factory(
-                    self.core, [a.messenger for a in self.adapters], self.settings
+                messengers = [a.messenger for a in self.adapters]
+                # only the holder of the lease plans and sends: one fan-out per database
+                scheduler = self.leadership = Leadership(
+                    self.lease, lambda: scheduler_factory(self.core, messengers, self.settings)
                 )
                 scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
                 scheduler_task.add_done_callback(self._scheduler_ended)
@@ -301,7 +330,11 @@ class _Service:
                 self._watch(connected)
             try:
                 await asyncio.to_thread(
-                    write_heartbeat, self.heartbeat, adapters=connected, db_ok=db_ok
+                    write_heartbeat,
+                    self.heartbeat,
+                    adapters=connected,
+                    db_ok=db_ok,
+                    leader=None if self.leadership is None else self.leadership.leading,
                 )
             except OSError as exc:
                 log.warning("cannot write the heartbeat %s: %s", self.heartbeat, exc)

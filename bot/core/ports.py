@@ -71,10 +71,6 @@ class Adapter(Protocol):
         """Connect and return once ready; raise ``bot.config.ConfigError`` for a bad token."""
         ...
 
-    def lease(self) -> Lease:
-        """The daily fan-out's leader lease on this database (see :class:`Lease`)."""
-        ...
-
     async def close(self) -> None: ...
 
     @property
