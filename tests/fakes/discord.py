@@ -30,6 +30,16 @@ deduplication, a rate limit (``rate_limit(n, per)``: 429 with ``Via`` and JSON
 who do not accept DMs (``dm_closed``: 50007), and channels the bot may not post in
 (``refuse_posts(channel, status, code, message)``, e.g. 403 50013 Missing Permissions).
 
+Shards, as Discord does them: IDENTIFY carries ``shard: [id, count]`` (none: ``[0, 1]``;
+an id past the count closes with 4010); READY echoes ``shard`` and lists only the guilds
+of that shard, each followed by its GUILD_CREATE; a guild belongs to shard
+``(guild_id >> 22) % count``. Interactions are dispatched on the connection of their
+guild's shard, DMs on shard 0. ``FakeDiscord(guilds=[...], shards=n)`` serves several
+guilds (one text channel each: :meth:`channel_of`) and recommends ``n`` shards in
+``GET /gateway/bot``. ``identified`` records every IDENTIFY (``shard``, ``port``).
+:meth:`listen` opens one more port on the same fake (another front door, e.g. one per
+process), and each callback records the ``port`` it came in on.
+
 ``hold()`` makes ``POST /channels/{id}/messages`` create the message at once but answer
 only after ``release()`` (a slow network); ``held`` counts the answers waiting.
 """
@@ -189,9 +199,19 @@ def message_problems(body: dict[str, Any]) -> list[str]:
 class FakeDiscord:
     """The fake server; see the module docstring. ``async with`` starts and stops it."""
 
-    def __init__(self, token: str = "test-token", *, guild_id: int = GUILD_ID) -> None:
+    def __init__(
+        self,
+        token: str = "test-token",
+        *,
+        guild_id: int = GUILD_ID,
+        guilds: list[int] | None = None,
+        shards: int = 1,
+    ) -> None:
         self.token = token
-        self.guild_id = guild_id
+        self.guilds = list(guilds) if guilds else [guild_id]
+        self.guild_id = self.guilds[0]
+        self.recommended_shards = shards
+        self.identified: list[dict[str, Any]] = []  # {"shard": [id, count], "port": …}
         self.messages: list[dict[str, Any]] = []
         self.callbacks: list[dict[str, Any]] = []
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
@@ -206,7 +226,9 @@ class FakeDiscord:
         self._nonces: dict[tuple[str, str], tuple[float, dict[str, Any]]] = {}
         self._interactions: dict[str, dict[str, Any]] = {}  # token -> interaction
         self._answered: set[str] = set()  # interaction ids with a callback
-        self._sockets: list[tuple[web.WebSocketResponse, Any]] = []
+        self._sockets: list[tuple[web.WebSocketResponse, Any]] = []  # identified, zlib context
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}  # their (id, count)
+        self._session_shards: dict[str, tuple[int, int]] = {}
         self._seq = 0
         self._limit: tuple[int, float] | None = None
         self._window: list[float] = []
@@ -237,10 +259,16 @@ class FakeDiscord:
         r.add_post("/api/v10/channels/{channel}/messages", self._create_message)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
+        self.port = await self.listen()
+        return self
+
+    async def listen(self) -> int:
+        """Serve this same fake on one more loopback port too; that port."""
+        assert self._runner is not None
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]
-        return self
+        port: int = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return port
 
     async def __aexit__(self, *exc: object) -> None:
         self.release()
@@ -251,11 +279,26 @@ class FakeDiscord:
 
     @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v10"
+        return self.api_url_at(self.port)
 
     @property
     def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return self.gateway_url_at(self.port)
+
+    def api_url_at(self, port: int) -> str:
+        return f"http://127.0.0.1:{port}/api/v10"
+
+    def gateway_url_at(self, port: int) -> str:
+        return f"ws://127.0.0.1:{port}/gateway"
+
+    def channel_of(self, guild: int) -> int:
+        """The text channel of ``guild`` (:data:`CHANNEL_ID` in the first guild)."""
+        return CHANNEL_ID if guild == self.guild_id else guild + 1
+
+    @staticmethod
+    def shard_of(guild: int | None, count: int) -> int:
+        """The shard Discord sends a guild's events on (DMs: shard 0)."""
+        return 0 if guild is None else (guild >> 22) % count
 
     # knobs ------------------------------------------------------------------------
 
@@ -296,8 +339,21 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway DISPATCH to every identified connection."""
         for ws, compressor in list(self._sockets):
-            self._seq += 1
-            await self._send(ws, compressor, {"op": 0, "t": event, "s": self._seq, "d": data})
+            await self._dispatch_on(ws, compressor, event, data)
+
+    async def dispatch_for(self, guild: int | None, event: str, data: dict[str, Any]) -> None:
+        """Send a DISPATCH the way Discord routes it: on the connections of the shard
+        ``guild`` belongs to (a DM, ``guild=None``: shard 0)."""
+        for ws, compressor in list(self._sockets):
+            shard, count = self._shards.get(ws, (0, 1))
+            if shard == self.shard_of(guild, count):
+                await self._dispatch_on(ws, compressor, event, data)
+
+    async def _dispatch_on(
+        self, ws: web.WebSocketResponse, compressor: Any, event: str, data: dict[str, Any]
+    ) -> None:
+        self._seq += 1
+        await self._send(ws, compressor, {"op": 0, "t": event, "s": self._seq, "d": data})
 
     async def slash(
         self,
@@ -310,9 +366,12 @@ class FakeDiscord:
         dm: bool = False,
         kind: int = 2,
         focused: str | None = None,
+        guild: int | None = None,
     ) -> str:
-        """An application command (or, with ``kind=4``, autocomplete) interaction."""
-        definition = self.find_command(command, guild=not dm)
+        """An application command (or, with ``kind=4``, autocomplete) interaction, in
+        ``guild`` (default: the first one) or with ``dm`` in the user's DM."""
+        where = None if dm else (guild or self.guild_id)
+        definition = self.find_command(command, guild=where)
         values = options or {}
         opts = definition.get("options") or []
         if sub is not None:
@@ -333,7 +392,7 @@ class FakeDiscord:
             for o in data_opts[0].get("options", data_opts):
                 if isinstance(o.get("value"), dict):
                     o["value"] = o["value"]["id"]
-        return await self._interaction(kind, data, member=member, admin=admin, dm=dm)
+        return await self._interaction(kind, data, member=member, admin=admin, dm=dm, guild=guild)
 
     async def autocomplete(
         self, command: str, sub: str | None, option: str, value: str, **kw: Any
@@ -348,8 +407,11 @@ class FakeDiscord:
         payload = self._message_payload(message)
         return await self._interaction(3, data, message=payload, dm=dm, **kw)
 
-    def find_command(self, name: str, *, guild: bool = True) -> dict[str, Any]:
-        scopes = [self.guild_id, None] if guild else [None]
+    def find_command(self, name: str, *, guild: bool | int | None = True) -> dict[str, Any]:
+        """A synced command: in ``guild`` (True: the first guild) or global."""
+        if guild is True:
+            guild = self.guild_id
+        scopes = [guild, None] if guild else [None]
         for scope in scopes:
             for cmd in self.commands.get(scope, []):
                 if cmd["name"] == name:
@@ -392,8 +454,11 @@ class FakeDiscord:
         admin: bool = False,
         dm: bool = False,
         message: dict[str, Any] | None = None,
+        guild: int | None = None,
     ) -> str:
         iid, token = str(next(self._ids)), f"itok-{next(self._ids)}"
+        guild = guild or self.guild_id
+        channel_id = str(self.channel_of(guild))
         who = member or user()
         perms = str(MANAGE_GUILD if admin else 0)
         payload: dict[str, Any] = {
@@ -406,7 +471,7 @@ class FakeDiscord:
             "locale": "en-US",
             "app_permissions": "0",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
+            "authorizing_integration_owners": {"0": str(guild)},
             "attachment_size_limit": 8 * 1024 * 1024,
         }
         if dm:
@@ -419,10 +484,10 @@ class FakeDiscord:
             }
         else:
             payload |= {
-                "guild_id": str(self.guild_id),
+                "guild_id": str(guild),
                 "guild_locale": "en-US",
-                "channel_id": str(CHANNEL_ID),
-                "channel": {"id": str(CHANNEL_ID), "type": 0, "guild_id": str(self.guild_id)},
+                "channel_id": channel_id,
+                "channel": {"id": channel_id, "type": 0, "guild_id": str(guild)},
                 "member": {
                     "user": who,
                     "roles": [],
@@ -437,7 +502,7 @@ class FakeDiscord:
         if message is not None:
             payload["message"] = message
         self._interactions[token] = payload
-        await self.dispatch("INTERACTION_CREATE", payload)
+        await self.dispatch_for(None if dm else guild, "INTERACTION_CREATE", payload)
         return iid
 
     async def _dm_for(self, uid: str) -> str:
@@ -558,8 +623,8 @@ class FakeDiscord:
     async def _gateway_bot(self, request: web.Request) -> Any:
         return self._json(
             {
-                "url": f"ws://127.0.0.1:{self.port}/gateway",
-                "shards": 1,
+                "url": self.gateway_url_at(_local_port(request)),
+                "shards": self.recommended_shards,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 1000,
@@ -682,8 +747,11 @@ class FakeDiscord:
             message = next((m for m in self.messages if m["id"] == ix["message"]["id"]), None)
         ix["response_message"] = message
         self._answered.add(ix["id"])
+        port = _local_port(request)
         async with self._changed:
-            self.callbacks.append({"interaction_id": ix["id"], "type": kind, "data": data})
+            self.callbacks.append(
+                {"interaction_id": ix["id"], "type": kind, "data": data, "port": port}
+            )
             self._changed.notify_all()
         out: dict[str, Any] = {
             "interaction": {
@@ -769,49 +837,82 @@ class FakeDiscord:
                 if msg.type != WSMsgType.TEXT:
                     continue
                 frame = json.loads(msg.data)
-                op = frame.get("op")
+                op, d = frame.get("op"), frame.get("d") or {}
                 if op == 1:
                     await self._send(ws, compressor, {"op": 11})
                 elif op in (2, 6):
-                    if frame["d"].get("token") != self.token:
+                    if d.get("token") != self.token:
                         await ws.close(code=4004, message=b"Authentication failed.")
                         break
-                    await self._identified(ws, compressor, resumed=op == 6)
+                    if op == 6:  # RESUME: the shard of the session it resumes
+                        shard = self._session_shards.get(d.get("session_id"), (0, 1))
+                    else:
+                        shard_id, count = d.get("shard") or [0, 1]
+                        if not 0 <= shard_id < count:
+                            await ws.close(code=4010, message=b"Invalid shard.")
+                            break
+                        shard = (shard_id, count)
+                        self.identified.append({"shard": [*shard], "port": _local_port(request)})
+                    port = _local_port(request)
+                    await self._identified(ws, compressor, shard, port, resumed=op == 6)
         finally:
             self._sockets = [(w, c) for w, c in self._sockets if w is not ws]
+            self._shards.pop(ws, None)
         return ws
 
-    async def _identified(self, ws: web.WebSocketResponse, compressor: Any, resumed: bool) -> None:
+    async def _identified(
+        self,
+        ws: web.WebSocketResponse,
+        compressor: Any,
+        shard: tuple[int, int],
+        port: int,
+        *,
+        resumed: bool,
+    ) -> None:
         self.identifies += 1
         self._sockets.append((ws, compressor))
+        self._shards[ws] = shard
         self._seq += 1
         if resumed:
             await self._send(ws, compressor, {"op": 0, "t": "RESUMED", "s": self._seq, "d": {}})
             return
+        session = f"session-{self.identifies}"
+        self._session_shards[session] = shard
+        mine = [g for g in self.guilds if self.shard_of(g, shard[1]) == shard[0]]
         ready = {
             "v": 10,
             "user": BOT,
-            "session_id": f"session-{self.identifies}",
-            "resume_gateway_url": self.gateway_url,
-            "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "session_id": session,
+            "resume_gateway_url": self.gateway_url_at(port),
+            "shard": [*shard],
+            "guilds": [{"id": str(g), "unavailable": True} for g in mine],
             "application": {"id": str(APP_ID), "flags": 0},
         }
         await self._send(ws, compressor, {"op": 0, "t": "READY", "s": self._seq, "d": ready})
-        self._seq += 1
-        guild = {
-            "id": str(self.guild_id),
-            "name": "ML learners",
+        for g in mine:
+            self._seq += 1
+            event = {"op": 0, "t": "GUILD_CREATE", "s": self._seq, "d": self._guild(g)}
+            await self._send(ws, compressor, event)
+
+    def _guild(self, guild: int) -> dict[str, Any]:
+        channel = self.channel_of(guild)
+        return {
+            "id": str(guild),
+            "name": "ML learners" if guild == self.guild_id else f"Server {guild}",
             "owner_id": "1",
             "unavailable": False,
             "member_count": 2,
-            "roles": [
-                {"id": str(self.guild_id), "name": "@everyone", "permissions": "0", "position": 0}
-            ],
-            "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "general", "position": 0}],
+            "roles": [{"id": str(guild), "name": "@everyone", "permissions": "0", "position": 0}],
+            "channels": [{"id": str(channel), "type": 0, "name": "general", "position": 0}],
             "members": [],
             "emojis": [],
             "stickers": [],
             "features": [],
             "threads": [],
         }
-        await self._send(ws, compressor, {"op": 0, "t": "GUILD_CREATE", "s": self._seq, "d": guild})
+
+
+def _local_port(request: web.Request) -> int:
+    """The fake's port ``request`` came in on (see :meth:`FakeDiscord.listen`)."""
+    sockname = request.transport.get_extra_info("sockname") if request.transport else None
+    return int(sockname[1]) if sockname else 0

@@ -12,6 +12,16 @@ first, well inside Discord's 3 s.
 
 No privileged intent is used (only ``guilds``). Commands sync globally, or with
 ``DISCORD_GUILD_ID`` on that server only (where they appear at once), never both.
+
+Shards: the client is discord.py's ``AutoShardedClient``. With ``DISCORD_SHARD_COUNT``
+(and ``DISCORD_SHARD_IDS``) it runs those shards of that count, so several processes
+split the guilds between them; without, it runs every shard of the count Discord
+recommends (``GET /gateway/bot``: one shard below 1,000 guilds or so), so a bot that
+outgrows one shard (Discord requires sharding from 2,500) keeps working after a
+restart. Discord sends each guild's events on shard ``(guild_id >> 22) % count`` and
+DMs on shard 0: every process answers its own guilds' interactions, the one running
+shard 0 answers the DMs and is the one that syncs the commands (a bulk overwrite is
+idempotent, so the others would only repeat it).
 """
 
 from __future__ import annotations
@@ -33,7 +43,13 @@ from bot.core.requests import GLOBAL_TENANT, Invocation, Request, User
 from bot.logs import redact_url, redact_urls
 from bot.platforms.discord.messenger import DiscordMessenger
 from bot.platforms.discord.render import CareerButton, Page, render
-from bot.platforms.discord.routes import api_of, gateway_of, in_context, route
+from bot.platforms.discord.routes import (
+    api_of,
+    gateway_failure,
+    gateway_of,
+    in_context,
+    route,
+)
 from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.tree import install
 
@@ -54,10 +70,20 @@ BAD_VALUE = "That value is not valid for '{option}'."
 ADMIN_HINT = " It needs the Manage Server permission."
 
 
-class CareerClient(discord.Client):
-    """A discord.Client with the generated command tree and persistent buttons."""
+class CareerClient(discord.AutoShardedClient):
+    """A discord.py client with the generated command tree and persistent buttons.
+
+    It runs the shards ``DISCORD_SHARD_IDS`` of ``DISCORD_SHARD_COUNT``, or every shard
+    of Discord's recommended count.
+    """
 
     def __init__(self, adapter: DiscordAdapter, **options: Any) -> None:
+        settings = adapter.settings
+        if settings.discord_shard_count is not None:
+            options["shard_count"] = settings.discord_shard_count
+            ids = settings.shard_ids
+            if ids is not None:
+                options["shard_ids"] = list(ids)
         super().__init__(intents=discord.Intents(guilds=True), **options)
         self.adapter = adapter
         self.tree: app_commands.CommandTree[CareerClient] = app_commands.CommandTree(self)
@@ -102,14 +128,20 @@ class DiscordAdapter:
 
     @property
     def connected(self) -> bool:
-        ws = self.client.ws
-        return (
-            self._task is not None
-            and not self._task.done()
-            and self.client.is_ready()
-            and ws is not None
-            and ws.open
-        )
+        """Ready, and every shard this process runs has its gateway connection open."""
+        if self._task is None or self._task.done() or not self.client.is_ready():
+            return False
+        ids = self.shards
+        shards = self.client.shards
+        return bool(ids) and all(i in shards and not shards[i].is_closed() for i in ids)
+
+    @property
+    def shards(self) -> list[int]:
+        """The shard ids this process runs (known once the client connects)."""
+        client = self.client
+        if client.shard_ids is not None:
+            return list(client.shard_ids)
+        return list(range(client.shard_count)) if client.shard_count else []
 
     async def start(self) -> None:
         """Log in, connect, wait for READY, sync the commands.
@@ -124,15 +156,21 @@ class DiscordAdapter:
             self.client.connect(reconnect=True), name="discord", context=in_context(self.client)
         )
         ready = asyncio.create_task(self.client.wait_until_ready())
+        refused = asyncio.create_task(gateway_failure(self.client))
         done, _ = await asyncio.wait(
-            {ready, self._task}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+            {ready, refused, self._task},
+            timeout=START_TIMEOUT,
+            return_when=asyncio.FIRST_COMPLETED,
         )
+        refused.cancel()
         if ready not in done:
             ready.cancel()
             gateway = gateway_of(self.client)
             await self.close()
             failure = None
-            if self._task.done() and not self._task.cancelled():
+            if refused in done:
+                failure = refused.result()
+            elif self._task.done() and not self._task.cancelled():
                 failure = self._task.exception()
             if failure is not None:
                 if isinstance(failure, discord.LoginFailure):  # the gateway refused the token
@@ -144,8 +182,17 @@ class DiscordAdapter:
                     )
                 raise RuntimeError(f"discord: could not connect: {failure!r}") from failure
             raise RuntimeError(NO_READY.format(url=redact_url(gateway), seconds=START_TIMEOUT))
-        await self.sync()
-        log.info("discord: connected as %s", self.client.user)
+        shards = self.shards
+        if self.settings.runs_shard_zero:
+            await self.sync()
+        else:
+            log.info("discord: the commands are synced by the process running shard 0")
+        log.info(
+            "discord: connected as %s (shards %s of %s)",
+            self.client.user,
+            ",".join(map(str, shards)),
+            self.client.shard_count,
+        )
 
     async def sync(self) -> None:
         """Register the commands: on ``DISCORD_GUILD_ID``'s server only, else globally.
@@ -169,6 +216,9 @@ class DiscordAdapter:
         except Exception:
             log.exception("discord: close failed")
         if self._task is not None:
+            # a shard that never connected stays in discord.py's retry loop: stop it
+            if not self._task.done() and not self.client.is_ready():
+                self._task.cancel()
             with contextlib.suppress(BaseException):
                 await self._task
 

@@ -8,7 +8,10 @@ would move every client in the process. Instead:
 
 * our client's own HTTP client (``client.http``, which its connection state shares)
   becomes a :class:`RoutedHTTP`: it rewrites the URL of each route it sends, and opens
-  the default gateway at the configured one;
+  the default gateway at the configured one. Our client is an ``AutoShardedClient``:
+  with a shard count it opens each shard at the default gateway (rewritten the same
+  way); without one it asks ``GET /gateway/bot`` for the count and the URL, and a
+  configured gateway replaces the URL that answer gives;
 * interaction callbacks and follow-ups go through discord.py's webhook adapter, which
   the library looks up in a context variable (``discord.webhook.async_.async_context``):
   :func:`in_context` runs our client's connection in a context where that adapter is a
@@ -19,6 +22,7 @@ Nothing here changes a class attribute; another client in the process keeps its 
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import re
 from typing import Any
@@ -48,17 +52,36 @@ class RoutedHTTP(discord.http.HTTPClient):
 
     api: str | None = None  # REST base with version, e.g. http://127.0.0.1:5000/api/v10
     gateway: yarl.URL | None = None
+    # the first failed gateway connection (None until one fails); set when it happens
+    gateway_failure: BaseException | None = None
+    gateway_failed: asyncio.Event | None = None
 
     async def request(self, route: discord.http.Route, **kwargs: Any) -> Any:
         _rebase(route, self.api)
         return await super().request(route, **kwargs)
+
+    async def get_bot_gateway(self) -> Any:
+        """Discord's recommended shard count and gateway URL; the configured URL wins."""
+        shards, url, limits = await super().get_bot_gateway()
+        if self.gateway is not None:
+            url = str(self.gateway)
+        return shards, url, limits
 
     async def ws_connect(self, url: str, *, compress: int = 0) -> aiohttp.ClientWebSocketResponse:
         target = yarl.URL(url)
         default = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
         if self.gateway is not None and target.with_query(None) == default.with_query(None):
             url = str(self.gateway.with_query(target.query))
-        return await super().ws_connect(url, compress=compress)
+        try:
+            return await super().ws_connect(url, compress=compress)
+        except Exception as exc:
+            # AutoShardedClient retries a failed shard every 5 s without end: the adapter
+            # waits on this to name an unreachable gateway at start instead
+            if self.gateway_failure is None:
+                self.gateway_failure = exc
+            if self.gateway_failed is not None:
+                self.gateway_failed.set()
+            raise
 
 
 class RoutedWebhookAdapter(AsyncWebhookAdapter):
@@ -80,11 +103,21 @@ def route(client: discord.Client, api_url: str, gateway_url: str) -> None:
     assert isinstance(http, RoutedHTTP)
     http.api = api_base(api_url) if api_url else None
     http.gateway = yarl.URL(gateway_url) if gateway_url else None
+    http.gateway_failed = asyncio.Event()
 
 
 def api_of(client: discord.Client) -> str:
     """The REST base ``client`` uses (for error messages)."""
     return getattr(client.http, "api", None) or discord.http.Route.BASE
+
+
+async def gateway_failure(client: discord.Client) -> BaseException:
+    """The first failed gateway connection of ``client``, once one fails."""
+    http = client.http
+    assert isinstance(http, RoutedHTTP) and http.gateway_failed is not None
+    await http.gateway_failed.wait()
+    assert http.gateway_failure is not None
+    return http.gateway_failure
 
 
 def gateway_of(client: discord.Client) -> str:
