@@ -77,6 +77,43 @@ class Adapter(Protocol):
     def connected(self) -> bool: ...
 
 
+# monitoring ---------------------------------------------------------------------------
+
+
+class Observer(Protocol):
+    """What the running bot reports as it works, for monitoring (``careerbot run`` wires it
+    to its Prometheus metrics, :mod:`bot.metrics`). Every call is cheap and never raises.
+
+    Label values stay bounded: ``name`` is a registry command name (or ``unknown``);
+    ``outcome`` is one of a few words.
+    """
+
+    def command(self, name: str, outcome: str, seconds: float) -> None:
+        """A command answered: ``outcome`` is ok, user_error or failure."""
+        ...
+
+    def delivery(self, platform: str, outcome: str) -> None:
+        """A daily delivery sent or tried: sent, retry, failed, gone or error."""
+        ...
+
+    def rate_limited(self, platform: str) -> None:
+        """The platform answered a send with 429."""
+        ...
+
+
+class NoObserver:
+    """The default :class:`Observer`: reports nothing."""
+
+    def command(self, name: str, outcome: str, seconds: float) -> None:
+        pass
+
+    def delivery(self, platform: str, outcome: str) -> None:
+        pass
+
+    def rate_limited(self, platform: str) -> None:
+        pass
+
+
 # storage ------------------------------------------------------------------------------
 #
 # A use case is a plain SYNCHRONOUS function of a UnitOfWork; ``await store.run(fn)`` runs
@@ -277,6 +314,12 @@ class Deliveries(Protocol):
         ...
 
     def earliest_retry(self, platforms: Sequence[str]) -> int | None: ...
+
+    def overdue_count(self, now: int) -> int:
+        """Deliveries due by ``now`` and not sent: pending rows whose due time has passed,
+        plus subscriptions due and not yet planned (active ones, on any platform). Cheap:
+        both are partial-index scans (for monitoring, on every scrape)."""
+        ...
 
     def states(self, sub_id: int) -> dict[str, str]:
         """local date -> state."""

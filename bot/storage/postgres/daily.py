@@ -300,6 +300,18 @@ class PgDeliveries(Repo):
         )
         return int(row[0]) if row and row[0] is not None else None
 
+    def overdue_count(self, now: int) -> int:
+        """Pending rows due by ``now`` plus subscriptions due and not planned (both active)."""
+        row = self.fetchone(
+            """SELECT
+                 (SELECT count(*) FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id
+                  WHERE d.state = 'pending' AND d.due_at <= %s AND s.status = 'active')
+               + (SELECT count(*) FROM subscriptions
+                  WHERE status = 'active' AND next_due <= %s)""",
+            (now, now),
+        )
+        return int(row[0]) if row else 0
+
     def states(self, sub_id: int) -> dict[str, str]:
         rows = self.fetchall(
             "SELECT local_date, state FROM deliveries WHERE sub_id = %s ORDER BY local_date",
