@@ -64,6 +64,9 @@ class Settings:
     catchup_hours: float = 6.0  # CAREERBOT_CATCHUP_HOURS
     # health
     heartbeat_seconds: float = 5.0  # CAREERBOT_HEARTBEAT_SECONDS
+    # monitoring: GET /metrics (Prometheus) on this port; None: off
+    metrics_port: int | None = None  # CAREERBOT_METRICS_PORT
+    metrics_host: str = "0.0.0.0"  # CAREERBOT_METRICS_HOST: all interfaces (containers)
 
     @property
     def db_path(self) -> Path:
@@ -84,6 +87,8 @@ ENV_NAMES: dict[str, str] = {
     "platform_modules": "CAREERBOT_PLATFORMS",
     "catchup_hours": "CAREERBOT_CATCHUP_HOURS",
     "heartbeat_seconds": "CAREERBOT_HEARTBEAT_SECONDS",
+    "metrics_port": "CAREERBOT_METRICS_PORT",
+    "metrics_host": "CAREERBOT_METRICS_HOST",
 }
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
@@ -173,7 +178,10 @@ def _convert(name: str, var: str, kind: str, value: Any) -> Any:
         if kind.startswith("Path"):
             return Path(str(value)).expanduser()
         if kind.startswith("int"):
-            return int(value)
+            whole = int(value)
+            if name == "metrics_port" and not 0 < whole < 65536:
+                raise ValueError("a TCP port: 1 to 65535")
+            return whole
         if kind == "float":
             number = float(value)
             if number < 0:

@@ -41,7 +41,7 @@ import sys
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.config import ConfigError, Settings
 from bot.core.app import Core
@@ -50,6 +50,9 @@ from bot.core.ports import Adapter, Lease, Messenger
 from bot.delivery.leader import Leadership
 from bot.health import database_of, heartbeat_path, remove_heartbeat, write_heartbeat
 from bot.platforms import registry
+
+if TYPE_CHECKING:
+    from bot.metrics import MetricsServer
 
 log = logging.getLogger(__name__)
 
@@ -238,6 +241,7 @@ class _Service:
         self._running = False  # every adapter started
         self._down_since: dict[str, float] = {}
         self.failed = False  # a fault after start-up: exit 1
+        self.metrics: MetricsServer | None = None  # GET /metrics, when configured
 
     async def run(
         self,
@@ -250,6 +254,7 @@ class _Service:
         scheduler_task: asyncio.Task[None] | None = None
         beat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
         try:
+            await self._start_metrics()
             for platform in platforms:
                 self.adapters.append(adapter_factory(platform, self.settings, self.core))
             status = await self._start_adapters()
@@ -259,6 +264,8 @@ class _Service:
                 scheduler = self.leadership = Leadership(
                     self.lease, lambda: scheduler_factory(self.core, messengers, self.settings)
                 )
+                if self.metrics is not None:
+                    self.metrics.follow(scheduler)
                 scheduler_task = asyncio.create_task(scheduler.run(), name="scheduler")
                 scheduler_task.add_done_callback(self._scheduler_ended)
                 log.info("careerbot running: %s", ", ".join(a.name for a in self.adapters))
@@ -273,6 +280,14 @@ class _Service:
         finally:
             await self._shutdown(scheduler, scheduler_task, beat_task)
         return status
+
+    async def _start_metrics(self) -> None:
+        """Serve /metrics when CAREERBOT_METRICS_PORT is set (a taken port: ConfigError)."""
+        if self.settings.metrics_port is None:
+            return  # off: nothing listens, prometheus-client is not even imported
+        from bot.metrics import start_metrics
+
+        self.metrics = await start_metrics(self.settings, self.core)
 
     async def _start_adapters(self) -> int:
         """Start every adapter concurrently; give up early when asked to stop."""
@@ -377,12 +392,13 @@ class _Service:
             scheduler_task.remove_done_callback(self._scheduler_ended)
             await _drain(scheduler, scheduler_task)
         # 2. no new commands; the messengers' connections close with their adapters
-        await asyncio.gather(
-            *(
-                _step(f"closing the {a.name} adapter", a.close, ADAPTER_CLOSE_TIMEOUT)
-                for a in self.adapters
-            )
-        )
+        closing = [
+            _step(f"closing the {a.name} adapter", a.close, ADAPTER_CLOSE_TIMEOUT)
+            for a in self.adapters
+        ]
+        if self.metrics is not None:  # beside the adapters: no time of its own
+            closing.append(_step("closing /metrics", self.metrics.close, ADAPTER_CLOSE_TIMEOUT))
+        await asyncio.gather(*closing)
 
 
 async def _drain(scheduler: Scheduler, task: asyncio.Task[None]) -> None:

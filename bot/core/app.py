@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -15,7 +16,7 @@ from bot.core import lookup, messages, refs
 from bot.core.cards import source_ref
 from bot.core.commands import REGISTRY, Command, Registry, clean_text, clean_value, zone_names
 from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
-from bot.core.ports import Store, UnitOfWork
+from bot.core.ports import NoObserver, Observer, Store, UnitOfWork
 from bot.core.records import UserRow
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import Request
@@ -23,6 +24,7 @@ from bot.core.requests import Request
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+UNKNOWN_COMMAND = "unknown"  # the command label of text that names no command
 
 
 def utcnow() -> datetime:
@@ -79,25 +81,48 @@ class Context:
 
 
 class Core:
+    """``observer`` hears of every answered command (name, outcome, seconds): the hook
+    ``careerbot run`` connects to its metrics; ``timer`` (monotonic seconds) times them."""
+
     def __init__(
-        self, bank: Bank, store: Store, *, clock: Clock = utcnow, registry: Registry = REGISTRY
+        self,
+        bank: Bank,
+        store: Store,
+        *,
+        clock: Clock = utcnow,
+        registry: Registry = REGISTRY,
+        observer: Observer | None = None,
+        timer: Callable[[], float] = time.perf_counter,
     ) -> None:
         self.bank = bank
         self.store = store
         self.clock = clock
         self.registry = registry
+        self.observer: Observer = observer or NoObserver()
+        self.timer = timer
 
     async def respond(self, request: Request) -> Reply:
         """Answer any request with a reply; never raises (except cancellation)."""
+        started = self.timer()
+        cmd: Command | None = None
+        outcome = "failure"
         try:
-            return await self.handle(request)
+            cmd, values = self._read(request)
+            reply = await self.store.run(self._unit(request, cmd, values))
+            outcome = "ok"
+            return reply
         except CareerbotError as err:
+            outcome = "user_error"
             return error_reply(err)
         except asyncio.CancelledError:
+            outcome = ""  # not answered (shutting down): not counted
             raise
         except Exception:
             log.exception("command failed: platform=%s", request.user.platform)
             return Reply(title=messages.ERROR_TITLE, body=messages.APOLOGY, ok=False, kind="error")
+        finally:
+            if outcome:
+                self._observe(request, cmd, outcome, self.timer() - started)
 
     async def handle(self, request: Request) -> Reply:
         """Run the request's command; raises :class:`CareerbotError` for user mistakes.
@@ -105,13 +130,36 @@ class Core:
         A request with an ``invocation`` names its command and options; any other is
         command text, parsed by the registry (console, Slack, buttons).
         """
+        cmd, values = self._read(request)
+        return await self.store.run(self._unit(request, cmd, values))
+
+    def _read(self, request: Request) -> tuple[Command, Mapping[str, str | None]]:
         invocation = request.invocation
         if invocation is None:
-            cmd, values = self.registry.read(clean_text(request.text))
-        else:
-            cmd = self.registry.named(invocation.command)
-            values = {name: clean_value(value) for name, value in invocation.options}
-        return await self.store.run(self._unit(request, cmd, values))
+            return self.registry.read(clean_text(request.text))
+        cmd = self.registry.named(invocation.command)
+        return cmd, {name: clean_value(value) for name, value in invocation.options}
+
+    def _observe(self, request: Request, cmd: Command | None, outcome: str, took: float) -> None:
+        """Report the command to the observer under a bounded name: a registry command's,
+        also when its options were wrong, else ``unknown``."""
+        try:
+            if cmd is None:
+                cmd = self._named(request)
+            name = cmd.name if cmd is not None else UNKNOWN_COMMAND
+            self.observer.command(name, outcome, took)
+        except Exception:  # monitoring never breaks a command
+            log.exception("the command observer failed")
+
+    def _named(self, request: Request) -> Command | None:
+        """The command a request names, without reading its options (None: no command)."""
+        if request.invocation is not None:
+            return self.registry.get(request.invocation.command.lower())
+        try:
+            found = self.registry.lookup(clean_text(request.text))
+        except CareerbotError:  # e.g. text over the length limit
+            return None
+        return found[0] if found else None
 
     async def execute(
         self, request: Request, cmd: Command, values: Mapping[str, str | None]

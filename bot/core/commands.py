@@ -173,16 +173,25 @@ class Registry:
         """The command named by cleaned text and its options' words by option name (None:
         not given); the longest matching command name wins. The text grammar only: the
         values are converted by :meth:`bind`, as those of a platform with typed options."""
+        found = self.lookup(text)
+        if found is None:
+            raise self._unknown(text.split(" ")[0])
+        cmd, rest = found
+        return cmd, self._read_options(cmd, rest) if text else {}
+
+    def lookup(self, text: str) -> tuple[Command, list[str]] | None:
+        """The command cleaned text names (empty text: help) and the words after its name;
+        None when it names none. The longest matching command name wins."""
         self._load()
         words = text.split(" ") if text else []
         if not words:
-            return self._commands["help"], {}
+            return self._commands["help"], []
         for n in (2, 1):
             if len(words) >= n:
                 cmd = self.get(" ".join(words[:n]).lower())
                 if cmd is not None:
-                    return cmd, self._read_options(cmd, words[n:])
-        raise self._unknown(words[0])
+                    return cmd, words[n:]
+        return None
 
     def named(self, name: str) -> Command:
         """The command called ``name`` (or its slug), else :class:`UnknownCommand`."""

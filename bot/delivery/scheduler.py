@@ -42,6 +42,7 @@ BATCH = 500
 # the other's.
 CONCURRENCY = 32
 MIN_NAP = 0.5  # seconds; a failing tick never spins
+OUTCOMES = {"pending": "retry"}  # ledger state after a send -> outcome reported
 
 
 @dataclass
@@ -79,7 +80,9 @@ class Scheduler:
         self._sleep = sleep
         self.ledger = Ledger(core, catchup)
         # the token buckets read ``pace``: it must be the clock ``sleep`` advances
-        self.sender = sender or Sender(self.messengers, limits, now=pace, sleep=sleep)
+        self.sender = sender or Sender(
+            self.messengers, limits, now=pace, sleep=sleep, observer=core.observer
+        )
         self.idle = idle
         self.batch = batch
         self.concurrency = concurrency
@@ -137,11 +140,25 @@ class Scheduler:
             return "error"
 
     async def _send(self, out: Outgoing) -> str:
-        result = await self.sender.send(out.target, out.reply, key=out.key, resend=out.resend)
-        state = await self.ledger.finish(out, result, self.clock())
+        try:
+            result = await self.sender.send(out.target, out.reply, key=out.key, resend=out.resend)
+            state = await self.ledger.finish(out, result, self.clock())
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            self._observe(out, "error")
+            raise
+        self._observe(out, state)
         if state != "sent":
             log.info("delivery %s: %s (%s)", out.key, state, result.detail)
         return state
+
+    def _observe(self, out: Outgoing, state: str) -> None:
+        """Report the outcome (sent, retry, failed, gone, error) to the core's observer."""
+        try:
+            self.core.observer.delivery(out.target.platform, OUTCOMES.get(state, state))
+        except Exception:  # monitoring never stops a delivery
+            log.exception("the delivery observer failed")
 
     async def run(self) -> None:
         """Tick, then sleep until the next due instant (at most ``idle``); until stopped."""

@@ -29,7 +29,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.core.ports import Messenger, SendResult, SendStatus
+from bot.core.ports import Messenger, NoObserver, Observer, SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
 
@@ -127,8 +127,10 @@ class Sender:
         now: Now = time.monotonic,
         sleep: Sleep = asyncio.sleep,
         max_retries: int = MAX_RATE_LIMIT_RETRIES,
+        observer: Observer | None = None,
     ) -> None:
         self.messengers = dict(messengers)
+        self.observer: Observer = observer or NoObserver()  # hears of each 429
         self.limits = dict(limits or {})  # platform -> Limits (its descriptor's)
         self._now = now
         self._sleep = sleep
@@ -180,6 +182,7 @@ class Sender:
             if result.status is not SendStatus.RATE_LIMITED:
                 return result
             self.rate_limited += 1
+            self.observer.rate_limited(target.platform)
             wait = result.retry_after if result.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT
             # The platform does not say which budget ran out: hold both.
             shared.block(wait)
