@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -350,3 +351,16 @@ async def test_run_with_a_taken_metrics_port_exits_2(tmp_path: Path) -> None:
     assert f"CAREERBOT_METRICS_PORT: cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     assert not f.slack.sockets  # it stopped before connecting
+
+
+def test_the_readme_lists_every_metric() -> None:
+    readme = (rt.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Metrics.**", 1)[1]
+    names = {f.name for f in Metrics(["help"]).registry.collect()}
+    ours = {n for n in names if n.startswith("careerbot_")}
+    assert len(ours) == 6
+    for name in ours:
+        assert f"`{name}" in section, name
+    documented = set(re.findall(r"`(careerbot_[a-z_]+)", section))
+    suffixes = ("_total", "_seconds")
+    assert {d for d in documented if not d.endswith(suffixes)} <= ours
