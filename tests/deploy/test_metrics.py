@@ -15,7 +15,7 @@ import re
 import socket
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.bank import Bank
 from bot.config import Settings
 from bot.core.app import Core
-from bot.core.ports import Messenger, UnitOfWork
+from bot.core.ports import UnitOfWork
 from bot.core.requests import Request, User
 from bot.core.schedule import epoch
 from bot.metrics import Metrics
@@ -174,13 +174,31 @@ async def test_an_unknown_name_from_an_observer_caller_is_bounded() -> None:
 # careerbot run in this process: leader status, start-up errors ----------------------------
 
 
-class LeadingScheduler(rt.FakeScheduler):
-    """A scheduler with a leadership's ``leading`` flag, which the test sets."""
+class Flag:
+    """A leadership's ``leading`` flag, which the test sets."""
 
     leading = False
 
 
-async def test_the_leader_gauge_follows_the_leadership(tmp_path: Path) -> None:
+def test_the_leader_gauge_reads_the_leadership() -> None:
+    flag = Flag()
+
+    def broken() -> bool:
+        raise RuntimeError("lost")
+
+    def leader(metrics: Metrics) -> float:
+        return value(parse(generate_latest(metrics.registry).decode()), "careerbot_leader")
+
+    with_flag = Metrics(leader=flag, process=False)
+    assert leader(with_flag) == 0
+    flag.leading = True
+    assert leader(with_flag) == 1
+    assert leader(Metrics(leader=lambda: False, process=False)) == 0  # a callable
+    assert leader(Metrics(leader=None, process=False)) == 1  # no leadership: it leads
+    assert leader(Metrics(leader=broken, process=False)) == 0
+
+
+async def test_run_serves_metrics_while_it_runs(tmp_path: Path) -> None:
     events: list[str] = []
     port = free_port()
     s = Settings(
@@ -190,23 +208,14 @@ async def test_the_leader_gauge_follows_the_leadership(tmp_path: Path) -> None:
         metrics_port=port,
         metrics_host="127.0.0.1",
     )
-    made: list[LeadingScheduler] = []
-
-    def scheduler(core: Core, messengers: Sequence[Messenger], _s: Settings) -> LeadingScheduler:
-        made.append(LeadingScheduler(core, messengers, events))
-        return made[-1]
-
-    adapter, _ = rt.factories(events)
     stop = asyncio.Event()
-    task = asyncio.create_task(rt.serve(s, ["discord"], (adapter, scheduler), stop))
+    task = asyncio.create_task(rt.serve(s, ["discord"], rt.factories(events), stop))
     try:
         await rt.wait_for(lambda: "scheduler running discord" in events)
         got = await scrape(port)
-        assert value(got, "careerbot_leader") == 0
+        assert value(got, "careerbot_leader") == 1  # the one process on its SQLite file
         assert value(got, "careerbot_deliveries_overdue") == 0
         assert value(got, "process_resident_memory_bytes") > 0
-        made[0].leading = True
-        assert value(await scrape(port), "careerbot_leader") == 1
     finally:
         stop.set()
         assert await asyncio.wait_for(task, 5) == 0
