@@ -1,0 +1,159 @@
+"""The same work as careerbot, hand-written: the baseline of the Slack and Discord benches.
+
+What careerbot does for ``tip`` and ``skill pytorch`` (the two representative commands:
+one writes, one only reads), with nothing else around it:
+
+- the SAME SQLite transaction: the statements :class:`~bot.storage.sqlite.store.SqliteStore`
+  runs for that command (its repositories in ``bot/storage/sqlite/repos.py``), in the same
+  order, between ``BEGIN IMMEDIATE`` and ``COMMIT``, on a stdlib ``sqlite3`` connection to
+  the same database file with the same connection settings, owned by one thread that a
+  coroutine reaches in one hop (``loop.call_soon_threadsafe``), as the store's is;
+- the SAME answer: careerbot's own rendering of that command's reply, computed once
+  before the timed rounds (:func:`payloads`), sent the way careerbot sends it.
+
+``tests/bench/test_samework.py`` checks that the statements match what careerbot's
+store runs (a SQLite trace of both), so the baseline follows the store when it changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot.core.app import Core
+from bot.core.replies import Reply
+from bot.core.requests import Request, User
+
+T = TypeVar("T")
+
+COMMANDS = ("tip", "skill pytorch")  # the representative pair, alternating
+
+USER = "SELECT id, tz, display_name FROM users WHERE platform = ? AND tenant = ? AND user_id = ?"
+NEW_USER = (
+    "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id, tz, display_name"
+)
+RENAME = "UPDATE users SET display_name = ?, tz = ? WHERE id = ?"
+NOTICES = "DELETE FROM notices WHERE user_pk = ? RETURNING id, text"
+SKILLS = "SELECT skill_id, status FROM skill_status WHERE user_pk = ?"
+VIEWS = "SELECT tip_id, times FROM tip_views WHERE user_pk = ?"
+MARKS = "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?"
+VIEW = (
+    "INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)"
+    " ON CONFLICT (user_pk, tip_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen"
+)
+ACTIVE = "INSERT INTO activity (user_pk, day) VALUES (?, ?) ON CONFLICT DO NOTHING"
+
+
+class DbThread:
+    """One ``sqlite3`` connection on its own thread; ``await call(fn)`` runs ``fn(db)``."""
+
+    def __init__(self, path: str | Path) -> None:
+        self._jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[..., Any]] | None]
+        self._jobs = queue.SimpleQueue()
+        self._path = str(path)
+        self._thread = threading.Thread(target=self._serve, name="samework-db", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        # the store's connection settings (bot/storage/sqlite/store.py): they change the cost
+        db = sqlite3.connect(self._path, isolation_level=None, timeout=10.0)
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+            "busy_timeout = 10000",
+            "cache_size = -32768",
+            "mmap_size = 1073741824",
+            "wal_autocheckpoint = 10000",
+        ):
+            db.execute(f"PRAGMA {pragma}")
+        while (job := self._jobs.get()) is not None:
+            future, fn = job
+            try:
+                result, error = fn(db), None
+            except Exception as exc:
+                result, error = None, exc
+            with contextlib.suppress(RuntimeError):
+                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
+        db.close()
+
+    async def call(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((future, fn))
+        return await future
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: Exception | None) -> None:
+    if future.cancelled():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
+
+
+def _user(db: sqlite3.Connection, key: tuple[str, str, str], name: str, now: str) -> int:
+    row = db.execute(USER, key).fetchall()
+    if not row:
+        return int(db.execute(NEW_USER, (*key, name, None, now)).fetchall()[0][0])
+    pk, tz, old = row[0]
+    if name and name != old:
+        db.execute(RENAME, (name, tz, pk))
+    return int(pk)
+
+
+class Work:
+    """The two transactions; ``tip`` records the next tip id of the bank, in turn."""
+
+    def __init__(self, tip_ids: list[str]) -> None:
+        self._tips = itertools.cycle(tip_ids)
+
+    def transaction(
+        self, command: str, key: tuple[str, str, str], name: str
+    ) -> Callable[[sqlite3.Connection], None]:
+        now = datetime.now(UTC)
+        stamp = now.isoformat()
+        tip_id = next(self._tips) if command == "tip" else ""
+
+        def run(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                pk = _user(db, key, name, stamp)
+                db.execute(NOTICES, (pk,)).fetchall()
+                if command == "tip":
+                    db.execute(VIEWS, (pk,)).fetchall()
+                    db.execute(MARKS, (pk,)).fetchall()
+                    db.execute(SKILLS, (pk,)).fetchall()
+                    db.execute(VIEW, (pk, tip_id, stamp, stamp))
+                    db.execute(ACTIVE, (pk, now.date().isoformat()))
+                else:
+                    db.execute(SKILLS, (pk,)).fetchall()
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+        return run
+
+
+async def replies(core: Core, user: User) -> dict[str, Reply]:
+    """careerbot's replies to :data:`COMMANDS` (for one user, through the real core)."""
+    out = {}
+    for text in COMMANDS:
+        reply = await core.respond(Request(user=user, text=text))
+        assert reply.ok, reply.body
+        out[text] = reply
+    return out
