@@ -1,21 +1,26 @@
-"""Interactions per second through the real discord.py: careerbot vs a bare command.
+"""Interactions per second through the real discord.py: careerbot vs same-work and bare.
 
 ``python -m tests.bench.discord`` (also run by ``make bench``). One fake Discord runs in
 a child process on 127.0.0.1 (so its work does not load the bot's event loop, as real
 Discord would not) and serves each client in turn, for several alternating rounds:
 
 - bare:         a discord.py ``CommandTree`` command answering the constant string "pong";
-- careerbot:    the real :class:`DiscordAdapter` + core (real bank, a fresh SQLite file),
-  answering ``/career tip``, ``/career skill`` and ``/career progress`` for 500 users
-  with embeds and buttons;
+- same-work:    the smallest discord.py app doing careerbot's work for ``/career tip`` and
+  ``/career skill name:pytorch`` (:mod:`tests.bench.samework`): the same SQLite
+  transaction on the same database file, then the same interaction response (type 4,
+  ephemeral) with careerbot's own embed and buttons for that reply, rendered once
+  before the rounds (a fresh ``View`` per message, as discord.py wants);
+- careerbot:    the real :class:`DiscordAdapter` + core (real bank, that SQLite file),
+  answering ``/career tip`` and ``/career skill name:pytorch`` for 500 users;
 - adapter-only: the same adapter with a core that returns ready-made replies, to tell
   the adapter's cost (rendering, buttons, discord.py) from the core's.
 
 Each round fires ``--n`` interactions over the gateway with at most ``--window`` in
-flight and times until the fake has recorded every interaction callback. Prints one
-JSON line per round and variant (rate, and CPU milliseconds per interaction in the bot
-and in the fake), then a summary with the best rate of each and the ratio
-careerbot / bare (goal >= 0.8).
+flight and times until the fake has recorded every interaction callback; the order of
+the variants rotates from round to round. Prints one JSON line per round and variant
+(rate, and CPU milliseconds per interaction in the bot and in the fake), then a summary:
+the median over rounds of careerbot / same-work (goal >= 0.9) and careerbot / bare, each
+round's ratio (the spread), and the median CPU per interaction of each variant.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import argparse
 import asyncio
 import json
 import logging
+import statistics
 import sys
 import tempfile
 import time
@@ -41,18 +47,19 @@ from discord import app_commands
 from bot.bank import load_bank
 from bot.core.app import Core
 from bot.core.replies import Reply
-from bot.core.requests import Request, User
+from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.platforms.discord.adapter import DiscordAdapter
+from bot.platforms.discord.render import PER_ROW, PREFIX, STYLES, render
 from bot.platforms.discord.settings import DiscordSettings
 from bot.storage import open_store
+from tests.bench.samework import DbThread, Work, replies, summary
 from tests.fakes.discord import FakeDiscord, user
 
-GOAL = 0.8
-VARIANTS = ("bare", "careerbot", "adapter-only")
-CAREER: tuple[tuple[str, dict[str, str]], ...] = (
+GOAL = 0.9  # careerbot / same-work
+VARIANTS = ("bare", "same-work", "careerbot", "adapter-only")
+CAREER: tuple[tuple[str, dict[str, str]], ...] = (  # samework.COMMANDS, as slash commands
     ("tip", {}),
-    ("skill", {"name": "python"}),
-    ("progress", {}),
+    ("skill", {"name": "pytorch"}),
 )
 
 Fire = Callable[[int], Awaitable[str]]
@@ -142,6 +149,63 @@ async def bare_client(urls: dict[str, str]) -> AsyncIterator[None]:
         discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old
 
 
+Answer = tuple[list[discord.Embed], list[tuple[str, str, discord.ButtonStyle]]]
+
+
+@asynccontextmanager
+async def same_work_client(
+    urls: dict[str, str], db: DbThread, work: Work, answers: dict[str, Answer]
+) -> AsyncIterator[None]:
+    """careerbot's work for ``/career tip`` and ``/career skill``, by hand."""
+    client = discord.Client(intents=discord.Intents(guilds=True), guild_ready_timeout=0.1)
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
+    career = app_commands.Group(name="career", description="same work")
+
+    async def answer(interaction: discord.Interaction[Any], command: str) -> None:
+        who = interaction.user
+        key = ("discord", GLOBAL_TENANT, str(who.id))
+        await db.call(work.transaction(command, key, who.display_name))
+        embeds, buttons = answers[command]
+        view = discord.ui.View(timeout=None)
+        for i, (label, custom_id, style) in enumerate(buttons):
+            button: discord.ui.Button[Any] = discord.ui.Button(
+                label=label, custom_id=custom_id, style=style, row=i // PER_ROW
+            )
+            view.add_item(button)
+        await interaction.response.send_message(embeds=embeds, view=view, ephemeral=True)
+
+    @career.command(name="tip", description="a tip")
+    async def tip(interaction: discord.Interaction[Any]) -> None:
+        await answer(interaction, "tip")
+
+    @career.command(name="skill", description="a skill card")
+    async def skill(interaction: discord.Interaction[Any], name: str) -> None:
+        await answer(interaction, f"skill {name}")
+
+    tree.add_command(career)
+    old = _redirect(urls)
+    await client.login(urls["token"])
+    task = asyncio.create_task(client.connect())
+    try:
+        await client.wait_until_ready()
+        await tree.sync()
+        yield
+    finally:
+        await client.close()
+        await asyncio.gather(task, return_exceptions=True)
+        discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old
+
+
+async def rendered(core: Core) -> dict[str, Answer]:
+    """careerbot's embeds and buttons for samework.COMMANDS (one page each)."""
+    out = {}
+    for text, reply in (await replies(core, User("discord", GLOBAL_TENANT, "1", "pre"))).items():
+        (page,) = render(reply)
+        buttons = [(b.label, PREFIX + b.command, STYLES[b.style]) for b in page.buttons]
+        out[text] = (page.embeds, buttons)
+    return out
+
+
 @asynccontextmanager
 async def career_client(urls: dict[str, str], core: Any) -> AsyncIterator[None]:
     settings = DiscordSettings(
@@ -178,12 +242,12 @@ class CannedCore:
 
 async def canned(core: Core) -> CannedCore:
     who = User("discord", "1000", "1", "u")
-    texts = {"tip": "tip", "skill": "skill python", "progress": "progress"}
+    texts = {"tip": "tip", "skill": "skill pytorch"}
     replies = {k: await core.respond(Request(user=who, text=t)) for k, t in texts.items()}
     return CannedCore(core, replies)
 
 
-async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
+async def main(n: int, window: int, rounds: int, profile: str | None = None) -> dict[str, Any]:
     logging.basicConfig(level=logging.ERROR)
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -195,70 +259,92 @@ async def main(n: int, window: int, rounds: int) -> dict[str, Any]:
     )
     assert server.stdout is not None and server.stdin is not None
     urls = json.loads(await server.stdout.readline())
-    best: dict[str, float] = dict.fromkeys(VARIANTS, 0.0)
-    cpu_ms: dict[str, float] = {}
+    rates: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    cpus: dict[str, list[float]] = {v: [] for v in VARIANTS}
     with tempfile.TemporaryDirectory() as tmp:
-        store = await open_store(Path(tmp) / "bench.db")
-        core = Core(load_bank(), store)
+        path = Path(tmp) / "bench.db"
+        store = await open_store(path)
+        bank = load_bank()
+        core = Core(bank, store)
+        db = DbThread(path)
+        work = Work(list(bank.tips))
+        answers = await rendered(core)
         cores: dict[str, Any] = {"careerbot": core, "adapter-only": await canned(core)}
+
+        def client(variant: str) -> Any:
+            if variant == "bare":
+                return bare_client(urls)
+            if variant == "same-work":
+                return same_work_client(urls, db, work, answers)
+            return career_client(urls, cores[variant])
+
         try:
             async with aiohttp.ClientSession() as http:
+
+                async def fire(variant: str, count: int) -> tuple[dict[str, Any], float]:
+                    async with client(variant):
+                        body = {"variant": variant, "n": count, "window": window}
+                        cpu = time.process_time()
+                        async with http.post(urls["control"], json=body) as resp:
+                            result = await resp.json()
+                        cpu = time.process_time() - cpu
+                    assert not result["rejected"], result["rejected"]
+                    return result, cpu
+
+                # warm up (careerbot first: it creates the user rows both then read)
+                for variant in ("careerbot", "same-work"):
+                    await fire(variant, 200)
+                if profile:
+                    await profile_careerbot(fire, n, profile)
+                    return {}
                 for r in range(rounds):
-                    for variant in VARIANTS:
-                        client = (
-                            bare_client(urls)
-                            if variant == "bare"
-                            else career_client(urls, cores[variant])
-                        )
-                        async with client:
-                            body = {"variant": variant, "n": n, "window": window}
-                            cpu = time.process_time()
-                            async with http.post(urls["control"], json=body) as resp:
-                                result = await resp.json()
-                            cpu = time.process_time() - cpu
-                        assert not result["rejected"], result["rejected"]
-                        rate = n / result["seconds"]
-                        best[variant] = max(best[variant], rate)
+                    for variant in VARIANTS[r % len(VARIANTS) :] + VARIANTS[: r % len(VARIANTS)]:
+                        result, cpu = await fire(variant, n)
+                        rates[variant].append(n / result["seconds"])
+                        cpus[variant].append(cpu * 1000 / n)
                         line: dict[str, Any] = {
                             "bench": "discord",
-                            "round": r,
+                            "round": r + 1,
                             "variant": variant,
                             "n": n,
-                        }
-                        line |= {
                             "seconds": round(result["seconds"], 3),
-                            "per_second": round(rate, 1),
-                            "bot_cpu_ms": round(cpu * 1000 / n, 3),  # per interaction
+                            "per_second": round(rates[variant][-1], 1),
+                            "bot_cpu_ms": round(cpus[variant][-1], 3),  # per interaction
                             "fake_cpu_ms": round(result["fake_cpu"] * 1000 / n, 3),
                         }
-                        cpu_ms[variant] = min(cpu_ms.get(variant, 1e9), line["bot_cpu_ms"])
                         print(json.dumps(line), flush=True)
         finally:
+            db.close()
             await store.close()
             server.stdin.close()
             await server.wait()
-    ratio = best["careerbot"] / best["bare"]
-    summary = {
-        "bench": "discord",
-        "summary": True,
-        "bare_per_second": round(best["bare"], 1),
-        "careerbot_per_second": round(best["careerbot"], 1),
-        "adapter_only_per_second": round(best["adapter-only"], 1),
-        "adapter_only_ratio": round(best["adapter-only"] / best["bare"], 3),
-        "ratio": round(ratio, 3),
-        "bot_cpu_ms_per_interaction": cpu_ms,
-        "goal": GOAL,
-        "ok": ratio >= GOAL,
-    }
-    print(json.dumps(summary), flush=True)
-    return summary
+    out = summary("discord", rates, cpus, GOAL)
+    adapter_only = [a / b for a, b in zip(rates["adapter-only"], rates["bare"], strict=True)]
+    out["ratio_adapter_only_vs_bare"] = round(statistics.median(adapter_only), 3)
+    print(json.dumps(out), flush=True)
+    return out
+
+
+async def profile_careerbot(fire: Any, n: int, out: str) -> None:
+    """One careerbot round under cProfile (this process: adapter, discord.py, core, loop)."""
+    import cProfile
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    await fire("careerbot", n)
+    profiler.disable()
+    profiler.dump_stats(out)
+    print(json.dumps({"bench": "discord", "profile": out}), flush=True)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=600, help="interactions per round")
     parser.add_argument("--window", type=int, default=32, help="unanswered interactions at once")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--profile", metavar="FILE", help="only profile careerbot (cProfile) to FILE"
+    )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    asyncio.run(serve() if args.serve else main(args.n, args.window, args.rounds))
+    asyncio.run(serve() if args.serve else main(args.n, args.window, args.rounds, args.profile))

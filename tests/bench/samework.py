@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import queue
 import sqlite3
+import statistics
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -157,3 +158,32 @@ async def replies(core: Core, user: User) -> dict[str, Reply]:
         assert reply.ok, reply.body
         out[text] = reply
     return out
+
+
+def summary(
+    bench: str, rates: dict[str, list[float]], cpus: dict[str, list[float]], goal: float
+) -> dict[str, Any]:
+    """careerbot / same-work and careerbot / bare per round (runs of the same round), their
+    median and spread; the median CPU milliseconds per command of each variant."""
+
+    def ratios(other: str) -> list[float]:
+        return [a / b for a, b in zip(rates["careerbot"], rates[other], strict=True)]
+
+    same, bare = ratios("same-work"), ratios("bare")
+    median_same = statistics.median(same)
+    return {
+        "bench": bench,
+        "summary": True,
+        "ratio_careerbot_vs_same_work": round(median_same, 3),
+        "ratio_careerbot_vs_bare": round(statistics.median(bare), 3),
+        "rounds_vs_same_work": [round(x, 3) for x in same],
+        "rounds_vs_bare": [round(x, 3) for x in bare],
+        "per_second_median": {a: round(statistics.median(v), 1) for a, v in rates.items()},
+        "bot_cpu_ms_median": {a: round(statistics.median(v), 3) for a, v in cpus.items()},
+        # CPU is less disturbed by a shared machine than wall time: same-work / careerbot
+        "cpu_ratio_same_work_vs_careerbot": round(
+            statistics.median(cpus["same-work"]) / statistics.median(cpus["careerbot"]), 3
+        ),
+        "goal_vs_same_work": goal,
+        "met": median_same >= goal,
+    }

@@ -29,7 +29,6 @@ import asyncio
 import itertools
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -50,7 +49,7 @@ from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.blocks import render
 from bot.platforms.slack.settings import SlackSettings
 from bot.storage import open_store
-from tests.bench.samework import COMMANDS, DbThread, Work, replies
+from tests.bench.samework import COMMANDS, DbThread, Work, replies, summary
 from tests.fakes.slack import TEAM_ID, FakeSlack, form_body, signed_headers, slash_command
 
 SECRET = "bench-signing-secret"
@@ -250,40 +249,13 @@ async def main(requests: int, concurrency: int, rounds: int, profile: str | None
                             "bot_cpu_ms": round(cpus[app][-1], 3),  # per command
                         }
                         print(json.dumps(line), flush=True)
-                print(json.dumps(summary("slack_http", rates, cpus, "careerbot")), flush=True)
+                line = summary("slack_http", rates, cpus, GOAL_SAME_WORK)
+                print(json.dumps(line), flush=True)
         finally:
             db.close()
             await store.close()
             child.stdin.close()
             await child.wait()
-
-
-def summary(
-    bench: str, rates: dict[str, list[float]], cpus: dict[str, list[float]], ours: str
-) -> dict[str, Any]:
-    """Per-round ratios (the same round's runs), their median and spread; CPU per command."""
-
-    def ratios(other: str) -> list[float]:
-        return [a / b for a, b in zip(rates[ours], rates[other], strict=True)]
-
-    same, bare = ratios("same-work"), ratios("bare")
-    median_same = statistics.median(same)
-    return {
-        "bench": bench,
-        "summary": True,
-        "ratio_careerbot_vs_same_work": round(median_same, 3),
-        "ratio_careerbot_vs_bare": round(statistics.median(bare), 3),
-        "rounds_vs_same_work": [round(x, 3) for x in same],
-        "rounds_vs_bare": [round(x, 3) for x in bare],
-        "per_second_median": {a: round(statistics.median(v), 1) for a, v in rates.items()},
-        "bot_cpu_ms_median": {a: round(statistics.median(v), 3) for a, v in cpus.items()},
-        # CPU is less disturbed by a shared machine than wall time: same-work / careerbot
-        "cpu_ratio_same_work_vs_careerbot": round(
-            statistics.median(cpus["same-work"]) / statistics.median(cpus[ours]), 3
-        ),
-        "goal_vs_same_work": GOAL_SAME_WORK,
-        "met": median_same >= GOAL_SAME_WORK,
-    }
 
 
 async def profile_careerbot(fire: Any, requests: int, out: str) -> None:
