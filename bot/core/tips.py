@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from bot.bank.model import Bank, Tip
 from bot.core.ports import UnitOfWork
@@ -29,20 +30,45 @@ def next_tip(
     learning: Set[str],
     skill_id: str | None = None,
 ) -> Tip | None:
-    tips = scope(bank, skill_id)
+    return _next(scope(bank, skill_id), user_pk, views, unhelpful, learning)
+
+
+def _next(
+    tips: list[Tip], user_pk: int, views: Mapping[str, int], unhelpful: Set[str], learning: Set[str]
+) -> Tip | None:
+    """The tip with the smallest (times seen, not favoured, place in the user's rotation).
+
+    Walks the tips in the user's rotation, so the first tip with the smallest (seen,
+    favoured) is the answer, and stops at the first one no tip can beat (unseen, and
+    favoured when anything can be): a command's cost is the tips seen, not the bank.
+    """
     if not tips:
         return None
     offset = user_pk % len(tips)  # each user starts the bank at a different place
+    floor = 0 if learning else 1  # the best "favoured" value any tip can have
     best: Tip | None = None
-    best_key = (0, 0, 0)
-    for i, t in enumerate(tips):
+    best_key = (0, 0)
+    for t in chain(islice(tips, offset, None), islice(tips, offset)):
         if t.id in unhelpful:
             continue
         favoured = 0 if learning and not learning.isdisjoint(t.skills) else 1
-        key = (views.get(t.id, 0), favoured, (i - offset) % len(tips))
+        key = (views.get(t.id, 0), favoured)
         if best is None or key < best_key:
             best, best_key = t, key
+            if key == (0, floor):
+                break
     return best
+
+
+def seen(bank: Bank, views: Mapping[str, int], skill_id: str | None) -> int:
+    """How many tips of the scope (:func:`scope`) ``views`` counts as seen at least once
+    (walks the views, which are fewer than the bank's tips)."""
+    tips = bank.tips
+    return sum(
+        1
+        for tid, times in views.items()
+        if times > 0 and tid in tips and (skill_id is None or skill_id in tips[tid].skills)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +88,10 @@ class Pick:
     @property
     def new_round(self) -> bool:
         """Every candidate seen equally often, and at least once: a new round begins."""
-        if self.tip is None:
+        if self.tip is None or self.views.get(self.tip.id, 0) == 0:
             return False
         counts = {self.views.get(t.id, 0) for t in self.in_scope if t.id not in self.unhelpful}
-        return len(counts) == 1 and self.views.get(self.tip.id, 0) > 0
+        return len(counts) == 1
 
 
 def pick_tip(
@@ -86,12 +112,13 @@ def pick_tip(
         if channel_sub is None:
             raise ValueError("pick_tip needs a user_pk or a channel_sub")
         views = tx.deliveries.channel_views(channel_sub)
-        chosen = next_tip(bank, -channel_sub, views, set(), set(), skill_id)
-        return Pick(chosen, scope(bank, skill_id), views)
+        in_scope = scope(bank, skill_id)
+        return Pick(_next(in_scope, -channel_sub, views, set(), set()), in_scope, views)
     views = tx.tips.tip_views(user_pk)
     marks = tx.tips.marks(user_pk)
     statuses = tx.progress.skill_statuses(user_pk)
     unhelpful = frozenset(t for t, (vote, _) in marks.items() if vote < 0)
     learning = {s for s, st in statuses.items() if st == "learning"}
-    chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id)
-    return Pick(chosen, scope(bank, skill_id), views, marks, unhelpful)
+    in_scope = scope(bank, skill_id)
+    chosen = _next(in_scope, user_pk, views, unhelpful, learning)
+    return Pick(chosen, in_scope, views, marks, unhelpful)

@@ -10,6 +10,7 @@ from bot.core.cards import tip_card
 from bot.core.commands import Option, command
 from bot.core.replies import Button, Field, Reply
 from bot.core.tips import pick_tip
+from bot.core.tips import seen as seen_in
 
 G = "Tips"
 TIP = Option("tip", "word", "the tip id, e.g. t001")
@@ -31,7 +32,7 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
     ctx.tx.tips.record_view(ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     views[chosen.id] = views.get(chosen.id, 0) + 1
-    seen = sum(1 for t in in_scope if views.get(t.id, 0) > 0)
+    seen = seen_in(ctx.bank, views, skill_id)
     card = tip_card(
         ctx.bank,
         chosen,
