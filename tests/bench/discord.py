@@ -52,7 +52,7 @@ from bot.platforms.discord.adapter import DiscordAdapter
 from bot.platforms.discord.render import PER_ROW, PREFIX, STYLES, render
 from bot.platforms.discord.settings import DiscordSettings
 from bot.storage import open_store
-from tests.bench.samework import DbThread, Work, replies, summary
+from tests.bench.samework import DbThread, Work, profile_careerbot, replies, summary
 from tests.fakes.discord import FakeDiscord, user
 
 GOAL = 0.9  # careerbot / same-work
@@ -295,7 +295,7 @@ async def main(n: int, window: int, rounds: int, profile: str | None = None) -> 
                 for variant in ("careerbot", "same-work"):
                     await fire(variant, 200)
                 if profile:
-                    await profile_careerbot(fire, n, profile)
+                    await profile_careerbot("discord", core, fire, n, profile)
                     return {}
                 for r in range(rounds):
                     for variant in VARIANTS[r % len(VARIANTS) :] + VARIANTS[: r % len(VARIANTS)]:
@@ -323,18 +323,6 @@ async def main(n: int, window: int, rounds: int, profile: str | None = None) -> 
     out["ratio_adapter_only_vs_bare"] = round(statistics.median(adapter_only), 3)
     print(json.dumps(out), flush=True)
     return out
-
-
-async def profile_careerbot(fire: Any, n: int, out: str) -> None:
-    """One careerbot round under cProfile (this process: adapter, discord.py, core, loop)."""
-    import cProfile
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    await fire("careerbot", n)
-    profiler.disable()
-    profiler.dump_stats(out)
-    print(json.dumps({"bench": "discord", "profile": out}), flush=True)
 
 
 if __name__ == "__main__":

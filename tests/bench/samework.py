@@ -24,7 +24,7 @@ import queue
 import sqlite3
 import statistics
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -187,3 +187,87 @@ def summary(
         "goal_vs_same_work": goal,
         "met": median_same >= goal,
     }
+
+
+# profiling (a separate run, never the measured rounds) ----------------------------------
+
+# (category, substrings of "file:line(function)"); the first match wins
+CATEGORIES = (
+    ("careerbot", ("/bot/",)),
+    ("sqlite", ("sqlite3",)),
+    ("discord.py (+ gateway zlib)", ("/discord/", "zlib")),
+    (
+        "slack-bolt/sdk (+ form parsing, signature)",
+        ("/slack_bolt/", "/slack_sdk/", "urllib/", "hmac"),
+    ),
+    ("aiohttp", ("/aiohttp/", "/yarl/", "/multidict/")),
+    ("json", ("/json/",)),
+    ("thread hop (queue, GIL)", ("SimpleQueue", "call_soon_threadsafe")),
+    ("event loop + sockets", ("/asyncio/", "selectors", "epoll", "_socket", "_ssl")),
+)
+
+
+class ProfiledStore:
+    """A store whose units run under ``profiler`` on the store's thread (the handlers)."""
+
+    def __init__(self, store: Any, profiler: Any) -> None:
+        self._store = store
+        self._profiler = profiler
+
+    async def run(self, fn: Callable[[Any], T]) -> T:
+        result: T = await self._store.run(lambda tx: self._profiler.runcall(fn, tx))
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+def profile_report(bench: str, stats: Any, commands: int, top: int = 12) -> dict[str, Any]:
+    """CPU by category (shares) and the top functions by own CPU time, in µs per command
+    (cProfile's overhead included: compare shares, not absolute figures)."""
+    per: dict[str, float] = {}
+    rows = []
+    for (file, line, func), (_, _, tottime, _, _) in stats.stats.items():
+        where = f"{file}:{line}({func})"
+        category = next(
+            (name for name, keys in CATEGORIES if any(k in where for k in keys)), "other"
+        )
+        per[category] = per.get(category, 0.0) + tottime
+        rows.append((tottime, where.split("site-packages/")[-1].split("/wt/bench/")[-1]))
+    total = sum(per.values())
+    rows.sort(reverse=True)
+    return {
+        "bench": bench,
+        "profile": True,
+        "commands": commands,
+        "profiled_cpu_us_per_command": round(total * 1e6 / commands, 1),
+        "share": {k: round(v / total, 3) for k, v in sorted(per.items(), key=lambda kv: -kv[1])},
+        "top_us_per_command": [[w, round(t * 1e6 / commands, 1)] for t, w in rows[:top]],
+    }
+
+
+async def profile_careerbot(
+    bench: str, core: Core, fire: Callable[[str, int], Awaitable[Any]], count: int, out: str
+) -> None:
+    """One careerbot run under cProfile: the event loop's thread and the store's units
+    (handlers and SQL on the store's thread). Writes ``out`` and prints the report."""
+    import cProfile
+    import json
+    import pstats
+    import time
+
+    # CPU time of each thread (not wall time: an idle poll or a blocked send is no cost)
+    loop_thread = cProfile.Profile(time.thread_time)
+    store_thread = cProfile.Profile(time.thread_time)
+    real = core.store
+    core.store = ProfiledStore(real, store_thread)
+    loop_thread.enable()
+    try:
+        await fire("careerbot", count)
+    finally:
+        loop_thread.disable()
+        core.store = real
+    stats = pstats.Stats(loop_thread)
+    stats.add(store_thread)
+    stats.dump_stats(out)
+    print(json.dumps(profile_report(bench, stats, count) | {"file": out}), flush=True)

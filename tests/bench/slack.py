@@ -49,7 +49,7 @@ from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.blocks import render
 from bot.platforms.slack.settings import SlackSettings
 from bot.storage import open_store
-from tests.bench.samework import COMMANDS, DbThread, Work, replies, summary
+from tests.bench.samework import COMMANDS, DbThread, Work, profile_careerbot, replies, summary
 from tests.fakes.slack import TEAM_ID, FakeSlack, form_body, signed_headers, slash_command
 
 SECRET = "bench-signing-secret"
@@ -230,7 +230,7 @@ async def main(requests: int, concurrency: int, rounds: int, profile: str | None
                 for app in ("careerbot", "same-work", "bare"):
                     await fire(app, 200)
                 if profile:
-                    await profile_careerbot(fire, requests, profile)
+                    await profile_careerbot("slack_http", core, fire, requests, profile)
                     return
                 rates: dict[str, list[float]] = {a: [] for a in APPS}
                 cpus: dict[str, list[float]] = {a: [] for a in APPS}
@@ -256,18 +256,6 @@ async def main(requests: int, concurrency: int, rounds: int, profile: str | None
             await store.close()
             child.stdin.close()
             await child.wait()
-
-
-async def profile_careerbot(fire: Any, requests: int, out: str) -> None:
-    """One careerbot run under cProfile (this process: adapter, bolt, core, event loop)."""
-    import cProfile
-
-    profiler = cProfile.Profile()
-    profiler.enable()
-    await fire("careerbot", requests)
-    profiler.disable()
-    profiler.dump_stats(out)
-    print(json.dumps({"bench": "slack_http", "profile": out}), flush=True)
 
 
 def cli() -> None:
