@@ -39,8 +39,8 @@ container: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.core
-	$(BIN)/python -m tests.bench.slack   # bench-slack: HTTP mode vs a bare bolt app
-	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot vs a bare discord.py command
+	$(BIN)/python -m tests.bench.slack   # HTTP mode: careerbot / same-work bolt app (goal >= 0.9) and / bare
+	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot / same-work discord.py app (goal >= 0.9) and / bare
 	$(BIN)/python -m tests.bench.sizing  # peak RSS of careerbot run (100k users); say tip wall time
 	$(BIN)/python -m tests.bench.delivery # due among 100k subscriptions; 1,000-tip fan-out vs fakes
 

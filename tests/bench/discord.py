@@ -52,7 +52,7 @@ from bot.platforms.discord.adapter import DiscordAdapter
 from bot.platforms.discord.render import PER_ROW, PREFIX, STYLES, render
 from bot.platforms.discord.settings import DiscordSettings
 from bot.storage import open_store
-from tests.bench.samework import DbThread, Work, profile_careerbot, replies, summary
+from tests.bench.samework import DbThread, Work, profile, replies, summary
 from tests.fakes.discord import FakeDiscord, user
 
 GOAL = 0.9  # careerbot / same-work
@@ -247,7 +247,7 @@ async def canned(core: Core) -> CannedCore:
     return CannedCore(core, replies)
 
 
-async def main(n: int, window: int, rounds: int, profile: str | None = None) -> dict[str, Any]:
+async def main(n: int, window: int, rounds: int, profile_to: str | None = None) -> dict[str, Any]:
     logging.basicConfig(level=logging.ERROR)
     server = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -294,8 +294,8 @@ async def main(n: int, window: int, rounds: int, profile: str | None = None) -> 
                 # warm up (careerbot first: it creates the user rows both then read)
                 for variant in ("careerbot", "same-work"):
                     await fire(variant, 200)
-                if profile:
-                    await profile_careerbot("discord", core, fire, n, profile)
+                if profile_to:
+                    await profile("discord", core, db, fire, n, profile_to)
                     return {}
                 for r in range(rounds):
                     for variant in VARIANTS[r % len(VARIANTS) :] + VARIANTS[: r % len(VARIANTS)]:
@@ -327,11 +327,13 @@ async def main(n: int, window: int, rounds: int, profile: str | None = None) -> 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=600, help="interactions per round")
+    parser.add_argument("--n", type=int, default=1000, help="interactions per round")
     parser.add_argument("--window", type=int, default=32, help="unanswered interactions at once")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument(
-        "--profile", metavar="FILE", help="only profile careerbot (cProfile) to FILE"
+        "--profile",
+        metavar="FILE",
+        help="only profile careerbot and same-work (cProfile) to FILE.<variant>",
     )
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

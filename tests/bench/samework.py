@@ -61,6 +61,7 @@ class DbThread:
         self._jobs: queue.SimpleQueue[tuple[asyncio.Future[Any], Callable[..., Any]] | None]
         self._jobs = queue.SimpleQueue()
         self._path = str(path)
+        self.profiler: Any = None  # a cProfile.Profile for --profile runs
         self._thread = threading.Thread(target=self._serve, name="samework-db", daemon=True)
         self._thread.start()
 
@@ -80,7 +81,10 @@ class DbThread:
         while (job := self._jobs.get()) is not None:
             future, fn = job
             try:
-                result, error = fn(db), None
+                if self.profiler is not None:
+                    result, error = self.profiler.runcall(fn, db), None
+                else:
+                    result, error = fn(db), None
             except Exception as exc:
                 result, error = None, exc
             with contextlib.suppress(RuntimeError):
@@ -246,28 +250,39 @@ def profile_report(bench: str, stats: Any, commands: int, top: int = 12) -> dict
     }
 
 
-async def profile_careerbot(
-    bench: str, core: Core, fire: Callable[[str, int], Awaitable[Any]], count: int, out: str
+async def profile(
+    bench: str,
+    core: Core,
+    db: DbThread,
+    fire: Callable[[str, int], Awaitable[Any]],
+    count: int,
+    out: str,
 ) -> None:
-    """One careerbot run under cProfile: the event loop's thread and the store's units
-    (handlers and SQL on the store's thread). Writes ``out`` and prints the report."""
+    """careerbot, then same-work, each once under cProfile: the event loop's thread and
+    the database thread's units (careerbot: handlers and SQL; same-work: its SQL). Writes
+    ``out.<variant>`` and prints a report for each."""
     import cProfile
     import json
     import pstats
     import time
 
-    # CPU time of each thread (not wall time: an idle poll or a blocked send is no cost)
-    loop_thread = cProfile.Profile(time.thread_time)
-    store_thread = cProfile.Profile(time.thread_time)
-    real = core.store
-    core.store = ProfiledStore(real, store_thread)
-    loop_thread.enable()
-    try:
-        await fire("careerbot", count)
-    finally:
-        loop_thread.disable()
-        core.store = real
-    stats = pstats.Stats(loop_thread)
-    stats.add(store_thread)
-    stats.dump_stats(out)
-    print(json.dumps(profile_report(bench, stats, count) | {"file": out}), flush=True)
+    for variant in ("careerbot", "same-work"):
+        # CPU time of each thread (not wall time: an idle poll or a blocked send is no cost)
+        loop_thread = cProfile.Profile(time.thread_time)
+        db_thread = cProfile.Profile(time.thread_time)
+        real = core.store
+        if variant == "careerbot":
+            core.store = ProfiledStore(real, db_thread)
+        else:
+            db.profiler = db_thread
+        loop_thread.enable()
+        try:
+            await fire(variant, count)
+        finally:
+            loop_thread.disable()
+            core.store, db.profiler = real, None
+        stats = pstats.Stats(loop_thread)
+        stats.add(db_thread)
+        stats.dump_stats(f"{out}.{variant}")
+        report = profile_report(bench, stats, count)
+        print(json.dumps(report | {"variant": variant, "file": f"{out}.{variant}"}), flush=True)

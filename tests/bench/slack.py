@@ -49,7 +49,7 @@ from bot.platforms.slack.adapter import SlackAdapter
 from bot.platforms.slack.blocks import render
 from bot.platforms.slack.settings import SlackSettings
 from bot.storage import open_store
-from tests.bench.samework import COMMANDS, DbThread, Work, profile_careerbot, replies, summary
+from tests.bench.samework import COMMANDS, DbThread, Work, profile, replies, summary
 from tests.fakes.slack import TEAM_ID, FakeSlack, form_body, signed_headers, slash_command
 
 SECRET = "bench-signing-secret"
@@ -187,7 +187,7 @@ async def careerbot_app(urls: dict[str, str], core: Core) -> AsyncIterator[int]:
         await adapter.close()
 
 
-async def main(requests: int, concurrency: int, rounds: int, profile: str | None) -> None:
+async def main(requests: int, concurrency: int, rounds: int, profile_to: str | None) -> None:
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -229,8 +229,8 @@ async def main(requests: int, concurrency: int, rounds: int, profile: str | None
                 # warm up (careerbot first: its users.info look-ups create the user rows)
                 for app in ("careerbot", "same-work", "bare"):
                     await fire(app, 200)
-                if profile:
-                    await profile_careerbot("slack_http", core, fire, requests, profile)
+                if profile_to:
+                    await profile("slack_http", core, db, fire, requests, profile_to)
                     return
                 rates: dict[str, list[float]] = {a: [] for a in APPS}
                 cpus: dict[str, list[float]] = {a: [] for a in APPS}
@@ -262,8 +262,12 @@ def cli() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--requests", type=int, default=2000, help="commands per app and round")
     p.add_argument("--concurrency", type=int, default=20)
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--profile", metavar="FILE", help="only profile careerbot (cProfile) to FILE")
+    p.add_argument("--rounds", type=int, default=7)
+    p.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="only profile careerbot and same-work (cProfile) to FILE.<variant>",
+    )
     p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve:
