@@ -71,6 +71,11 @@ class PgLease:
         conn, self._conn = self._conn, None
         if conn is not None:
             with contextlib.suppress(psycopg.Error):
+                # unlock first: closing alone frees the lock only once the server has
+                # ended the session, a moment after the close returns
+                if not conn.closed:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (LEADER_LOCK,))
+            with contextlib.suppress(psycopg.Error):
                 conn.close()
 
     async def held(self) -> bool:
