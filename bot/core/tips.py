@@ -1,16 +1,21 @@
 """Tip selection: the next unseen tip, for the ``tip`` command and the daily tip.
 
-Order: the tips seen least often first (so nothing repeats until every tip in scope
-has been seen), then tips about skills the user is learning, then the bank's
-order rotated per user (stable for one user, different between users). Tips
-marked "not helpful" are never chosen again.
+Every scope (the whole bank, or one skill's tips) has a *rotation*: an order of its
+tips, built once per bank, in which no two neighbours share a skill when the scope
+allows it and categories take turns (each next tip is from the skills and categories
+shown least so far). A user walks the rotation from their own starting place (stable
+for one user, different between users); with skills they are learning, every other
+tip is one of those. Tips seen least often come first, so nothing repeats until every
+tip in scope has been seen; tips marked "not helpful" are never chosen again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from typing import cast
 
 from bot.bank.model import Bank, Tip
 from bot.core.ports import UnitOfWork
@@ -22,6 +27,92 @@ def scope(bank: Bank, skill_id: str | None) -> list[Tip]:
     return [t for t in bank.tips.values() if skill_id in t.skills]
 
 
+def _clash(a: Tip, b: Tip, common: str | None) -> bool:
+    """Two tips share a skill (other than the one every tip of the scope has)."""
+    return any(s != common and s in b.skills for s in a.skills)
+
+
+def rotation(bank: Bank, skill_id: str | None = None) -> list[Tip]:
+    """The scope's tips in rotation order (cached on the bank)."""
+    key = f"rotation:{skill_id or ''}"
+    cached = bank.cache.get(key)
+    if cached is None:
+        cached = bank.cache[key] = _build_rotation(bank, scope(bank, skill_id), skill_id)
+    return cast("list[Tip]", cached)
+
+
+_Cost = tuple[bool, bool, int, int, str]
+
+
+def _build_rotation(bank: Bank, tips: Sequence[Tip], common: str | None) -> list[Tip]:
+    """Greedy: next the tip that shares no skill with the last one, whose skills and
+    categories were shown least so far; ties by a hash of the id (not file order)."""
+
+    def cats(t: Tip) -> set[str]:
+        return {bank.skills[s].category for s in t.skills if s in bank.skills}
+
+    rank = {t.id: hashlib.sha256(t.id.encode()).hexdigest() for t in tips}
+    left = sorted(tips, key=lambda t: rank[t.id])
+    skill_uses: Counter[str] = Counter()
+    cat_uses: Counter[str] = Counter()
+    out: list[Tip] = []
+    while left:
+        last = out[-1] if out else None
+        last_cats = cats(last) if last else set()
+
+        def cost(t: Tip, last: Tip | None = last, last_cats: set[str] = last_cats) -> _Cost:
+            tc = cats(t)
+            return (
+                last is not None and _clash(t, last, common),
+                bool(tc & last_cats),
+                max((skill_uses[s] for s in t.skills if s != common), default=0),
+                min((cat_uses[c] for c in tc), default=0),
+                rank[t.id],
+            )
+
+        best = min(left, key=cost)
+        left.remove(best)
+        out.append(best)
+        skill_uses.update(best.skills)
+        cat_uses.update(cats(best))
+    return out
+
+
+def _interleave(order: list[Tip], learning: Set[str], common: str | None) -> list[Tip]:
+    """Every other tip from the learning skills (first one included), the rest between,
+    each the first of its kind in ``order`` that does not share a skill with the last."""
+    mine = [t for t in order if not learning.isdisjoint(t.skills)]
+    if not mine or len(mine) == len(order):
+        return order
+    others = [t for t in order if learning.isdisjoint(t.skills)]
+    out: list[Tip] = []
+    turn_mine = True
+    while mine or others:
+        queue = mine if (turn_mine and mine) or not others else others
+        turn_mine = not turn_mine
+        last = out[-1] if out else None
+        i = next((i for i, t in enumerate(queue) if last is None or not _clash(t, last, common)), 0)
+        out.append(queue.pop(i))
+    return out
+
+
+def _repair(order: list[Tip], common: str | None) -> list[Tip]:
+    """Move a later tip up wherever two neighbours share a skill (a hole left by a tip
+    rated unhelpful, or the seam of a rotated order), if one fits between."""
+    out = list(order)
+    for i in range(1, len(out)):
+        if not _clash(out[i], out[i - 1], common):
+            continue
+        for j in range(i + 1, len(out)):
+            nxt = out[i + 1] if i + 1 < len(out) and i + 1 != j else None
+            if not _clash(out[j], out[i - 1], common) and (
+                nxt is None or not _clash(out[j], nxt, common)
+            ):
+                out.insert(i, out.pop(j))
+                break
+    return out
+
+
 def next_tip(
     bank: Bank,
     user_pk: int,
@@ -30,34 +121,18 @@ def next_tip(
     learning: Set[str],
     skill_id: str | None = None,
 ) -> Tip | None:
-    return _next(scope(bank, skill_id), user_pk, views, unhelpful, learning)
-
-
-def _next(
-    tips: list[Tip], user_pk: int, views: Mapping[str, int], unhelpful: Set[str], learning: Set[str]
-) -> Tip | None:
-    """The tip with the smallest (times seen, not favoured, place in the user's rotation).
-
-    Walks the tips in the user's rotation, so the first tip with the smallest (seen,
-    favoured) is the answer, and stops at the first one no tip can beat (unseen, and
-    favoured when anything can be): a command's cost is the tips seen, not the bank.
-    """
-    if not tips:
+    base = rotation(bank, skill_id)
+    if not base:
         return None
-    offset = user_pk % len(tips)  # each user starts the bank at a different place
-    floor = 0 if learning else 1  # the best "favoured" value any tip can have
-    best: Tip | None = None
-    best_key = (0, 0)
-    for t in chain(islice(tips, offset, None), islice(tips, offset)):
-        if t.id in unhelpful:
-            continue
-        favoured = 0 if learning and not learning.isdisjoint(t.skills) else 1
-        key = (views.get(t.id, 0), favoured)
-        if best is None or key < best_key:
-            best, best_key = t, key
-            if key == (0, floor):
-                break
-    return best
+    offset = user_pk % len(base)  # each user starts the rotation at a different place
+    order = [t for t in base[offset:] + base[:offset] if t.id not in unhelpful]
+    if not order:
+        return None
+    order = _interleave(order, learning, skill_id)
+    if unhelpful or offset:
+        order = _repair(order, skill_id)
+    least = min(views.get(t.id, 0) for t in order)
+    return next(t for t in order if views.get(t.id, 0) == least)
 
 
 def seen(bank: Bank, views: Mapping[str, int], skill_id: str | None) -> int:
@@ -112,13 +187,12 @@ def pick_tip(
         if channel_sub is None:
             raise ValueError("pick_tip needs a user_pk or a channel_sub")
         views = tx.deliveries.channel_views(channel_sub)
-        in_scope = scope(bank, skill_id)
-        return Pick(_next(in_scope, -channel_sub, views, set(), set()), in_scope, views)
+        chosen = next_tip(bank, -channel_sub, views, set(), set(), skill_id)
+        return Pick(chosen, scope(bank, skill_id), views)
     views = tx.tips.tip_views(user_pk)
     marks = tx.tips.marks(user_pk)
     statuses = tx.progress.skill_statuses(user_pk)
     unhelpful = frozenset(t for t, (vote, _) in marks.items() if vote < 0)
     learning = {s for s, st in statuses.items() if st == "learning"}
-    in_scope = scope(bank, skill_id)
-    chosen = _next(in_scope, user_pk, views, unhelpful, learning)
-    return Pick(chosen, in_scope, views, marks, unhelpful)
+    chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id)
+    return Pick(chosen, scope(bank, skill_id), views, marks, unhelpful)

@@ -1,39 +1,22 @@
-"""Tip choice: the walk that stops early picks what a scan of the whole bank picks.
+"""Tip choice's shortcuts agree with the plain definitions over a scan of the bank.
 
-``reference_*`` are the plain definitions (a key per tip, the minimum over all of them):
-the tip with the fewest views, then favoured (about a skill being learnt), then first in
-the user's rotation of the bank; skipping unhelpful tips. ``bot.core.tips`` must agree
-on any views, votes, learning list, user and scope.
+``Pick.new_round`` (every tip in scope seen equally often, the chosen one already seen)
+and ``seen`` (how many tips of the scope were seen) walk less than the whole bank;
+``reference_new_round`` and the counted expectation are the plain definitions. The
+choice itself is pinned by tests/core/test_rotation.py.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Set
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.bank import load_bank
-from bot.bank.model import Tip
 from bot.core.tips import Pick, next_tip, scope, seen
 
 BANK = load_bank()
 TIP_IDS = sorted(BANK.tips)
 SKILL_IDS = sorted(BANK.skills)
-
-
-def reference_next(
-    tips: list[Tip], user_pk: int, views: Mapping[str, int], unhelpful: Set[str], learning: Set[str]
-) -> Tip | None:
-    if not tips:
-        return None
-    offset = user_pk % len(tips)
-    keyed = [
-        (views.get(t.id, 0), 0 if learning & set(t.skills) else 1, (i - offset) % len(tips), t)
-        for i, t in enumerate(tips)
-        if t.id not in unhelpful
-    ]
-    return min(keyed, key=lambda k: k[:3])[3] if keyed else None
 
 
 def reference_new_round(pick: Pick) -> bool:
@@ -55,7 +38,7 @@ few_tips = st.lists(st.sampled_from(TIP_IDS), max_size=12)
     learning=st.lists(st.sampled_from(SKILL_IDS), max_size=3).map(set),
     skill_id=st.one_of(st.none(), st.sampled_from(SKILL_IDS)),
 )
-def test_same_choice_as_a_full_scan(
+def test_shortcuts_agree_with_a_full_scan(
     user_pk: int,
     viewed: dict[str, int],
     all_seen: int,
@@ -66,9 +49,8 @@ def test_same_choice_as_a_full_scan(
     # every tip seen ``all_seen`` times, then some more: rounds and ties happen too
     views = {tid: all_seen for tid in TIP_IDS} | viewed if all_seen else viewed
     in_scope = scope(BANK, skill_id)
-    want = reference_next(in_scope, user_pk, views, unhelpful, learning)
     got = next_tip(BANK, user_pk, views, unhelpful, learning, skill_id)
-    assert got == want
+    assert got is None or got.id not in unhelpful
     pick = Pick(got, in_scope, views, {}, unhelpful)
     assert pick.new_round == reference_new_round(pick)
     expected_seen = sum(1 for t in in_scope if views.get(t.id, 0) > 0)
