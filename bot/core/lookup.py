@@ -5,7 +5,14 @@ and compared with every name, alias and id of every entry. An exact key wins; th
 key that contains the query as a whole word or prefix; then the closest key by edit
 similarity, if it is close enough to be trusted. Below that threshold nothing is
 returned as a match — only up to three suggestions — so a poor query never shows a
-wrong card.
+wrong card. A close spelling of a longer query is trusted only when every word typed
+resembles a word of that key ("data engineer" is not "ML engineer").
+
+Before the fuzzy step: a leading "skill"/"role" is dropped, a plural tried singular
+("CNNs"), and qualifiers stripped ("bias in ML" -> bias; "NLP scientist" -> NLP).
+Suggestions for what matches nothing are ranked by meaning first: entries sharing a
+word with the query (rarer words weigh more), a category named, skills related to
+those; then by spelling.
 
 Autocomplete (:meth:`Index.complete`) ranks by where the typed text begins, from the
 first character: the exact name or alias, then names that start with it ("py" ->
@@ -51,6 +58,61 @@ def _words(text: str) -> list[str]:
 
 
 _FILLER = frozenset({"and", "of", "the", "for", "in"})
+# Words that qualify rather than name: stripped to find the key inside a query.
+_QUALIFIERS = frozenset(
+    [
+        "for",
+        "in",
+        "with",
+        "on",
+        "of",
+        "the",
+        "a",
+        "an",
+        "to",
+        "using",
+        "ml",
+        "ai",
+        "basics",
+        "basic",
+        "skills",
+        "skill",
+        "intro",
+        "introduction",
+        "beginner",
+        "advanced",
+        "prep",
+        "preparation",
+    ]
+)
+_ROLE_QUALIFIERS = frozenset(
+    [
+        "engineer",
+        "engineers",
+        "specialist",
+        "scientist",
+        "analyst",
+        "developer",
+        "lead",
+        "role",
+        "job",
+        "jobs",
+        "career",
+        "position",
+    ]
+)
+_COMMAND_WORDS = ("skill", "role", "roles", "skills")
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _similar_word(a: str, b: str) -> bool:
+    """Two words that look alike: equal, one starts the other, or a close spelling."""
+    if a == b or (len(a) >= 3 and b.startswith(a)) or (len(b) >= 3 and a.startswith(b)):
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.75
 
 
 def _begins_at(words: list[str], q: str, qwords: list[str]) -> list[int]:
@@ -82,13 +144,26 @@ class LookupResult(Generic[T]):
 class Index(Generic[T]):
     """Keys of every entry, built once per bank."""
 
-    def __init__(self, entries: Iterable[T]) -> None:
+    def __init__(self, entries: Iterable[T], *, roles: bool = False) -> None:
         self.entries: list[T] = list(entries)
+        self.qualifiers = _QUALIFIERS | _ROLE_QUALIFIERS if roles else _QUALIFIERS
         self.keys: list[tuple[str, T]] = []
+        self.key_words: dict[str, set[str]] = {}  # normalised key -> every word of its forms
         for e in self.entries:
+            for text in {e.id, e.name, *e.aliases}:
+                k = norm(text)
+                if k:
+                    self.key_words.setdefault(k, set()).update(_words(text))
             for k in {norm(e.id), norm(e.name), *(norm(a) for a in e.aliases)}:
                 if k:
                     self.keys.append((k, e))
+        # Meaning: which entries each word of a name, alias or id (or category) belongs to.
+        self.by_id: dict[str, T] = {e.id: e for e in self.entries}
+        self.word_owners: dict[str, set[str]] = {}
+        for e in self.entries:
+            texts = [e.id, e.name, *e.aliases, str(getattr(e, "category", "") or "")]
+            for w in {_singular(w) for t in texts for w in _words(t)} - _FILLER:
+                self.word_owners.setdefault(w, set()).add(e.id)
         self.exact: dict[str, T] = {}
         for k, e in self.keys:
             self.exact.setdefault(k, e)
@@ -104,15 +179,40 @@ class Index(Generic[T]):
                 if len(ws) >= 2:
                     self.by_words.setdefault(ws, e)
 
+    def _direct(self, query: str) -> T | None:
+        """An entry the query names outright: a key, its words in any order, a plural,
+        or a key with qualifiers around it."""
+        q = norm(query)
+        if q in self.exact:
+            return self.exact[q]
+        reordered = self.by_words.get(_word_set(query))
+        if reordered is not None:
+            return reordered
+        if len(q) >= 4 and _singular(q) in self.exact:
+            return self.exact[_singular(q)]
+        words = _words(query)
+        core = [w for w in words if w not in self.qualifiers]
+        if "machine" in core and "learning" in core and len(core) > 2:
+            core = [w for w in core if w not in ("machine", "learning")]
+        if core and core != words:
+            for candidate in (norm("".join(core)), _singular(norm("".join(core)))):
+                if len(candidate) >= 2 and candidate in self.exact:
+                    return self.exact[candidate]
+            found = self.by_words.get(frozenset(core) - _FILLER)
+            if found is not None:
+                return found
+        return None
+
     def find(self, query: str, limit: int = 3) -> LookupResult[T]:
+        words = _words(query)
+        if len(words) > 1 and words[0] in _COMMAND_WORDS:
+            query = " ".join(words[1:])
         q = norm(query)
         if not q:
             return LookupResult(None, ())
-        if q in self.exact:
-            return LookupResult(self.exact[q], ())
-        reordered = self.by_words.get(_word_set(query))
-        if reordered is not None:
-            return LookupResult(reordered, ())
+        direct = self._direct(query)
+        if direct is not None:
+            return LookupResult(direct, ())
         ranked = self.rank(query)
         if ranked and ranked[0][0] >= MATCH_CUTOFF:
             best = ranked[0][1]
@@ -120,16 +220,49 @@ class Index(Generic[T]):
             rivals = [e for s, e in ranked[1:] if s >= ranked[0][0] - 0.02 and e is not best]
             if not rivals:
                 return LookupResult(best, ())
-        suggestions = tuple(e for s, e in ranked if s >= SUGGEST_CUTOFF)[:limit]
-        return LookupResult(None, suggestions)
+        return LookupResult(None, self.suggest(query, ranked, limit))
+
+    def meaning(self, query: str) -> dict[str, float]:
+        """Entry id -> how much the query's words mean it: a shared word of a name,
+        alias, id or category (1 / how many entries have it), half that again for the
+        skills related to them."""
+        scores: dict[str, float] = {}
+        for w in {_singular(w) for w in _words(query)} - _FILLER - self.qualifiers:
+            owners = self.word_owners.get(w)
+            if owners is None and len(w) >= 5:
+                owners = set().union(
+                    *(ids for k, ids in self.word_owners.items() if k[:5] == w[:5])
+                )
+            for eid in owners or ():
+                scores[eid] = scores.get(eid, 0.0) + 1.0 / len(owners or ())
+        for eid, score in list(scores.items()):
+            for rid in getattr(self.by_id[eid], "related", ()):
+                if rid in self.by_id:
+                    scores[rid] = scores.get(rid, 0.0) + score / 2
+        return scores
+
+    def suggest(self, query: str, ranked: list[tuple[float, T]], limit: int) -> tuple[T, ...]:
+        """What the query means first, then what it is spelt like."""
+        meant = self.meaning(query)
+        letters = {e.id: s for s, e in ranked}
+        pool = [e for s, e in ranked if e.id in meant or s >= SUGGEST_CUTOFF]
+        pool.sort(key=lambda e: (-meant.get(e.id, 0.0), -letters.get(e.id, 0.0), e.name))
+        return tuple(pool[:limit])
 
     def rank(self, query: str) -> list[tuple[float, T]]:
         """Entries by descending similarity to ``query`` (one score per entry)."""
         q = norm(query)
         qwords = _words(query)
         best: dict[str, tuple[float, T]] = {}
+        content = [w for w in qwords if w not in _FILLER and w not in self.qualifiers]
         for key, entry in self.keys:
             score = difflib.SequenceMatcher(None, q, key, autojunk=False).ratio()
+            if len(qwords) > 1 and score >= MATCH_CUTOFF and not key.startswith(q):
+                # Close letters are not enough for several words: each must resemble
+                # a word of the key, or the query only shares its longest word.
+                kw = self.key_words.get(key, set())
+                if not all(any(_similar_word(w, k) for k in kw) for w in content):
+                    score = MATCH_CUTOFF - 0.05
             if len(q) >= 3 and key.startswith(q):
                 score = max(score, 0.85 + 0.1 * len(q) / len(key))
             if qwords and any(w == key for w in qwords) and len(key) >= 3:
@@ -175,7 +308,10 @@ class Index(Generic[T]):
 def _indexes(bank: Bank) -> tuple[Index[Skill], Index[Role]]:
     cached = bank.cache.get("lookup")
     if cached is None:
-        cached = bank.cache["lookup"] = (Index(bank.skills.values()), Index(bank.roles.values()))
+        cached = bank.cache["lookup"] = (
+            Index(bank.skills.values()),
+            Index(bank.roles.values(), roles=True),
+        )
     return cast("tuple[Index[Skill], Index[Role]]", cached)
 
 
