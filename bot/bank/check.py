@@ -9,7 +9,18 @@ bank at once:
 * tip ids have the stable form ``t`` + three or more digits;
 * no two tips say the same thing (see :func:`near_duplicate`);
 * every skill has at least :data:`MIN_TIPS_PER_SKILL` tips;
-* every tip is actionable: some clause starts with an imperative verb.
+* every tip is actionable: some clause starts with an imperative verb;
+* with ``strict`` (``tips check --strict``; the shipped bank does not pass it yet):
+  every quote supports its tip (:func:`supports`): the tip's first skill, by name,
+  alias or id, is named in the quote or the document sentence around it, or two key
+  words of the tip occur in the quote; a reviewed exception carries ``support: <why>``;
+  and no two tips make the same point (:func:`_same_point`: content-word stems, or one
+  passage quoted for the same or related skills);
+* no text of ours (tips, cards, roles, steps) shares :data:`SHARED_WORDS_MAX` + 1
+  consecutive words with a document;
+* a quote is a whole sentence (a capital or digit first, a full stop, ``?``, ``!``,
+  ``:`` or ``)`` last, not a pronoun pointing back: "They help…"), or a fragment
+  marked with ``…`` at the cut end(s), which the verbatim check ignores.
 
 :func:`check_bank` returns the problems; the command line (:mod:`bot.cli.tips`) prints them.
 """
@@ -46,6 +57,59 @@ _STOPWORDS = (
     "than then so not no do does one each every any into before after when if"
 )
 _STOP = frozenset(_STOPWORDS.split())
+SHARED_WORDS_MAX = 7  # our text may share at most 7 consecutive words with a document
+# Near-duplicates by meaning: content-word stems (first 6 letters) overlapping this much,
+# or one passage quoted by two tips on the same or related skills.
+STEM_JACCARD_MAX = 0.24
+_KEY_STOP = frozenset(
+    [
+        "about",
+        "after",
+        "before",
+        "their",
+        "there",
+        "these",
+        "those",
+        "which",
+        "while",
+        "would",
+        "could",
+        "should",
+        "other",
+        "every",
+        "using",
+        "build",
+        "learn",
+        "start",
+        "write",
+        "first",
+        "where",
+        "with",
+        "from",
+        "that",
+        "this",
+        "your",
+        "into",
+        "than",
+        "then",
+        "them",
+        "they",
+        "what",
+        "when",
+        "make",
+        "take",
+        "keep",
+        "work",
+        "works",
+        "own",
+        "one",
+        "two",
+        "how",
+    ]
+)
+_BACK_POINTER = re.compile(r"^(It|They|This|These|That|Those|Such|Both)\b")
+_SENTENCE_END = re.compile(r"[.!?:)\"”]$")
+FRAGMENT = "…"
 
 __all__ = ["Problem", "check_bank", "near_duplicate"]
 
@@ -117,6 +181,28 @@ def _near(a: _Text, b: _Text) -> bool:
     return matcher.quick_ratio() >= RATIO_MAX and matcher.ratio() >= RATIO_MAX
 
 
+def _stems(text: str) -> set[str]:
+    return {w[:6] for w in _tokens(text) if len(w) > 2 and w not in _KEY_STOP}
+
+
+def _same_point(a: dict[str, Any], b: dict[str, Any], related: dict[str, set[str]]) -> bool:
+    """Meaning, not wording: the tips' content-word stems overlap a lot, or both quote
+    one passage about the same (or related) skills."""
+    sa, sb = _stems(str(a.get("text", ""))), _stems(str(b.get("text", "")))
+    if sa and sb and len(sa & sb) / len(sa | sb) >= STEM_JACCARD_MAX:
+        return True
+    qa, qb = (
+        normalize_for_match(str(x.get("source", {}).get("quote", "")).strip(FRAGMENT + " "))
+        for x in (a, b)
+    )
+    if not qa or not qb or (qa not in qb and qb not in qa):
+        return False
+    ka = set(a.get("skills") or [])
+    kb = set(b.get("skills") or [])
+    near = set().union(*(related.get(k, set()) for k in ka)) if ka else set()
+    return bool(ka & kb or near & kb)
+
+
 def _check_quotes(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
     docs = {n: normalize_for_match(d.text) for n, d in load_seed_docs(seeds_dir).items()}
     if not docs:
@@ -129,15 +215,118 @@ def _check_quotes(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
         doc, quote = source.get("doc"), source.get("quote")
         if not isinstance(doc, str) or not isinstance(quote, str) or doc not in docs:
             continue  # missing fields and unknown documents: reported by the loader
-        if normalize_for_match(quote) not in docs[doc]:
-            line = rec.lines.get("source.quote", rec.lines.get("source", rec.line))
+        line = rec.lines.get("source.quote", rec.lines.get("source", rec.line))
+        rid = rec.values.get("id")
+        if normalize_for_match(quote.strip(FRAGMENT + " ")) not in docs[doc]:
+            problems.append(Problem(file, line, f"quote of '{rid}' not found in {doc}"))
+            continue
+        if not quote.startswith(FRAGMENT) and (
+            not re.match(r"^[A-Z0-9\"“(]", quote) or _BACK_POINTER.match(quote)
+        ):
             problems.append(
-                Problem(file, line, f"quote of '{rec.values.get('id')}' not found in {doc}")
+                Problem(file, line, f"quote of '{rid}' starts mid-sentence: mark it '…'")
+            )
+        if not quote.endswith(FRAGMENT) and not _SENTENCE_END.search(quote):
+            problems.append(Problem(file, line, f"quote of '{rid}' ends mid-sentence: mark it '…'"))
+    return problems
+
+
+def _gram_words(text: str) -> list[str]:
+    return [w for w in (re.sub(r"[^\w+#]", "", w) for w in text.lower().split()) if w]
+
+
+def _check_own_words(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
+    """No field of ours shares more than SHARED_WORDS_MAX consecutive words with a seed."""
+    n = SHARED_WORDS_MAX + 1
+    grams: set[tuple[str, ...]] = set()
+    for d in load_seed_docs(seeds_dir).values():
+        ws = _gram_words(normalize_for_match(d.text))
+        grams.update(tuple(ws[i : i + n]) for i in range(len(ws) - n + 1))
+    problems: list[Problem] = []
+    own = ("text", "what", "why", "learn", "summary", "title", "done_when", "hires_for")
+    for file, rec in _all_sourced(tips_dir):
+        for key in own:
+            value = rec.values.get(key)
+            for text in value if isinstance(value, list) else [value]:
+                if not isinstance(text, str):
+                    continue
+                ws = _gram_words(normalize_for_match(text))
+                if any(tuple(ws[i : i + n]) in grams for i in range(len(ws) - n + 1)):
+                    problems.append(
+                        Problem(
+                            file,
+                            rec.lines.get(key, rec.line),
+                            f"'{key}' of '{rec.values.get('id')}' shares {n}+ consecutive "
+                            "words with a document: say it in our own words",
+                        )
+                    )
+    return problems
+
+
+def _sentence_around(doc: str, quote: str) -> str:
+    """The document's sentence(s) holding ``quote`` (both normalised)."""
+    i = doc.find(quote)
+    if i < 0:
+        return quote
+    start = max(doc.rfind(". ", 0, i), doc.rfind("\n", 0, i)) + 1
+    end_at = i + len(quote) - 1
+    ends = [e for e in (doc.find(". ", end_at), doc.find("\n", end_at)) if e >= 0]
+    return doc[start : min(ends) + 1 if ends else len(doc)]
+
+
+def _key_stems(text: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z][a-z+#-]{3,}", text.lower()) if w not in _KEY_STOP}
+
+
+def supports(quote_context: str, quote: str, text: str, skill_forms: list[set[str]]) -> bool:
+    """The quote backs the tip: its first skill is named in the quote's sentence, or two
+    key words of the tip (not skill names) occur in the quote."""
+    ctx = quote_context.lower()
+
+    def named(form: str) -> bool:
+        return re.search(rf"(?<![\w+#]){re.escape(form)}(?![\w+#])", ctx) is not None
+
+    if skill_forms and any(named(f) for f in skill_forms[0]):
+        return True
+    skill_words = {w[:6] for forms in skill_forms for f in forms for w in f.split()}
+    return len((_key_stems(text) & _key_stems(quote)) - skill_words) >= 2
+
+
+def _check_support(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
+    docs = {n: normalize_for_match(d.text) for n, d in load_seed_docs(seeds_dir).items()}
+    forms: dict[str, set[str]] = {}
+    for rec in _records(tips_dir / "skills.yaml", "skills"):
+        v = rec.values
+        if isinstance(v.get("id"), str):
+            names = [v["id"].replace("-", " "), str(v.get("name", ""))]
+            raw = v.get("aliases")
+            aliases: list[Any] = raw if isinstance(raw, list) else []
+            forms[v["id"]] = {str(f).lower() for f in [*names, *aliases] if str(f).strip()}
+    problems: list[Problem] = []
+    for rec in _records(tips_dir / "tips.yaml", "tips"):
+        v = rec.values
+        source, text, skills = v.get("source"), v.get("text"), v.get("skills")
+        if not (isinstance(source, dict) and isinstance(text, str) and isinstance(skills, list)):
+            continue
+        reason = v.get("support")
+        if isinstance(reason, str) and reason.strip():
+            continue  # a reviewed exception, with its reason in the bank
+        quote = normalize_for_match(str(source.get("quote", "")).strip(FRAGMENT + " "))
+        context = _sentence_around(docs.get(str(source.get("doc")), ""), quote) + " " + quote
+        if not supports(context, quote, text, [forms.get(s, set()) for s in skills]):
+            problems.append(
+                Problem(
+                    "tips.yaml",
+                    rec.lines.get("source", rec.line),
+                    f"the quote of '{v.get('id')}' does not name its skill "
+                    f"'{skills[0] if skills else ''}' nor share its key words: cite a "
+                    "passage that supports it, or add 'support: <reviewed reason>'",
+                )
             )
     return problems
 
 
-def _check_tips(tips_dir: Path) -> list[Problem]:
+def _check_tips(tips_dir: Path, *, strict: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     tips = [
         r for r in _records(tips_dir / "tips.yaml", "tips") if isinstance(r.values.get("text"), str)
@@ -160,9 +349,14 @@ def _check_tips(tips_dir: Path) -> list[Problem]:
                     f"tip '{tid}' is not actionable: start a clause with a verb ('Build ...')",
                 )
             )
+    related: dict[str, set[str]] = {}
+    for rec in _records(tips_dir / "skills.yaml", "skills"):
+        rel = rec.values.get("related")
+        if isinstance(rec.values.get("id"), str) and isinstance(rel, list):
+            related[rec.values["id"]] = {str(r) for r in rel}
     prepared = [(rec, _Text.of(rec.values["text"])) for rec in tips]
     for (a, ta), (b, tb) in itertools.combinations(prepared, 2):
-        if _near(ta, tb):
+        if _near(ta, tb) or (strict and _same_point(a.values, b.values, related)):
             problems.append(
                 Problem(
                     "tips.yaml",
@@ -189,14 +383,18 @@ def _check_tips(tips_dir: Path) -> list[Problem]:
     return problems
 
 
-def check_bank(tips_dir: Path, seeds_dir: Path) -> list[Problem]:
-    """Every problem of the bank in ``tips_dir`` against the documents in ``seeds_dir``."""
+def check_bank(tips_dir: Path, seeds_dir: Path, *, strict: bool = False) -> list[Problem]:
+    """Every problem of the bank in ``tips_dir`` against the documents in ``seeds_dir``;
+    ``strict`` adds quote support and near-duplicates by meaning."""
     problems: list[Problem] = []
     try:
         load_bank(tips_dir, seeds_dir)
     except BankError as exc:
         problems.extend(exc.problems)
     problems.extend(_check_quotes(tips_dir, seeds_dir))
-    problems.extend(_check_tips(tips_dir))
+    problems.extend(_check_tips(tips_dir, strict=strict))
+    problems.extend(_check_own_words(tips_dir, seeds_dir))
+    if strict:
+        problems.extend(_check_support(tips_dir, seeds_dir))
     unique = dict.fromkeys((p.file, p.line, p.message) for p in problems)
     return sorted((Problem(*k) for k in unique), key=lambda p: (p.file, p.line, p.message))

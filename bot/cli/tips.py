@@ -33,6 +33,11 @@ def register(subparsers: Subparsers) -> None:
         help="bank directory (default: $CAREERBOT_TIPS_DIR, else the bundled bank)",
     )
     c.add_argument("--seeds", type=Path, default=None, help="seed documents directory")
+    c.add_argument(
+        "--strict",
+        action="store_true",
+        help="also check that each quote supports its tip, and near-duplicates by meaning",
+    )
     e = sub.add_parser(
         "extract",
         help="draft tips from documents, for review",
@@ -57,7 +62,7 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
     tips_dir: Path = args.tips or settings.tips_dir or paths.tips_dir()
     seeds_dir: Path = args.seeds or find_seeds_dir()
-    problems = check_bank(tips_dir, seeds_dir)
+    problems = check_bank(tips_dir, seeds_dir, strict=args.strict)
     for p in problems:
         print(f"{p.file}:{p.line}: {p.message}")
     if problems:

@@ -178,3 +178,40 @@ def test_near_duplicate_measure() -> None:
 def test_the_core_test_fixture_bank_is_itself_a_valid_bank() -> None:
     fixture = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
     assert [str(p) for p in check_bank(fixture, find_seeds_dir())] == []
+
+
+def test_text_sharing_eight_words_with_a_document_is_flagged(tmp_path: Path) -> None:
+    bank, _ = _bank(
+        tmp_path,
+        "skills.yaml",
+        "Train a deep network that classifies images, from data loading to evaluation.",
+        "Start with a degree in computer science, data science, or AI, then train.",
+    )
+    assert any("shares 8+ consecutive words" in p for p in _rendered(bank))
+
+
+def test_quotes_are_sentences_or_marked_fragments(tmp_path: Path) -> None:
+    marked = "…with the application of several techniques"
+    text = (TIPS / "tips.yaml").read_text(encoding="utf-8")
+    assert marked in text  # the shipped bank marks its cut quotes
+    bank, line = _bank(tmp_path, "tips.yaml", marked, marked.lstrip("…"))
+    assert f"tips.yaml:{line}: quote of 't089' starts mid-sentence: mark it '…'" in _rendered(bank)
+
+
+def test_strict_check_finds_unsupported_quotes_and_same_points() -> None:
+    found = [p.message for p in check_bank(TIPS, SEEDS, strict=True)]
+    for tip in ("t015", "t017", "t148"):  # Java, Scala, networking cited from other lines
+        assert any(f"the quote of '{tip}' does not name its skill" in m for m in found), tip
+    for a, b in (("t080", "t020"), ("t099", "t092"), ("t143", "t136"), ("t118", "t023")):
+        assert any(f"tip '{a}' nearly duplicates '{b}'" in m for m in found), (a, b)
+
+
+def test_a_reviewed_exception_silences_the_support_check(tmp_path: Path) -> None:
+    bank, _ = _bank(
+        tmp_path,
+        "tips.yaml",
+        "    skills: [java, hadoop]\n",
+        "    skills: [java, hadoop]\n    support: the document pairs Java with Spark\n",
+    )
+    found = [str(p) for p in check_bank(bank, SEEDS, strict=True)]
+    assert not any("'t015' does not name" in m for m in found)
