@@ -62,6 +62,9 @@ class Settings:
     platforms: Mapping[str, Any] = field(default_factory=dict)
     # daily tips
     catchup_hours: float = 6.0  # CAREERBOT_CATCHUP_HOURS
+    # CAREERBOT_LEDGER_RETENTION_DAYS: finished delivery rows older than this are pruned
+    # (0: keep them all)
+    ledger_retention_days: int = 30
     # health
     heartbeat_seconds: float = 5.0  # CAREERBOT_HEARTBEAT_SECONDS
     # monitoring: GET /metrics (Prometheus) on this port; None: off
@@ -86,6 +89,7 @@ ENV_NAMES: dict[str, str] = {
     "tips_dir": "CAREERBOT_TIPS_DIR",
     "platform_modules": "CAREERBOT_PLATFORMS",
     "catchup_hours": "CAREERBOT_CATCHUP_HOURS",
+    "ledger_retention_days": "CAREERBOT_LEDGER_RETENTION_DAYS",
     "heartbeat_seconds": "CAREERBOT_HEARTBEAT_SECONDS",
     "metrics_port": "CAREERBOT_METRICS_PORT",
     "metrics_host": "CAREERBOT_METRICS_HOST",
@@ -181,6 +185,8 @@ def _convert(name: str, var: str, kind: str, value: Any) -> Any:
             whole = int(value)
             if name == "metrics_port" and not 0 < whole < 65536:
                 raise ValueError("a TCP port: 1 to 65535")
+            if name == "ledger_retention_days" and whole < 0:
+                raise ValueError("must not be negative; 0 keeps the whole ledger")
             return whole
         if kind == "float":
             number = float(value)

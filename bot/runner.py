@@ -120,6 +120,9 @@ def make_scheduler(core: Core, messengers: Sequence[Messenger], settings: Settin
         sleep=asyncio.sleep,
         pace=time.monotonic,
         catchup=timedelta(hours=settings.catchup_hours),
+        retention=timedelta(days=settings.ledger_retention_days)
+        if settings.ledger_retention_days
+        else None,
     )
     return scheduler
 

@@ -310,7 +310,17 @@ class Deliveries(Protocol):
     ) -> None: ...
 
     def channel_views(self, sub_id: int) -> dict[str, int]:
-        """How often each tip was posted (or is being posted) by a subscription."""
+        """How often each tip was posted (or is being posted) by a subscription, pruned
+        rows included (see :meth:`prune`)."""
+        ...
+
+    def prune(self, before: int, limit: int) -> int:
+        """Delete up to ``limit`` finished rows (sent, skipped, failed; never pending)
+        due before ``before`` (Unix seconds), oldest first; returns how many went.
+
+        The tips of the pruned 'sent' rows of channel subscriptions are counted on first,
+        so :meth:`channel_views` answers the same before and after.
+        """
         ...
 
     def earliest_retry(self, platforms: Sequence[str]) -> int | None: ...

@@ -209,6 +209,40 @@ class Ledger:
             text = messages.ADMIN_CHANNEL_FAILED.format(channel=where, reason=reason)
         tx.users.push_notice(sub.notify_pk, text, now)
 
+    # pruning ---------------------------------------------------------------------------
+
+    async def prune(self, now: datetime, retention: timedelta, limit: int) -> int:
+        """Delete up to ``limit`` finished rows older than ``retention`` AND than the
+        catch-up window (one transaction); returns how many went.
+
+        What stays is all that reads the ledger needs: pending rows (never pruned), the
+        rows of every date that can still be planned or resent (inside the catch-up
+        window; a subscription's cursor only moves forward past its rows, and ``daily``
+        sets it from now on), recent ones for ``first_open``/``next``, and a channel's
+        posted tips (folded into counts). Streaks come from ``activity`` and missed
+        counts from the subscription, neither from here.
+        """
+        before = epoch(now - max(retention, self.catchup))
+        return await self.core.store.run(lambda tx: tx.deliveries.prune(before, limit))
+
+    async def prune_some(
+        self, now: datetime, retention: timedelta, batch: int, batches: int
+    ) -> tuple[int, bool]:
+        """Up to ``batches`` prunes of ``batch`` rows, each its own transaction (other
+        units run between them); returns (rows pruned, whether more are left)."""
+        total = 0
+        for _ in range(batches):
+            gone = await self.prune(now, retention, batch)
+            total += gone
+            if gone < batch:
+                break
+        else:
+            log.info("delivery ledger: %d old rows pruned; more at the next tick", total)
+            return total, True
+        if total:
+            log.info("delivery ledger: %d finished rows past the retention pruned", total)
+        return total, False
+
     # waking up -------------------------------------------------------------------------
 
     async def next_wake(self, platforms: list[str]) -> datetime | None:

@@ -23,7 +23,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.core.app import Clock, Core, utcnow
 from bot.core.ports import Messenger
@@ -43,12 +43,19 @@ BATCH = 500
 CONCURRENCY = 32
 MIN_NAP = 0.5  # seconds; a failing tick never spins
 OUTCOMES = {"pending": "retry"}  # ledger state after a send -> outcome reported
+# The bounded ledger: at most every PRUNE_EVERY, a tick deletes finished rows past the
+# retention window, PRUNE_BATCH per transaction (no long lock) and at most PRUNE_BATCHES
+# per tick; a backlog (a full last batch) goes on at the next tick.
+PRUNE_EVERY = timedelta(hours=1)
+PRUNE_BATCH = 5000
+PRUNE_BATCHES = 20
 
 
 @dataclass
 class TickStats:
     planned: int = 0
     skipped: int = 0
+    pruned: int = 0  # ledger rows past the retention window deleted
     outcomes: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -71,6 +78,7 @@ class Scheduler:
         idle: timedelta = IDLE,
         batch: int = BATCH,
         concurrency: int = CONCURRENCY,
+        retention: timedelta | None = None,
     ) -> None:
         if not isinstance(messengers, Mapping):
             messengers = {m.platform: m for m in messengers}
@@ -89,6 +97,8 @@ class Scheduler:
         self._stopping = asyncio.Event()
         self._running = False
         self.in_flight = 0  # deliveries claimed and not yet recorded
+        self.retention = retention  # None: keep the whole ledger
+        self._next_prune: datetime | None = None
 
     async def tick(self) -> TickStats:
         """Plan what is due now and send every ready delivery once."""
@@ -107,7 +117,25 @@ class Scheduler:
                 break
             seen.update(r.id for r in rows)
             await self._send_all(rows, stats)
+        await self._prune(stats)
         return stats
+
+    async def _prune(self, stats: TickStats) -> None:
+        """Prune the ledger, after the sends and at most every PRUNE_EVERY (backlog aside)."""
+        now = self.clock()
+        if self.retention is None or self._stopping.is_set():
+            return
+        if self._next_prune is not None and now < self._next_prune:
+            return
+        self._next_prune = now + PRUNE_EVERY
+        try:
+            stats.pruned, more = await self.ledger.prune_some(
+                now, self.retention, PRUNE_BATCH, PRUNE_BATCHES
+            )
+            if more:
+                self._next_prune = now  # a backlog: go on at the next tick
+        except Exception:  # the tips matter more than the pruning; try again later
+            log.exception("pruning the delivery ledger failed; trying again later")
 
     async def _send_all(self, rows: list[DeliveryRow], stats: TickStats) -> None:
         gate = asyncio.Semaphore(self.concurrency)

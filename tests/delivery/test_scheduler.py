@@ -532,3 +532,49 @@ async def test_pacing_reads_the_pace_clock_it_is_given(
     assert stats.sent == 3
     assert paced[0] >= 2.0 and sum(naps) == paced[0]  # the 2nd and 3rd waited their turn
     assert clock.now == datetime(2026, 3, 2, 10, tzinfo=UTC)  # the due clock never moved
+
+
+async def test_the_ledger_is_pruned_hourly_and_a_channel_never_repeats_a_tip_early(
+    core: Core, clock: FakeClock, recorder: Recorder
+) -> None:
+    """Finished rows older than the retention go (at most once an hour); what reads the
+    ledger does not notice: a channel's rotation over the 7 fixture tips stays whole
+    across pruned days, and ``next``/a new time still see today's row."""
+    env = Env(core, clock, recorder, retention=timedelta(days=3))
+    assert (await env.say("daily 07:30 UTC")).ok
+    chan = await env.say("admin daily <#C1|general> 07:45 UTC", user="U9", is_admin=True)
+    assert chan.ok, chan.plain_text()
+    pruned: list[tuple[int, int, int]] = []
+    for day in range(3, 17):  # 14 days of March 2026: two full rounds of the 7 tips
+        dm = await env.at(utc(2026, 3, day, 7, 31))
+        post = await env.at(utc(2026, 3, day, 7, 46))
+        late = await env.at(utc(2026, 3, day, 8, 32))
+        assert (dm.sent, post.sent) == (1, 1)
+        pruned.append((dm.pruned, post.pruned, late.pruned))
+    # days 3..5 have nothing older than 3 days; then each morning the DM row of 3 days
+    # ago goes at 07:31, the channel's (due 07:45) is prunable at 07:46 but waits for
+    # the next hour (08:32)
+    assert pruned == [(0, 0, 0)] * 3 + [(1, 0, 1)] * 11
+    sub = await env.sub()
+    assert sub is not None
+    assert await env.ledger(sub.id) == {f"2026-03-{d}": "sent" for d in (14, 15, 16)}
+    posted = [s.reply.footer.split(" ")[0] for s in recorder.sent if s.where == "channel:C1"]
+    assert len(posted) == 14
+    assert len(set(posted[:7])) == 7 and len(set(posted[7:])) == 7
+    # a new time today does not promise a second tip today: today's row is still there
+    again = await env.say("daily 09:00 UTC")
+    assert "Tue 17 Mar 2026, 09:00" in again.body, again.body
+
+
+def test_the_retention_setting_reaches_the_scheduler(core: Core, recorder: Recorder) -> None:
+    from bot.config import ConfigError, Settings, load_settings
+    from bot.runner import make_scheduler
+
+    assert Settings().ledger_retention_days == 30
+    env = {"CAREERBOT_LEDGER_RETENTION_DAYS": "7"}
+    settings = load_settings(env)
+    assert make_scheduler(core, [recorder], settings).retention == timedelta(days=7)
+    off = load_settings({"CAREERBOT_LEDGER_RETENTION_DAYS": "0"})
+    assert make_scheduler(core, [recorder], off).retention is None
+    with pytest.raises(ConfigError, match="CAREERBOT_LEDGER_RETENTION_DAYS"):
+        load_settings({"CAREERBOT_LEDGER_RETENTION_DAYS": "-1"})

@@ -282,13 +282,44 @@ class PgDeliveries(Repo):
         )
 
     def channel_views(self, sub_id: int) -> dict[str, int]:
+        """Its ledger rows and the counts of its pruned ones, in ONE statement (one
+        snapshot: a prune committing meanwhile is seen wholly or not at all)."""
         rows = self.fetchall(
-            """SELECT tip_id, count(*) FROM deliveries
-               WHERE sub_id = %s AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
-               GROUP BY tip_id""",
-            (sub_id,),
+            """SELECT tip_id, sum(n) FROM (
+                 SELECT tip_id, count(*) AS n FROM deliveries
+                 WHERE sub_id = %s AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
+                 GROUP BY tip_id
+                 UNION ALL
+                 SELECT tip_id, times FROM channel_tip_views WHERE sub_id = %s
+               ) AS seen GROUP BY tip_id""",
+            (sub_id, sub_id),
         )
         return {r[0]: int(r[1]) for r in rows}
+
+    def prune(self, before: int, limit: int) -> int:
+        """Delete up to ``limit`` finished rows due before ``before``, oldest first, and
+        fold a channel's posted tips into ``channel_tip_views``: one statement. Rows
+        another transaction holds are left for the next batch (SKIP LOCKED)."""
+        row = self.fetchone(
+            """WITH doomed AS (
+                 SELECT id FROM deliveries WHERE state <> 'pending' AND due_at < %s
+                 ORDER BY due_at LIMIT %s FOR UPDATE SKIP LOCKED
+               ), gone AS (
+                 DELETE FROM deliveries d USING doomed WHERE d.id = doomed.id
+                 RETURNING d.sub_id, d.tip_id, d.state
+               ), folded AS (
+                 INSERT INTO channel_tip_views (sub_id, tip_id, times)
+                 SELECT g.sub_id, g.tip_id, count(*) FROM gone g
+                   JOIN subscriptions s ON s.id = g.sub_id
+                 WHERE g.state = 'sent' AND g.tip_id IS NOT NULL AND s.channel_id IS NOT NULL
+                 GROUP BY g.sub_id, g.tip_id
+                 ON CONFLICT (sub_id, tip_id)
+                 DO UPDATE SET times = channel_tip_views.times + excluded.times
+               )
+               SELECT count(*) FROM gone""",
+            (before, limit),
+        )
+        return int(row[0]) if row else 0
 
     def earliest_retry(self, platforms: Sequence[str]) -> int | None:
         if not platforms:

@@ -136,7 +136,20 @@ CREATE INDEX deliveries_pending ON deliveries (retry_at, id) WHERE state = 'pend
 CREATE INDEX subscriptions_by_owner ON subscriptions (owner_pk) WHERE owner_pk IS NOT NULL;
 """
 
-MIGRATIONS: list[str] = [V1, V2]
+# V3: a bounded ledger (issue 12), as SQLite's V4: pruned finished rows leave by
+# ``deliveries_finished``; a channel's pruned 'sent' rows are folded into
+# ``channel_tip_views`` so its tip rotation stays the same.
+V3 = """
+CREATE TABLE channel_tip_views (
+    sub_id bigint NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    tip_id text NOT NULL,
+    times  integer NOT NULL CHECK (times > 0),
+    PRIMARY KEY (sub_id, tip_id)
+);
+CREATE INDEX deliveries_finished ON deliveries (due_at) WHERE state <> 'pending';
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -149,6 +162,7 @@ TABLES = (
     "notices",
     "subscriptions",
     "deliveries",
+    "channel_tip_views",
 )
 
 

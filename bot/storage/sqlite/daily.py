@@ -6,6 +6,7 @@ case stays one transaction. Instants are Unix seconds (UTC).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -293,14 +294,41 @@ class SqliteDeliveries(Repo):
         )
 
     def channel_views(self, sub_id: int) -> dict[str, int]:
-        """How often each tip was posted by this (channel) subscription."""
+        """How often each tip was posted by this (channel) subscription: its ledger rows
+        and the counts of its pruned ones."""
         rows = self.fetchall(
-            """SELECT tip_id, count(*) FROM deliveries
-               WHERE sub_id = ? AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
-               GROUP BY tip_id""",
-            (sub_id,),
+            """SELECT tip_id, sum(n) FROM (
+                 SELECT tip_id, count(*) AS n FROM deliveries
+                 WHERE sub_id = ? AND tip_id IS NOT NULL AND state IN ('pending', 'sent')
+                 GROUP BY tip_id
+                 UNION ALL
+                 SELECT tip_id, times FROM channel_tip_views WHERE sub_id = ?
+               ) GROUP BY tip_id""",
+            (sub_id, sub_id),
         )
         return {r[0]: int(r[1]) for r in rows}
+
+    def prune(self, before: int, limit: int) -> int:
+        """Delete up to ``limit`` finished rows due before ``before``, oldest first (the
+        ``deliveries_finished`` range scan); a channel's posted tips are counted first."""
+        rows = self.fetchall(
+            # CROSS JOIN: SQLite keeps deliveries as the outer loop (the index range scan)
+            """SELECT d.id, d.sub_id, d.tip_id,
+                      d.state = 'sent' AND d.tip_id IS NOT NULL AND s.channel_id IS NOT NULL
+               FROM deliveries d CROSS JOIN subscriptions s ON s.id = d.sub_id
+               WHERE d.state <> 'pending' AND d.due_at < ?
+               ORDER BY d.due_at LIMIT ?""",
+            (before, limit),
+        )
+        posted = Counter((r[1], r[2]) for r in rows if r[3])
+        if posted:
+            self.db.executemany(
+                """INSERT INTO channel_tip_views (sub_id, tip_id, times) VALUES (?, ?, ?)
+                   ON CONFLICT (sub_id, tip_id) DO UPDATE SET times = times + excluded.times""",
+                [(sub, tip, n) for (sub, tip), n in posted.items()],
+            )
+        self.db.executemany("DELETE FROM deliveries WHERE id = ?", [(r[0],) for r in rows])
+        return len(rows)
 
     def earliest_retry(self, platforms: Sequence[str]) -> int | None:
         """The earliest retry of a pending delivery that ``pending`` would return."""

@@ -122,10 +122,25 @@ CREATE INDEX deliveries_pending ON deliveries (retry_at) WHERE state = 'pending'
 
 # V3: one profile per Discord user (issue 10), see bot/storage/profile_merge.py.
 
+# V4: a bounded ledger (issue 12). Finished delivery rows older than the retention window
+# are pruned oldest first (``deliveries_finished``: the prune's range scan, never
+# pending rows). A channel's tip rotation counts the tips it posted; the pruned 'sent'
+# rows of channel subscriptions are folded into ``channel_tip_views`` first, in the same
+# transaction, so pruning never makes a channel repeat a tip early.
+V4 = """
+CREATE TABLE channel_tip_views (
+    sub_id INTEGER NOT NULL REFERENCES subscriptions(id) ON DELETE CASCADE,
+    tip_id TEXT NOT NULL,
+    times  INTEGER NOT NULL CHECK (times > 0),
+    PRIMARY KEY (sub_id, tip_id)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_finished ON deliveries (due_at) WHERE state <> 'pending';
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4]
 LATEST = len(MIGRATIONS)
 
 

@@ -24,6 +24,7 @@ from tests.storage.postgres_server import PgServer
 
 class Backend(Protocol):
     latest: int
+    bounded_ledger: int  # the version that added the ledger's pruning (issue 12)
 
     async def open(self) -> Store: ...
 
@@ -32,6 +33,7 @@ class Backend(Protocol):
 
 class SqliteBackend:
     latest = LATEST
+    bounded_ledger = 4
 
     def __init__(self, tmp_path: Path) -> None:
         self.path = tmp_path / "contract.db"
@@ -45,6 +47,7 @@ class SqliteBackend:
 
 class PostgresBackend:
     latest = PG_LATEST
+    bounded_ledger = 3
 
     def __init__(self, server: PgServer) -> None:
         self.server = server

@@ -197,3 +197,58 @@ async def test_channel_views_count_posted_and_claimed_tips(store: Store) -> None
 def test_keys_fit_discord_nonces() -> None:
     assert len(delivery_key(10**15 - 1, "2027-12-31")) <= 25  # ids up to 15 digits
     assert delivery_key(7, "2027-03-14") == "d7-20270314"
+
+
+async def test_prune_deletes_old_finished_rows_in_batches_and_keeps_the_rest(
+    store: Store,
+) -> None:
+    """The bounded ledger: finished rows due before the cut go, oldest first, ``limit`` at
+    a time; pending rows and recent ones stay; a channel's tip counts do not change."""
+
+    def setup(tx: UnitOfWork) -> tuple[int, int]:
+        sub = dm(tx, user(tx, "U1"), 100)
+        chan = channel(tx, user(tx, "U9"), "C1", 100)
+        # DM: days 1..6 due at 10..60; channel: days 1..6 due at 10..60 too
+        for s in (sub, chan):
+            tx.deliveries.insert_pending(
+                [Planned(s, f"2026-01-0{d}", 10 * d) for d in range(1, 7)], NOW
+            )
+        tips = {1: ("t1", "sent"), 2: ("t1", "sent"), 3: ("t2", "sent"), 4: ("t3", "failed"),
+                5: (None, "skipped"), 6: ("t2", "pending")}  # fmt: skip
+        for row in tx.deliveries.pending(1000, ["slack"], 100):
+            tip, state = tips[int(row.local_date[-1])]
+            if tip is not None:
+                tx.deliveries.claim(row.id, tip, 0, NOW)
+            if state != "pending":
+                tx.deliveries.finish(row.id, state, NOW)
+        return sub, chan
+
+    sub, chan = await store.run(setup)
+    views = {"t1": 2, "t2": 2}  # sent + pending; failed and skipped do not count
+    assert await store.run(lambda tx: tx.deliveries.channel_views(chan)) == views
+
+    # rows due before 55: days 1..5 of both subscriptions (10 rows), of which 0 pending
+    assert await store.run(lambda tx: tx.deliveries.prune(55, 3)) == 3
+    assert await store.run(lambda tx: tx.deliveries.channel_views(chan)) == views
+    assert await store.run(lambda tx: tx.deliveries.prune(55, 5)) == 5
+    assert await store.run(lambda tx: tx.deliveries.channel_views(chan)) == views
+    assert await store.run(lambda tx: tx.deliveries.prune(55, 5)) == 2
+    assert await store.run(lambda tx: tx.deliveries.prune(55, 5)) == 0
+    left = {"2026-01-06": "pending"}
+    assert await store.run(lambda tx: tx.deliveries.states(sub)) == left
+    assert await store.run(lambda tx: tx.deliveries.states(chan)) == left
+    assert await store.run(lambda tx: tx.deliveries.channel_views(chan)) == views
+    # a pending row is never pruned, however old
+    assert await store.run(lambda tx: tx.deliveries.prune(10_000, 100)) == 0
+    assert len(await store.run(lambda tx: tx.deliveries.pending(1000, ["slack"], 10))) == 2
+
+    def more(tx: UnitOfWork) -> dict[str, int]:
+        # the rotation goes on from the folded counts; they add up with later prunes
+        tx.deliveries.insert_pending([Planned(chan, "2026-01-07", 70)], NOW)
+        (row,) = [r for r in tx.deliveries.pending(1000, ["slack"], 10) if r.due_at == 70]
+        tx.deliveries.claim(row.id, "t1", 0, NOW)
+        tx.deliveries.finish(row.id, "sent", NOW)
+        assert tx.deliveries.prune(100, 10) == 1
+        return tx.deliveries.channel_views(chan)
+
+    assert await store.run(more) == {"t1": 3, "t2": 2}

@@ -76,3 +76,43 @@ async def test_every_intermediate_version_upgrades(backend: Backend) -> None:
         assert await store.schema_version() == backend.latest
     finally:
         await store.close()
+
+
+async def test_upgrade_to_the_bounded_ledger_keeps_the_ledger_and_prunes_it(
+    backend: Backend,
+) -> None:
+    old = await backend.open_old(backend.bounded_ledger - 1)
+
+    def before(tx: UnitOfWork) -> int:
+        pk = tx.users.user(*KEY, "Ada", NOW, "Europe/Berlin").pk
+        chan = tx.subscriptions.save_channel(
+            platform="slack", tenant="T1", channel_id="C1", owner_pk=pk, minute=540, tz="UTC",
+            days=127, next_due=1, next_date="2026-03-03", now=NOW,
+        )  # fmt: skip
+        for day, due in (("2026-01-01", 10), ("2026-01-02", 20)):
+            assert tx.deliveries.insert(chan, day, due, "pending", NOW)
+        for row in tx.deliveries.pending(100, ["slack"], 10):
+            tx.deliveries.claim(row.id, "t1", 0, NOW)
+            if row.due_at == 10:
+                tx.deliveries.finish(row.id, "sent", NOW)
+        return chan
+
+    try:
+        chan = await old.run(before)
+    finally:
+        await old.close()
+
+    store = await backend.open()
+    try:
+        assert await store.schema_version() == backend.latest
+
+        def after(tx: UnitOfWork) -> None:
+            assert tx.deliveries.channel_views(chan) == {"t1": 2}
+            assert tx.deliveries.prune(100, 10) == 1  # the sent row; the pending one stays
+            assert tx.deliveries.states(chan) == {"2026-01-02": "pending"}
+            assert tx.deliveries.channel_views(chan) == {"t1": 2}
+
+        await store.run(after)
+        assert await store.integrity_check() == []
+    finally:
+        await store.close()
