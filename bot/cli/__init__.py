@@ -5,7 +5,7 @@ careerbot console              interactive chat on the local database, no tokens
 careerbot say [opts] TEXT      one command, one reply; exit 1 when the command failed
 careerbot run                  the configured platforms' adapters + daily scheduler
 careerbot tips check|extract   validate the bank / draft tips from a document
-careerbot db backup|restore|check   online backup / restore / integrity check
+careerbot db backup|restore|check|copy   backup / restore / integrity check / copy SRC DST
 careerbot health               exit 0 when the running bot is healthy
 careerbot schedule preview     daily-tip delivery instants
 careerbot discord clear-commands   remove an old Discord slash-command registration
