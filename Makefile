@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench.sizing  # peak RSS of careerbot run (100k users); say tip wall time
 	$(BIN)/python -m tests.bench.delivery # due among 100k subscriptions; 1,000-tip fan-out vs fakes
 	$(BIN)/python -m tests.bench.ledger  # a year of 100k daily tips, both backends: size, scans, prune
+	$(BIN)/python -m tests.bench.replicas # PostgreSQL replicas: failover time; 10k-tip fan-out, leader SIGKILLed halfway
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -35,16 +35,17 @@ SUBSCRIBERS = 40
 HANG = 90.0
 
 
-async def seed(db: str, f: Fakes, platform: str) -> None:
-    """:data:`SUBSCRIBERS` daily subscribers on ``platform``, all due ten minutes ago."""
+async def seed(db: str, f: Fakes, platform: str, n: int = SUBSCRIBERS) -> None:
+    """``n`` daily subscribers on ``platform``, all due ten minutes ago (the replicas bench
+    seeds thousands)."""
     now = datetime.now(UTC)
     at = (now - timedelta(minutes=10)).strftime("%H:%M")
     if platform == "slack":
-        tenant, users = f.slack.team_id, [f"U{8000 + i}" for i in range(SUBSCRIBERS)]
+        tenant, users = f.slack.team_id, [f"U{8000 + i}" for i in range(n)]
         for uid in users:
             f.slack.add_user(uid)
     else:
-        tenant, users = str(f.discord.guild_id), [str(10**17 + i) for i in range(SUBSCRIBERS)]
+        tenant, users = str(f.discord.guild_id), [str(10**17 + i) for i in range(n)]
     store = await open_store(db)
     try:
         core = Core(load_bank(), store, clock=lambda: now - timedelta(hours=1))
