@@ -15,16 +15,26 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.delivery.sender import Limits
 
 if TYPE_CHECKING:
-    from bot.config import Settings
     from bot.core.app import Core
     from bot.core.ports import Adapter
 
 BUILTIN: tuple[str, ...] = ("bot.platforms.slack", "bot.platforms.discord")
+
+
+class Settings(Protocol):
+    """What the registry reads of :class:`bot.config.Settings` (which reads the platforms'
+    own settings through this registry: the registry does not import it back)."""
+
+    @property
+    def platform_modules(self) -> tuple[str, ...]: ...
+
+    @property
+    def platforms(self) -> Mapping[str, Any]: ...
 
 
 class PlatformError(Exception):

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING
 from bot.config import ConfigError, Settings
 
 if TYPE_CHECKING:
-    from bot.cli import Subparsers
+    from typing import TypeAlias
+
+    Subparsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
     from bot.platforms.discord.settings import DiscordSettings
 
 PROG = "careerbot discord"
