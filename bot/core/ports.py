@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from bot.core.records import Cursor, DeliveryRow, Planned, SubRow, UserRow
+from bot.core.records import Cursor, DeliveryRow, Planned, SubRow, TenantRow, UserRow
 from bot.core.replies import Reply
 from bot.core.requests import User
 
@@ -336,6 +336,61 @@ class Deliveries(Protocol):
         ...
 
 
+class Installations(Protocol):
+    """Workspaces that installed careerbot through OAuth, and the OAuth states in flight.
+
+    The store keeps an installation as an opaque ``sealed`` string (the platform
+    encrypts it: it holds tokens) per (platform, tenant), with the tenant's state:
+    ``active`` while installed, ``uninstalled`` from the moment the workspace removed
+    the app (or revoked its token) until it reinstalls or is purged.
+    """
+
+    def install(self, platform: str, tenant: str, name: str, sealed: str, now: datetime) -> int:
+        """Save (or replace) the installation; the tenant is active again. A reinstall
+        resumes the subscriptions its uninstall suspended: returns how many."""
+        ...
+
+    def sealed(self, platform: str, tenant: str) -> str | None:
+        """The sealed installation of an active tenant; None when not installed."""
+        ...
+
+    def uninstall(self, platform: str, tenant: str, now: datetime) -> int:
+        """Delete the tenant's installation (its tokens), mark it uninstalled (the first
+        uninstall time is kept) and suspend its active subscriptions (reason
+        ``uninstalled``): returns how many were suspended."""
+        ...
+
+    def all_sealed(self, platform: str) -> list[tuple[str, str]]:
+        """(tenant, sealed) of every active installation, by tenant."""
+        ...
+
+    def reseal(self, platform: str, tenant: str, sealed: str) -> None:
+        """Replace the sealed data of an installation (a new key), nothing else."""
+        ...
+
+    def tenants(self, platform: str) -> list[TenantRow]:
+        """Every tenant that installed (and has not been forgotten), by tenant id."""
+        ...
+
+    def left_before(self, platform: str, cutoff: datetime) -> list[str]:
+        """Tenants uninstalled at or before ``cutoff`` (due for the purge)."""
+        ...
+
+    def forget(self, platform: str, tenant: str) -> int:
+        """Delete the tenant: its users and everything about them, its channel
+        subscriptions, its installation. Returns how many users were deleted."""
+        ...
+
+    def issue_state(self, state: str, now: int, expires_at: int) -> None:
+        """Remember an OAuth state until ``expires_at`` (Unix seconds); drops the states
+        expired by ``now``."""
+        ...
+
+    def consume_state(self, state: str, now: int) -> bool:
+        """Whether ``state`` was issued and has not expired; it can be used only once."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction (valid only inside ``Store.run``)."""
 
@@ -353,6 +408,9 @@ class UnitOfWork(Protocol):
 
     @property
     def deliveries(self) -> Deliveries: ...
+
+    @property
+    def installations(self) -> Installations: ...
 
 
 class Store(Protocol):

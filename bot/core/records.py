@@ -83,3 +83,16 @@ class Planned:
 def delivery_key(sub_id: int, local_date: str) -> str:
     """The idempotency key of one delivery: ``d{sub}-{yyyymmdd}`` (<= 25 characters)."""
     return f"d{sub_id}-{local_date.replace('-', '')}"
+
+
+@dataclass(frozen=True, slots=True)
+class TenantRow:
+    """A workspace that installed an app through OAuth (:class:`~bot.core.ports.Installations`)."""
+
+    platform: str
+    tenant: str
+    name: str
+    state: str  # active, uninstalled
+    installed_at: str  # ISO instant
+    uninstalled_at: str | None  # ISO instant; the grace period before the purge runs from it
+    users: int  # its users known to careerbot

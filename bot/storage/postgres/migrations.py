@@ -149,7 +149,31 @@ CREATE TABLE channel_tip_views (
 CREATE INDEX deliveries_finished ON deliveries (due_at) WHERE state <> 'pending';
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3]
+# V4 (issue 13): Slack workspaces installed through OAuth. ``sealed`` is the installation
+# encrypted by the platform (it holds tokens), NULL once uninstalled; ``oauth_states`` are
+# the single-use states of install flows in progress; uninstall and purge find a
+# workspace's subscriptions by (platform, tenant).
+V4 = """
+CREATE TABLE installations (
+    platform       text NOT NULL,
+    tenant         text NOT NULL,
+    name           text NOT NULL DEFAULT '',
+    sealed         text,
+    state          text NOT NULL CHECK (state IN ('active', 'uninstalled')),
+    installed_at   text NOT NULL,
+    uninstalled_at text,
+    PRIMARY KEY (platform, tenant),
+    CHECK ((state = 'active') = (sealed IS NOT NULL))
+);
+CREATE TABLE oauth_states (
+    state      text PRIMARY KEY,
+    expires_at bigint NOT NULL
+);
+CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
+CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -163,6 +187,8 @@ TABLES = (
     "subscriptions",
     "deliveries",
     "channel_tip_views",
+    "installations",
+    "oauth_states",
 )
 
 

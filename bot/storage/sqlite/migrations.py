@@ -137,10 +137,34 @@ CREATE TABLE channel_tip_views (
 CREATE INDEX deliveries_finished ON deliveries (due_at) WHERE state <> 'pending';
 """
 
+# V5 (issue 13): Slack workspaces installed through OAuth. ``sealed`` is the installation
+# encrypted by the platform (it holds tokens), NULL once uninstalled; ``oauth_states`` are
+# the single-use states of install flows in progress; uninstall and purge find a
+# workspace's subscriptions by (platform, tenant).
+V5 = """
+CREATE TABLE installations (
+    platform       TEXT NOT NULL,
+    tenant         TEXT NOT NULL,
+    name           TEXT NOT NULL DEFAULT '',
+    sealed         TEXT,
+    state          TEXT NOT NULL CHECK (state IN ('active', 'uninstalled')),
+    installed_at   TEXT NOT NULL,
+    uninstalled_at TEXT,
+    PRIMARY KEY (platform, tenant),
+    CHECK ((state = 'active') = (sealed IS NOT NULL))
+);
+CREATE TABLE oauth_states (
+    state      TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
+CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5]
 LATEST = len(MIGRATIONS)
 
 

@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.sqlite.daily import SqliteDeliveries, SqliteSubscriptions
+from bot.storage.sqlite.installations import SqliteInstallations
 from bot.storage.sqlite.lease import SqliteLease
 from bot.storage.sqlite.migrations import LATEST, SchemaTooNew, migrate
 from bot.storage.sqlite.repos import SqliteProgress, SqliteTips, SqliteUsers
@@ -73,7 +74,7 @@ class SqliteUnit:
     the connection, and only the store's thread ever calls them.
     """
 
-    __slots__ = ("db", "deliveries", "progress", "subscriptions", "tips", "users")
+    __slots__ = ("db", "deliveries", "installations", "progress", "subscriptions", "tips", "users")
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -82,6 +83,7 @@ class SqliteUnit:
         self.tips = SqliteTips(db)
         self.subscriptions = SqliteSubscriptions(db)
         self.deliveries = SqliteDeliveries(db)
+        self.installations = SqliteInstallations(db)
 
 
 class _Thread:
