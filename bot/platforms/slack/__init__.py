@@ -42,12 +42,17 @@ def mention(channel_id: str) -> str:
 PLATFORM = Platform(
     name="slack",
     settings=SlackSettings,
-    configured=lambda s: bool(s.slack_bot_token),
+    configured=lambda s: bool(s.slack_bot_token) or s.oauth,
     build=_build,
     # chat.postMessage: ~1 message/s per channel, plus a workspace budget Slack does not
     # publish (8/s, conservative); conversations.open/history have their own tiers.
     limits=Limits(limit=8, window=1.0, scope="tenant", channel_limit=1, channel_window=1.0),
-    setup="SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET for HTTP mode) for Slack",
+    setup=(
+        "SLACK_BOT_TOKEN and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET for HTTP mode) for Slack"
+        " (or, for several workspaces, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_SIGNING_SECRET"
+        " and CAREERBOT_SECRET_KEY)"
+    ),
     mention=mention,
     run_arguments=run_arguments,
+    commands=("bot.platforms.slack.cli",),
 )

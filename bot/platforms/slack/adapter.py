@@ -19,11 +19,21 @@ message.
   re-publish the Home tab with the answer and a way back to the dashboard.
 - HTTP mode: ``POST /slack/events`` (signature checked by bolt: 401 when it is missing,
   wrong or older than 5 minutes) and ``GET /healthz``.
+- OAuth mode (``SLACK_CLIENT_ID`` + ``SLACK_CLIENT_SECRET``, HTTP mode): any number of
+  workspaces install careerbot through ``GET /slack/install`` and
+  ``GET /slack/oauth_redirect`` (bolt's ``AsyncOAuthFlow`` with the stores of
+  :mod:`bot.platforms.slack.oauth`); bolt's authorize gives every request its
+  workspace's bot token, and every Web API call of a listener goes through bolt's
+  per-request ``client``; the messenger looks the token up per send. ``app_uninstalled``
+  and ``tokens_revoked`` (bot) delete the workspace's tokens and suspend its deliveries;
+  its users are purged after ``CAREERBOT_UNINSTALL_GRACE_DAYS`` unless it comes back
+  (checked at start and every ``PURGE_INTERVAL``; ``careerbot tenants purge`` too).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from typing import Any
@@ -33,13 +43,23 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
 )
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import ConfigError
@@ -49,7 +69,16 @@ from bot.core.requests import Request, User
 from bot.logs import redact_url
 from bot.platforms.slack.blocks import escape, home_view, render, unescape
 from bot.platforms.slack.messenger import SlackMessenger
+from bot.platforms.slack.oauth import (
+    ENTERPRISE_REFUSED,
+    DbInstallationStore,
+    DbStateStore,
+    EnterpriseInstallRefused,
+    Sealer,
+    Tokens,
+)
 from bot.platforms.slack.settings import SlackSettings
+from bot.platforms.slack.tenants import purge
 from bot.platforms.slack.users import Profiles
 
 log = logging.getLogger(__name__)
@@ -57,6 +86,12 @@ log = logging.getLogger(__name__)
 COMMAND = "/career"
 ACTIONS = re.compile(r"^career:")
 EVENTS_PATH = "/slack/events"
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+# the bot scopes an install asks for (deploy/slack-manifest.oauth.yaml lists the same)
+SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
+STATE_SECONDS = 600  # an install must finish within 10 minutes of opening the page
+PURGE_INTERVAL = 3600.0  # seconds between looks for uninstalled workspaces to purge
 # A /career answer ready within this many seconds goes back in the ack itself (one round
 # trip less); slower ones are acked empty at once and answered through the response_url.
 # Slack's deadline for the ack is 3 s.
@@ -79,13 +114,15 @@ class SlackAdapter:
     ) -> None:
         self.settings = settings
         self.core = core
+        self.oauth = settings.oauth
         if http is None:
             http = not settings.slack_app_token and bool(settings.slack_signing_secret)
-        self.http = http
+        self.http = http or self.oauth  # the install pages need the HTTP server
+        token = None if self.oauth else settings.slack_bot_token
         self.host = host or settings.http_host
         self.port = settings.http_port if port is None else port
         self.client = AsyncWebClient(
-            token=settings.slack_bot_token,
+            token=token,
             base_url=_base_url(settings.slack_api_url),
             retry_handlers=[
                 AsyncConnectionErrorRetryHandler(),
@@ -95,10 +132,9 @@ class SlackAdapter:
         # The messenger's client retries nothing: the delivery layer paces its sends (it
         # sees the 429s) and dedups a resend by key (a dropped answer is not a lost post).
         self.messenger = SlackMessenger(
-            AsyncWebClient(
-                token=settings.slack_bot_token, base_url=self.client.base_url, retry_handlers=[]
-            )
+            AsyncWebClient(token=token, base_url=self.client.base_url, retry_handlers=[])
         )
+        self.installations: DbInstallationStore | None = None  # OAuth mode, from start()
         self.profiles = Profiles(self.client)  # users.info: the interactive, retrying client
         self.app: AsyncApp | None = None
         self.team_id = ""
@@ -108,6 +144,7 @@ class SlackAdapter:
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self._own_dms: dict[tuple[str, str], str] = {}  # (team, user) -> the bot's DM
+        self._purger: asyncio.Task[None] | None = None
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -117,6 +154,9 @@ class SlackAdapter:
         self._session = aiohttp.ClientSession()
         self.client.session = self._session
         self.messenger.client.session = self._session
+        if self.oauth:
+            await self._start_oauth()
+            return
         try:
             auth = await self.client.auth_test()
         except SlackApiError as exc:
@@ -140,9 +180,54 @@ class SlackAdapter:
             await self._start_socket(self.app)
         log.info("Slack adapter ready (%s mode, team %s)", self.mode, self.team_id)
 
+    async def _start_oauth(self) -> None:
+        """OAuth mode: check the key against the stored installations, then serve."""
+        try:
+            sealer = Sealer(self.settings.secret_key)
+            self.installations = DbInstallationStore(self.core.store, sealer)
+            teams = await self.installations.check_key()
+        except ConfigError:
+            await self.close()
+            raise
+        rotator = AsyncTokenRotator(
+            client_id=self.settings.slack_client_id,
+            client_secret=self.settings.slack_client_secret,
+            client=self._rotation_client(),
+        )
+        self.messenger.tokens = Tokens(
+            self.installations,
+            rotator,
+            minutes_before_expiration=self.settings.token_rotation_minutes,
+        )
+        self.app = self.build_app()
+        await self._start_http(self.app)
+        self._purger = asyncio.create_task(self._purge_loop())
+        log.info("Slack adapter ready (OAuth, http mode, %d workspaces installed)", teams)
+
+    def _rotation_client(self) -> AsyncWebClient:
+        """oauth.v2.access for token refreshes (client id/secret auth, no bot token)."""
+        client = AsyncWebClient(base_url=self.client.base_url, retry_handlers=[])
+        client.session = self._session
+        return client
+
+    async def _purge_loop(self) -> None:
+        """Purge the workspaces whose grace period is over, now and every hour. Every
+        replica may do it: deleting what is already gone changes nothing."""
+        while True:
+            try:
+                await purge(self.core.store, self.core.clock(), self.settings.uninstall_grace_days)
+            except Exception:
+                log.exception("purging uninstalled Slack workspaces failed")
+            await asyncio.sleep(PURGE_INTERVAL)
+
     async def close(self) -> None:
         """Stop taking requests, then close the session the messenger shares: ``careerbot
         run`` calls this only after the daily-tip sends have finished or been cancelled."""
+        if self._purger is not None:
+            self._purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._purger
+            self._purger = None
         try:
             if self._socket is not None:
                 try:
@@ -179,6 +264,15 @@ class SlackAdapter:
 
     def _check_settings(self) -> None:
         s = self.settings
+        if self.oauth:
+            if not s.slack_signing_secret:
+                raise ConfigError("SLACK_SIGNING_SECRET is not set: OAuth mode needs it")
+            if s.slack_bot_token:
+                raise ConfigError(
+                    "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: unset SLACK_BOT_TOKEN "
+                    "for OAuth mode (each workspace's token comes from its install)"
+                )
+            return
         if not s.slack_bot_token:
             raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…)")
         if not s.slack_bot_token.startswith("xoxb-"):
@@ -212,6 +306,9 @@ class SlackAdapter:
         web_app = web.Application()
         web_app.router.add_post(EVENTS_PATH, self._http_events)
         web_app.router.add_get("/healthz", self._healthz)
+        if app.oauth_flow is not None:
+            web_app.router.add_get(INSTALL_PATH, self._http_install)
+            web_app.router.add_get(REDIRECT_PATH, self._http_redirect)
         self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -229,6 +326,16 @@ class SlackAdapter:
         bolt_response = await self.app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
 
+    async def _http_install(self, request: web.Request) -> web.Response:
+        assert self.app is not None and self.app.oauth_flow is not None
+        answer = await self.app.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
+
+    async def _http_redirect(self, request: web.Request) -> web.Response:
+        assert self.app is not None and self.app.oauth_flow is not None
+        answer = await self.app.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
+
     async def _healthz(self, request: web.Request) -> web.Response:
         ok = self.connected
         body = {"ok": ok, "platform": "slack", "mode": self.mode}
@@ -242,19 +349,95 @@ class SlackAdapter:
             client=self.client,
             signing_secret=self.settings.slack_signing_secret,
             request_verification_enabled=self.http,
+            oauth_flow=self._oauth_flow() if self.oauth else None,
+            installation_store_bot_only=True if self.oauth else None,
             name="careerbot",
         )
         app.command(COMMAND)(self._on_command)
         app.action(ACTIONS)(self._on_action)
         app.event("app_home_opened")(self._on_home_opened)
+        if self.oauth:
+            app.event("app_uninstalled")(self._on_uninstalled)
+            app.event("tokens_revoked")(self._on_tokens_revoked)
         app.error(self._on_error)
         return app
 
-    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    def _oauth_flow(self) -> AsyncOAuthFlow:
+        s, store = self.settings, self.installations
+        assert store is not None
+        settings = AsyncOAuthSettings(
+            client_id=s.slack_client_id,
+            client_secret=s.slack_client_secret,
+            scopes=list(SCOPES),
+            user_scopes=[],
+            redirect_uri=s.slack_redirect_uri or None,
+            install_path=INSTALL_PATH,
+            redirect_uri_path=REDIRECT_PATH,
+            authorization_url=_authorize_url(self.client.base_url),
+            installation_store=store,
+            installation_store_bot_only=True,
+            token_rotation_expiration_minutes=s.token_rotation_minutes,
+            state_store=DbStateStore(self.core.store, expiration_seconds=STATE_SECONDS),
+            state_expiration_seconds=STATE_SECONDS,
+            callback_options=AsyncCallbackOptions(
+                success=self._installed, failure=self._install_failed
+            ),
+            logger=log,
+        )
+        # bolt's default authorize refreshes tokens against slack.com: give it ours
+        settings.authorize = AsyncInstallationStoreAuthorize(
+            logger=log,
+            installation_store=store,
+            client_id=s.slack_client_id,
+            client_secret=s.slack_client_secret,
+            token_rotation_expiration_minutes=s.token_rotation_minutes,
+            bot_only=True,
+            client=self._rotation_client(),
+        )
+        return AsyncOAuthFlow(client=self.client, logger=log, settings=settings)
+
+    async def _installed(self, args: AsyncSuccessArgs) -> BoltResponse:
+        return await args.default.success(args)
+
+    async def _install_failed(self, args: AsyncFailureArgs) -> BoltResponse:
+        if isinstance(args.error, EnterpriseInstallRefused):
+            return BoltResponse(
+                status=400,
+                body=_page("careerbot was not installed", ENTERPRISE_REFUSED),
+                headers={"Content-Type": "text/html; charset=utf-8"},
+            )
+        log.warning("a Slack install failed: %s", args.reason)
+        return await args.default.failure(args)
+
+    async def _on_uninstalled(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        await self._leave(str(body.get("team_id") or ""), "app_uninstalled")
+
+    async def _on_tokens_revoked(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        tokens = (body.get("event") or {}).get("tokens") or {}
+        if tokens.get("bot"):  # user tokens: careerbot keeps none
+            await self._leave(str(body.get("team_id") or ""), "tokens_revoked")
+
+    async def _leave(self, team: str, why: str) -> None:
+        if not team or self.installations is None:
+            return
+        suspended = await self.installations.uninstall(team)
+        self._own_dms = {k: v for k, v in self._own_dms.items() if k[0] != team}
+        log.info(
+            "Slack workspace %s left (%s): tokens deleted, %d subscriptions suspended",
+            team,
+            why,
+            suspended,
+        )
+
+    async def _on_command(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         """Answer inside the ack when the core is quick; else ack empty, answer later."""
         channel = str(body.get("channel_id") or "")
         user_id = str(body.get("user_id") or "")
-        work = asyncio.ensure_future(self._command_reply(body))
+        work = asyncio.ensure_future(self._command_reply(body, client))
         done, _ = await asyncio.wait({work}, timeout=self.inline_budget)
         if work in done and work.exception() is None:
             pages = render(work.result())
@@ -269,12 +452,14 @@ class SlackAdapter:
         await ack()
         try:
             reply = await work
-            await self._respond(respond, reply, replace=False, channel=channel, user_id=user_id)
+            await self._respond(
+                client, respond, reply, replace=False, channel=channel, user_id=user_id
+            )
         except Exception:
             log.exception("/career failed after the ack")
-            await self._apologise(respond, channel, user_id)
+            await self._apologise(client, respond, channel, user_id)
 
-    async def _command_reply(self, body: dict[str, Any]) -> Reply:
+    async def _command_reply(self, body: dict[str, Any], client: AsyncWebClient) -> Reply:
         request = await self._request(
             team=str(body.get("team_id") or self.team_id),
             user_id=str(body.get("user_id") or ""),
@@ -282,10 +467,13 @@ class SlackAdapter:
             channel_id=str(body.get("channel_id") or ""),
             text=unescape(str(body.get("text") or "")),
             via_button=False,
+            client=client,
         )
         return await self.core.respond(request)
 
-    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+    async def _on_action(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
         await ack()
         action = (body.get("actions") or [{}])[0]
         command = str(action.get("value") or action.get("action_id", "")).removeprefix("career:")
@@ -302,20 +490,28 @@ class SlackAdapter:
                 channel_id=channel or None,
                 text=command,
                 via_button=True,
+                client=client,
             )
             reply = await self.core.respond(request)
             if container.get("type") == "view":
-                await self._publish_home(user_id, reply, dashboard=command == "progress")
+                await self._publish_home(client, user_id, reply, dashboard=command == "progress")
                 return
-            personal = await self._is_personal(container, team, user_id, channel)
+            personal = await self._is_personal(client, container, team, user_id, channel)
             await self._respond(
-                respond, reply, replace=reply.replace and personal, channel=channel, user_id=user_id
+                client,
+                respond,
+                reply,
+                replace=reply.replace and personal,
+                channel=channel,
+                user_id=user_id,
             )
         except Exception:
             log.exception("a button click failed after the ack")
-            await self._apologise(respond, channel, user_id)
+            await self._apologise(client, respond, channel, user_id)
 
-    async def _on_home_opened(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def _on_home_opened(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         event = body.get("event") or {}
         if event.get("tab") != "home":
@@ -329,9 +525,10 @@ class SlackAdapter:
                 channel_id=None,
                 text="progress",
                 via_button=False,
+                client=client,
             )
             reply = await self.core.respond(request)
-            await self._publish_home(user_id, reply, dashboard=True)
+            await self._publish_home(client, user_id, reply, dashboard=True)
         except Exception:
             log.exception("publishing the App Home failed")
 
@@ -341,7 +538,12 @@ class SlackAdapter:
     # conversion and delivery -----------------------------------------------------------
 
     async def _is_personal(
-        self, container: dict[str, Any], team: str, user_id: str, channel: str
+        self,
+        client: AsyncWebClient,
+        container: dict[str, Any],
+        team: str,
+        user_id: str,
+        channel: str,
     ) -> bool:
         """Whether the clicked message is the clicker's alone, so an answer may replace
         it: an ephemeral message, or one in the clicker's own DM with the bot. Anything
@@ -354,7 +556,7 @@ class SlackAdapter:
         own = self._own_dms.get(key)
         if own is None:
             try:
-                resp = await self.client.conversations_open(users=user_id)
+                resp = await client.conversations_open(users=user_id)
             except WEB_ERRORS as exc:
                 log.warning("conversations.open failed; answering privately: %s", _code(exc))
                 return False
@@ -370,8 +572,9 @@ class SlackAdapter:
         channel_id: str | None,
         text: str,
         via_button: bool,
+        client: AsyncWebClient,
     ) -> Request:
-        profile = await self.profiles.get(team, user_id)
+        profile = await self.profiles.get(team, user_id, client)
         name = user_name or (profile.name if profile else "")
         return Request(
             user=User(platform="slack", tenant=team, user_id=user_id, display_name=name),
@@ -384,7 +587,14 @@ class SlackAdapter:
         )
 
     async def _respond(
-        self, respond: AsyncRespond, reply: Reply, *, replace: bool, channel: str, user_id: str
+        self,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+        reply: Reply,
+        *,
+        replace: bool,
+        channel: str,
+        user_id: str,
     ) -> None:
         """Send the pages through the response_url; chat.postEphemeral if that fails."""
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
@@ -402,38 +612,57 @@ class SlackAdapter:
                 if answer.status_code == 200:
                     continue
                 log.warning("response_url answered %s: %s", answer.status_code, answer.body[:200])
-            await self._post_ephemeral(channel, user_id, page)
+            await self._post_ephemeral(client, channel, user_id, page)
 
-    async def _post_ephemeral(self, channel: str, user_id: str, page: dict[str, Any]) -> None:
+    async def _post_ephemeral(
+        self, client: AsyncWebClient, channel: str, user_id: str, page: dict[str, Any]
+    ) -> None:
         try:
-            await self.client.chat_postEphemeral(
+            await client.chat_postEphemeral(
                 channel=channel, user=user_id, text=page["text"], blocks=page["blocks"]
             )
         except WEB_ERRORS as exc:
             log.warning("chat.postEphemeral failed: %s", _code(exc))
             raise
 
-    async def _apologise(self, respond: AsyncRespond, channel: str, user_id: str) -> None:
+    async def _apologise(
+        self, client: AsyncWebClient, respond: AsyncRespond, channel: str, user_id: str
+    ) -> None:
         try:
             if respond.response_url:
                 answer = await respond(text=escape(SORRY), response_type="ephemeral")
                 if answer.status_code == 200:
                     return
-            await self.client.chat_postEphemeral(channel=channel, user=user_id, text=escape(SORRY))
+            await client.chat_postEphemeral(channel=channel, user=user_id, text=escape(SORRY))
         except Exception as exc:
             log.error("could not even apologise to a Slack user: %s", _code(exc))
 
-    async def _publish_home(self, user_id: str, reply: Reply, *, dashboard: bool) -> None:
+    async def _publish_home(
+        self, client: AsyncWebClient, user_id: str, reply: Reply, *, dashboard: bool
+    ) -> None:
         try:
-            await self.client.views_publish(
-                user_id=user_id, view=home_view(reply, dashboard=dashboard)
-            )
+            await client.views_publish(user_id=user_id, view=home_view(reply, dashboard=dashboard))
         except WEB_ERRORS as exc:
             log.warning("views.publish failed: %s", _code(exc))
 
 
 def _base_url(url: str) -> str:
     return url if url.endswith("/") else url + "/"
+
+
+def _authorize_url(api_url: str) -> str:
+    """Slack's authorize page beside its Web API: https://slack.com/api/ ->
+    https://slack.com/oauth/v2/authorize (GovSlack and proxies alike)."""
+    return api_url.rstrip("/").removesuffix("/api") + "/oauth/v2/authorize"
+
+
+def _page(title: str, text: str) -> str:
+    from html import escape as html_escape
+
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html_escape(title)}</title>"
+        f"</head><body><h1>{html_escape(title)}</h1><p>{html_escape(text)}</p></body></html>"
+    )
 
 
 def _code(exc: Exception) -> str:

@@ -14,6 +14,10 @@ the constructor refuses a client with any): the delivery layer owns retries and 
 and must see the 429; and a connection that drops after Slack accepted a post must not
 post it again — the send is ``FAILED``, and the ledger's resend checks the history first.
 
+OAuth mode (several workspaces): ``tokens`` gives the bot token of the user's or the
+channel's workspace for each send (refreshed when it expires soon); a workspace that is
+not installed (any more) gets nothing: ``FAILED`` / ``not_installed``.
+
 It only sends: what Slack knows about users (users.info) is the adapter's business
 (:mod:`bot.platforms.slack.users`).
 """
@@ -21,6 +25,7 @@ It only sends: what Slack knows about users (users.info) is the adapter's busine
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -49,6 +54,13 @@ UNREACHABLE = frozenset(
 # a send that fails with one of these is a result, not a bug
 SEND_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
 HISTORY_LIMIT = 20  # recent DM messages searched for a delivery key
+NOT_INSTALLED = "not_installed"
+
+TokenOf = Callable[[str], Awaitable[str | None]]  # workspace -> its bot token, or None
+
+
+class NotInstalled(Exception):
+    """The workspace has no installation (OAuth mode): nothing is sent."""
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -82,13 +94,20 @@ def result_for(exc: Exception) -> SendResult:
 class SlackMessenger:
     platform = "slack"
 
-    def __init__(self, client: AsyncWebClient, *, history_limit: int = HISTORY_LIMIT) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        history_limit: int = HISTORY_LIMIT,
+        tokens: TokenOf | None = None,
+    ) -> None:
         if client.retry_handlers:
             # slack-sdk's default retries a dropped connection: a post Slack accepted
             # before the drop would reach the user twice
             raise ValueError("the messenger's client must not retry: pass retry_handlers=[]")
         self.client = client
         self.history_limit = history_limit
+        self.tokens = tokens  # OAuth mode; None: the client's own token
         self._dm_channels: dict[tuple[str, str], str] = {}
 
     # sending ---------------------------------------------------------------------------
@@ -97,12 +116,13 @@ class SlackMessenger:
         self, user: User, reply: Reply, *, key: str, resend: bool = False
     ) -> SendResult:
         try:
-            channel = await self._dm_channel(user)
-            found = await self._find_delivery(channel, key) if resend else None
+            auth = await self._auth(user.tenant)
+            channel = await self._dm_channel(user, auth)
+            found = await self._find_delivery(channel, key, auth) if resend else None
             if found is not None:
                 log.info("delivery %s was already sent; not sending again", key)
                 return SendResult(SendStatus.SENT, message_id=found, detail="already_sent")
-            return await self._post(channel, reply, key)
+            return await self._post(channel, reply, key, auth)
         except Exception as exc:
             return self._not_sent(exc, f"DM {key}")
 
@@ -110,12 +130,15 @@ class SlackMessenger:
         self, tenant: str, channel_id: str, reply: Reply, *, key: str
     ) -> SendResult:
         try:
-            return await self._post(channel_id, reply, key)
+            return await self._post(channel_id, reply, key, await self._auth(tenant))
         except Exception as exc:
             return self._not_sent(exc, f"post {key} to a channel")
 
     def _not_sent(self, exc: Exception, what: str) -> SendResult:
         """The result of a failed send; re-raises what is no platform or network error."""
+        if isinstance(exc, NotInstalled):
+            log.warning("Slack %s not sent: the workspace is not installed", what)
+            return SendResult(SendStatus.FAILED, detail=NOT_INSTALLED)
         session = self.client.session
         closed = session is not None and session.closed
         if closed and isinstance(exc, (RuntimeError, *SEND_ERRORS)):
@@ -127,20 +150,29 @@ class SlackMessenger:
         log.warning("Slack %s not sent: %s", what, result.detail)
         return result
 
-    async def _dm_channel(self, user: User) -> str:
+    async def _auth(self, tenant: str) -> dict[str, Any]:
+        """The ``token`` argument for this workspace's calls ({} in single-token mode)."""
+        if self.tokens is None:
+            return {}
+        token = await self.tokens(tenant)
+        if not token:
+            raise NotInstalled(tenant)
+        return {"token": token}
+
+    async def _dm_channel(self, user: User, auth: dict[str, Any]) -> str:
         key = (user.tenant, user.user_id)
         channel = self._dm_channels.get(key)
         if channel is None:
-            resp = await self.client.conversations_open(users=user.user_id)
+            resp = await self.client.conversations_open(users=user.user_id, **auth)
             channel = str(resp["channel"]["id"])
             self._dm_channels[key] = channel
         return channel
 
-    async def _find_delivery(self, channel: str, key: str) -> str | None:
+    async def _find_delivery(self, channel: str, key: str, auth: dict[str, Any]) -> str | None:
         """The message id of an earlier delivery with ``key`` in the recent history."""
         try:
             resp = await self.client.conversations_history(
-                channel=channel, limit=self.history_limit, include_all_metadata=True
+                channel=channel, limit=self.history_limit, include_all_metadata=True, **auth
             )
         except SlackApiError as exc:
             if retry_after(exc) is not None:
@@ -155,7 +187,7 @@ class SlackMessenger:
                 return f"{channel}/{msg.get('ts')}"
         return None
 
-    async def _post(self, channel: str, reply: Reply, key: str) -> SendResult:
+    async def _post(self, channel: str, reply: Reply, key: str, auth: dict[str, Any]) -> SendResult:
         pages = render(reply)
         first: str | None = None
         for i, page in enumerate(pages):
@@ -169,6 +201,7 @@ class SlackMessenger:
                 unfurl_links=False,
                 unfurl_media=False,
                 **extra,
+                **auth,
             )
             first = first or f"{channel}/{resp.get('ts')}"
         return SendResult(SendStatus.SENT, message_id=first)

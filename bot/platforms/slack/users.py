@@ -49,15 +49,20 @@ class Profiles:
         self._monotonic = monotonic
         self._cache: dict[tuple[str, str], tuple[float, Profile]] = {}
 
-    async def get(self, tenant: str, user_id: str) -> Profile | None:
-        """The user's name, zone and admin flag (cached); None when Slack won't say."""
+    async def get(
+        self, tenant: str, user_id: str, client: AsyncWebClient | None = None
+    ) -> Profile | None:
+        """The user's name, zone and admin flag (cached); None when Slack won't say.
+
+        ``client``: one with the workspace's token (bolt's per-request client in OAuth
+        mode); else this one's."""
         key = (tenant, user_id)
         cached = self._cache.get(key)
         now = self._monotonic()
         if cached is not None and now - cached[0] < self.ttl:
             return cached[1]
         try:
-            resp = await self.client.users_info(user=user_id)
+            resp = await (client or self.client).users_info(user=user_id)
         except (TimeoutError, SlackApiError, aiohttp.ClientError) as exc:
             log.warning("users.info failed for a user: %s", _code(exc))
             return cached[1] if cached is not None else None
