@@ -13,6 +13,14 @@ What it serves
   auth.test, chat.postMessage, chat.postEphemeral, chat.update, conversations.open,
   conversations.history (``include_all_metadata``), users.info, views.publish,
   apps.connections.open. Other methods answer ``unknown_method``.
+- OAuth (several workspaces): :meth:`FakeSlack.add_team` registers a workspace; the
+  browser's ``GET /oauth/v2/authorize`` (client id, scope, state, redirect_uri) is
+  approved at once as the workspace named by ``installing`` and redirected to the
+  redirect URL with a single-use ``code`` and the state; ``oauth.v2.access`` (client id
+  and secret as HTTP Basic auth or form fields) exchanges the code for that workspace's
+  bot token (with ``refresh_token`` + ``expires_in`` when the team has token rotation)
+  or, with ``grant_type=refresh_token``, refreshes it. Every workspace has its own
+  tokens; auth.test answers the token's workspace; :meth:`revoke` ends its tokens.
 - ``response_url`` endpoints: :meth:`FakeSlack.new_response_url` (5 posts each).
 - Socket Mode: ``apps.connections.open`` (app token) returns ``ws://…/socket``; on
   connect the fake sends ``hello``; :meth:`send_envelope` pushes an envelope and
@@ -20,14 +28,15 @@ What it serves
   an ack payload breaking Block Kit limits is recorded in ``ack_errors``.
 
 What it enforces (answering exactly as Slack does: HTTP 200 with ``ok: false``)
-- tokens: bot methods need ``bot_token`` (``not_authed`` / ``invalid_auth`` /
+- tokens: bot methods need ``bot_token`` or an installed workspace's token
+  (``not_authed`` / ``invalid_auth`` /
   ``not_allowed_token_type``); apps.connections.open needs ``app_token``.
 - Block Kit limits (:func:`block_errors`): 50 blocks per message, 100 per view, header
   150, section text 3000, 10 fields of 2000, context 10 elements, actions 25 elements,
   button text 75, value 2000, action_id/block_id 255 and unique action ids ->
   ``invalid_blocks`` with ``errors``; a message without blocks needs ``text``.
 - rate limits on chat.postMessage: ``channel_limit`` per channel and
-  ``workspace_limit`` per workspace, each per ``rate_window`` seconds -> HTTP 429,
+  ``workspace_limit`` per workspace (the token's), each per ``rate_window`` seconds -> HTTP 429,
   ``Retry-After`` header, ``{"ok": false, "error": "ratelimited"}``.
 
 Knobs and records
@@ -52,6 +61,7 @@ Request helpers for the app side: :func:`sign`, :func:`signed_headers`,
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import itertools
@@ -67,6 +77,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 TEAM_ID = "T0CAREER"
+TOKEN_AWARE = frozenset({"auth.test", "chat.postMessage"})  # answers depend on the workspace
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-1-fake-app-token"
 BOT_USER_ID = "UCAREERBOT"
@@ -99,6 +110,19 @@ class _Failure:
     error: str
     retry_after: int
     times: int
+    team: str | None = None  # only calls with this workspace's tokens
+
+
+@dataclass
+class Team:
+    """A workspace that can install the app (OAuth)."""
+
+    id: str
+    name: str
+    rotation: bool = False  # token rotation: tokens expire, a refresh token renews them
+    enterprise: str | None = None  # an org-wide Enterprise Grid install
+    tokens: list[str] = field(default_factory=list)  # every bot token issued, newest last
+    refresh_token: str | None = None
 
 
 @dataclass
@@ -126,6 +150,12 @@ class FakeSlack:
     channel_errors: dict[str, str] = field(default_factory=dict)
     response_posts: int = 0
     ack_errors: list[dict[str, Any]] = field(default_factory=list)
+    client_id: str = "1111.2222"
+    client_secret: str = "fake-client-secret"
+    teams: dict[str, Team] = field(default_factory=dict)
+    installing: str = ""  # the workspace the next browser at /oauth/v2/authorize approves
+    redirect_url: str = ""  # where the authorize page sends the browser without redirect_uri
+    expires_in: int = 43200  # seconds a rotating token lives (Slack: 12 hours)
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
@@ -140,6 +170,9 @@ class FakeSlack:
         self._release = asyncio.Event()
         self.held = 0
         self.port = 0
+        self._codes: dict[str, str] = {}  # code -> team id, single use
+        self._token_teams: dict[str, str] = {}  # live bot token -> team id
+        self._authorize_queries: list[dict[str, str]] = []
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -155,6 +188,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -202,6 +236,29 @@ class FakeSlack:
             "deleted": False,
         }
 
+    def add_team(
+        self, team_id: str, name: str, *, rotation: bool = False, enterprise: str | None = None
+    ) -> Team:
+        team = self.teams[team_id] = Team(team_id, name, rotation, enterprise)
+        return team
+
+    def team_of(self, token: str | None) -> str | None:
+        """The workspace a (live) token belongs to; the default bot token's is team_id."""
+        if token == self.bot_token:
+            return self.team_id
+        return self._token_teams.get(token or "")
+
+    def revoke(self, team_id: str) -> None:
+        """The workspace removed the app: its tokens stop working."""
+        for token in self.teams[team_id].tokens:
+            self._token_teams.pop(token, None)
+        self.teams[team_id].refresh_token = None
+
+    def calls_of(self, team_id: str, method: str | None = None) -> list[Call]:
+        """The Web API calls made with one of ``team_id``'s tokens."""
+        tokens = set(self.teams[team_id].tokens) if team_id in self.teams else {self.bot_token}
+        return [c for c in self.calls if c.token in tokens and method in (None, c.method)]
+
     def fail_next(
         self,
         method: str,
@@ -210,9 +267,11 @@ class FakeSlack:
         error: str = "ratelimited",
         retry_after: int = 1,
         times: int = 1,
+        team: str | None = None,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail (429 with Retry-After by default)."""
-        self._failures[method] = _Failure(status, error, retry_after, times)
+        """The next ``times`` calls of ``method`` (with ``team``'s tokens only, if given)
+        fail (429 with Retry-After by default)."""
+        self._failures[method] = _Failure(status, error, retry_after, times, team)
 
     def hold(self, method: str = "chat.postMessage") -> None:
         """Carry out calls of ``method`` at once but answer them only after :meth:`release`."""
@@ -313,10 +372,15 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await _params(request)
+        if method == "oauth.v2.access":
+            self.calls.append(Call(method, dict(params), None))
+            return _json(self._oauth_access(params, request.headers.get("Authorization", "")))
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth else params.pop("token", None)
         self.calls.append(Call(method, params, token))
         failure = self._failures.get(method)
+        if failure is not None and failure.team not in (None, self.team_of(token)):
+            failure = None
         if failure is not None:
             failure.times -= 1
             if failure.times <= 0:
@@ -330,7 +394,7 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return _json({"ok": False, "error": "unknown_method"})
-        result = handler(params)
+        result = handler(params, token) if method in TOKEN_AWARE else handler(params)
         if self._drops.get(method):
             self._drops[method] -= 1
             assert request.transport is not None
@@ -351,17 +415,85 @@ class FakeSlack:
             return "not_authed"
         if token.startswith("xapp-") != want_app and token in (self.app_token, self.bot_token):
             return "not_allowed_token_type"
+        if not want_app and token in self._token_teams:
+            return None
         if token != (self.app_token if want_app else self.bot_token):
             return "invalid_auth"
         return None
 
-    def _m_auth_test(self, p: dict[str, Any]) -> dict[str, Any]:
+    # OAuth -----------------------------------------------------------------------------
+
+    async def _authorize(self, request: web.Request) -> web.Response:
+        """The browser at slack.com/oauth/v2/authorize: the user approves at once."""
+        query = dict(request.query)
+        self._authorize_queries.append(query)
+        if query.get("client_id") != self.client_id:
+            return web.Response(status=400, text="invalid_client_id")
+        team = self.teams.get(self.installing)
+        if team is None:
+            return web.Response(status=400, text="no workspace to install into")
+        code = f"code-{team.id}-{next(self._ts):06d}"
+        self._codes[code] = team.id
+        target = query.get("redirect_uri") or self.redirect_url
+        args = {"code": code, "state": query.get("state", "")}
+        sep = "&" if "?" in target else "?"
+        raise web.HTTPFound(target + sep + urllib.parse.urlencode(args))
+
+    def _client_ok(self, params: dict[str, Any], auth: str) -> bool:
+        client_id, secret = params.get("client_id"), params.get("client_secret")
+        if auth.startswith("Basic "):
+            raw = base64.b64decode(auth.removeprefix("Basic ").strip()).decode()
+            client_id, _, secret = raw.partition(":")
+        return client_id == self.client_id and secret == self.client_secret
+
+    def _oauth_access(self, p: dict[str, Any], auth: str) -> dict[str, Any]:
+        if not self._client_ok(p, auth):
+            return {"ok": False, "error": "invalid_client_id"}
+        if p.get("grant_type") == "refresh_token":
+            refresh = str(p.get("refresh_token", ""))
+            found = [
+                t for t in self.teams.values() if t.refresh_token and t.refresh_token == refresh
+            ]
+            if not found:
+                return {"ok": False, "error": "invalid_refresh_token"}
+            return self._grant(found[0])
+        team_id = self._codes.pop(str(p.get("code", "")), None)  # single use
+        if team_id is None:
+            return {"ok": False, "error": "invalid_code"}
+        return self._grant(self.teams[team_id])
+
+    def _grant(self, team: Team) -> dict[str, Any]:
+        token = f"xoxb-{team.id}-{next(self._ts):06d}"
+        team.tokens.append(token)
+        self._token_teams[token] = team.id
+        enterprise = {"id": team.enterprise, "name": "Org"} if team.enterprise else None
+        out: dict[str, Any] = {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,im:write,im:history,users:read",
+            "bot_user_id": self.bot_user_id,
+            "app_id": "ACAREERBOT",
+            "team": None if team.enterprise else {"id": team.id, "name": team.name},
+            "enterprise": enterprise,
+            "is_enterprise_install": bool(team.enterprise),
+            "authed_user": {"id": "UINSTALLER"},
+        }
+        if team.rotation:
+            team.refresh_token = f"xoxe-1-{team.id}-{next(self._ts):06d}"
+            out.update(refresh_token=team.refresh_token, expires_in=self.expires_in)
+        return out
+
+    # methods ---------------------------------------------------------------------------
+
+    def _m_auth_test(self, p: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+        team = self.team_of(token) or self.team_id
         return {
             "ok": True,
             "url": "https://fake.slack.test/",
-            "team": "Fake Team",
+            "team": self.teams[team].name if team in self.teams else "Fake Team",
             "user": "careerbot",
-            "team_id": self.team_id,
+            "team_id": team,
             "user_id": self.bot_user_id,
             "bot_id": "BCAREERBOT",
             "is_enterprise_install": False,
@@ -415,12 +547,14 @@ class FakeSlack:
             return "channel_not_found"
         return None
 
-    def _m_chat_postMessage(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
+    def _m_chat_postMessage(
+        self, p: dict[str, Any], token: str | None = None
+    ) -> dict[str, Any] | web.Response:
         channel = str(p.get("channel", ""))
         error = self._post_error(channel) or _message_error(p, 50)
         if error:
             return error if isinstance(error, dict) else {"ok": False, "error": error}
-        limited = self._rate_limited(channel)
+        limited = self._rate_limited(channel, self.team_of(token) or self.team_id)
         if limited is not None:
             return limited
         msg = self._record(p, channel, "chat.postMessage")
@@ -460,9 +594,12 @@ class FakeSlack:
         self.views.append({"user_id": user_id, "view": view})
         return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **view}}
 
-    def _rate_limited(self, channel: str) -> web.Response | None:
+    def _rate_limited(self, channel: str, team: str) -> web.Response | None:
         now = time.monotonic()
-        checks = [(f"channel:{channel}", self.channel_limit), ("workspace", self.workspace_limit)]
+        checks = [
+            (f"channel:{team}:{channel}", self.channel_limit),
+            (f"workspace:{team}", self.workspace_limit),
+        ]
         for key, limit in checks:
             if limit is None:
                 continue

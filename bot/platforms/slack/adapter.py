@@ -184,7 +184,7 @@ class SlackAdapter:
         """OAuth mode: check the key against the stored installations, then serve."""
         try:
             sealer = Sealer(self.settings.secret_key)
-            self.installations = DbInstallationStore(self.core.store, sealer)
+            self.installations = DbInstallationStore(self.core.store, sealer, clock=self.core.clock)
             teams = await self.installations.check_key()
         except ConfigError:
             await self.close()
