@@ -73,3 +73,29 @@ def test_usage_hint_names_real_commands() -> None:
     hint = manifest()["features"]["slash_commands"][0]["usage_hint"].strip("[]")
     names = {part.split(" <")[0].strip() for part in hint.split("|")}
     assert names <= {c.name for c in REGISTRY}
+
+
+OAUTH_MANIFEST = ROOT / "deploy" / "slack-manifest.oauth.yaml"
+
+
+def test_the_oauth_manifest_validates_and_matches_the_adapter() -> None:
+    from bot.platforms.slack.adapter import EVENTS_PATH, REDIRECT_PATH, SCOPES
+
+    if not SCHEMA.is_file():
+        pytest.skip(f"Slack's manifest schema is absent: expected it at {SCHEMA}")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    m = yaml.safe_load(OAUTH_MANIFEST.read_text(encoding="utf-8"))
+    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(m), key=str)
+    assert errors == [], "\n".join(e.message for e in errors)
+    assert m["oauth_config"]["scopes"]["bot"] == list(SCOPES)
+    assert m["oauth_config"]["scopes"]["bot"] == manifest()["oauth_config"]["scopes"]["bot"]
+    [redirect] = m["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith(REDIRECT_PATH)
+    s = m["settings"]
+    assert not s["socket_mode_enabled"] and s["token_rotation_enabled"]
+    assert {"app_uninstalled", "tokens_revoked", "app_home_opened"} == set(
+        s["event_subscriptions"]["bot_events"]
+    )
+    urls = [s["event_subscriptions"]["request_url"], s["interactivity"]["request_url"]]
+    urls += [c["url"] for c in m["features"]["slash_commands"]]
+    assert all(u.startswith("https://") and u.endswith(EVENTS_PATH) for u in urls)
