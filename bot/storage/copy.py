@@ -46,6 +46,8 @@ TABLES = (
     "subscriptions",
     "deliveries",
     "channel_tip_views",
+    "installations",  # sealed: readable only with the same CAREERBOT_SECRET_KEY
+    "oauth_states",
 )
 # Tables with a generated integer ``id`` (PostgreSQL identity; SQLite rowid).
 ID_TABLES = ("users", "notices", "subscriptions", "deliveries")

@@ -58,6 +58,8 @@ def fill(tx: UnitOfWork, n: int = 3) -> None:
             tx.deliveries.finish(row.id, "sent", NOW, message_id="m1", detail=ODD)
     assert tx.deliveries.prune(15, 10) == 1  # folded into channel_tip_views
     tx.deliveries.insert(chan, "2026-01-04", 40, "skipped", NOW)
+    tx.installations.install("slack", "T1", ODD, "sealed-opaque-bytes", NOW)
+    tx.installations.issue_state("s-1", 1_000, 2_000)
 
 
 async def sqlite_with_data(path: Path) -> Path:
@@ -101,7 +103,7 @@ async def test_sqlite_to_postgresql_and_back_keeps_every_row_and_id(
     back = tmp_path / "back.db"
     assert await cli("db", "copy", url, f"sqlite:///{back}") == 0
     out = capsys.readouterr().out
-    assert "verified: 10 tables" in out and "counts and checksums match" in out
+    assert "verified: 12 tables" in out and "counts and checksums match" in out
     assert sqlite_rows(back) == rows
     same = await compare(str(first), str(back))
     assert same.mismatches == []
