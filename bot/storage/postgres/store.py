@@ -22,13 +22,10 @@ database without one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import queue
-import threading
 from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
@@ -43,6 +40,7 @@ from bot.storage.postgres.installations import PgInstallations
 from bot.storage.postgres.lease import PgLease
 from bot.storage.postgres.migrations import LATEST, TABLES, SchemaTooNew, current_version, migrate
 from bot.storage.postgres.repos import Cursor, PgProgress, PgTips, PgUsers
+from bot.storage.threads import Workers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,63 +103,10 @@ def one_line(exc: BaseException, secrets: list[str]) -> str:
     return text
 
 
-class _Workers:
-    """The store's own threads, taking units from one queue (one unit per thread at once)."""
-
-    def __init__(self, n: int, name: str) -> None:
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True) for i in range(n)
-        ]
-        for thread in self._threads:
-            thread.start()
-        self._open = True
-
-    @property
-    def is_open(self) -> bool:
-        return self._open
-
-    def _serve(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            future, fn = job
-            try:
-                result, error = fn(), None
-            except BaseException as exc:  # handed back to the awaiting coroutine
-                result, error = None, exc
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting
-                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
-
-    async def call(self, fn: Callable[[], T]) -> T:
-        if not self._open:
-            raise RuntimeError("the store is closed")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._jobs.put((future, fn))
-        return cast(T, await future)
-
-    def stop(self) -> None:
-        """Let each thread end after the jobs queued before."""
-        if self._open:
-            self._open = False
-            for _ in self._threads:
-                self._jobs.put(None)
-
-
-_Job = tuple["asyncio.Future[Any]", Callable[[], Any]]
-
-
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
-
-
 class PostgresStore:
     def __init__(
         self,
-        workers: _Workers,
+        workers: Workers,
         pool: ConnectionPool[Any],
         url: str,
         options: dict[str, Any] | None = None,
@@ -197,7 +142,7 @@ class PostgresStore:
             options["connect_timeout"] = CONNECT_TIMEOUT
         if "application_name" not in given:
             options["application_name"] = "careerbot"
-        workers = _Workers(pool_size, "careerbot-pg")
+        workers = Workers(pool_size, "careerbot-pg")
 
         def setup() -> ConnectionPool[Any]:
             with psycopg.connect(url, **options) as conn:

@@ -24,14 +24,11 @@ SQL is parameterized; identifiers are never formatted in.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import queue
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
@@ -40,6 +37,7 @@ from bot.storage.sqlite.installations import SqliteInstallations
 from bot.storage.sqlite.lease import SqliteLease
 from bot.storage.sqlite.migrations import LATEST, SchemaTooNew, migrate
 from bot.storage.sqlite.repos import SqliteProgress, SqliteTips, SqliteUsers
+from bot.storage.threads import Workers
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,60 +84,20 @@ class SqliteUnit:
         self.installations = SqliteInstallations(db)
 
 
-class _Thread:
-    """One connection on its own thread: every call on it runs there, in order.
-
-    A plain thread with a queue rather than ``ThreadPoolExecutor(max_workers=1)``: the
-    same public-API pattern (``loop.call_soon_threadsafe`` hands the result back), but
-    without the executor's extra future and locks — about half the cost per hop, which
-    is a tenth of a command's.
-    """
+class _Thread(Workers):
+    """One thread owning the store's connection: every call on it runs there, in order."""
 
     def __init__(self, name: str) -> None:
-        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
-        self._thread.start()
-        self._open = True
+        super().__init__(1, name)
         self.conn: sqlite3.Connection | None = None
-
-    def _serve(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            future, fn = job
-            try:
-                result, error = fn(), None
-            except BaseException as exc:  # handed back to the awaiting coroutine
-                result, error = None, exc
-            # a closed loop (RuntimeError) has nobody waiting any more
-            with contextlib.suppress(RuntimeError):
-                future.get_loop().call_soon_threadsafe(_settle, future, result, error)
-
-    async def call(self, fn: Callable[[], T]) -> T:
-        if not self._open:
-            raise RuntimeError("the store is closed")
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._jobs.put((future, fn))
-        return cast(T, await future)
 
     async def close(self) -> None:
         conn, self.conn = self.conn, None
         try:
-            if conn is not None and self._open:
+            if conn is not None and self.is_open:
                 await self.call(conn.close)
         finally:
-            self._open = False
-            self._jobs.put(None)  # the thread ends after the jobs before it
-
-
-_Job = tuple["asyncio.Future[Any]", Callable[[], Any]]
-
-
-def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
-    if future.cancelled():
-        return
-    if error is not None:
-        future.set_exception(error)
-    else:
-        future.set_result(result)
+            self.stop()  # the thread ends after the calls before it
 
 
 class SqliteStore:
