@@ -16,7 +16,18 @@ import yaml
 
 from bot import paths
 from bot.bank.clean import load_seed_docs
-from bot.bank.model import CATEGORIES, Bank, DocInfo, Industry, Role, Skill, Source, Step, Tip
+from bot.bank.model import (
+    CATEGORIES,
+    LEVELS,
+    Bank,
+    DocInfo,
+    Industry,
+    Role,
+    Skill,
+    Source,
+    Step,
+    Tip,
+)
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 FILES = ("skills.yaml", "tips.yaml", "roles.yaml", "roadmap.yaml")
@@ -121,6 +132,18 @@ class _Reader:
                 )
         return tuple(" ".join(v.split()) for v in value)
 
+    def levels(self, rec: _Map) -> tuple[str, ...]:
+        """The optional ``levels`` list: who the item serves (absent: everyone)."""
+        if "levels" not in rec:
+            return ()
+        values = self.texts(rec, "levels", 20, min_items=1)
+        for v in values:
+            if v not in LEVELS:
+                self.problem(
+                    self.line_of(rec, "levels"), f"unknown level '{v}' ({', '.join(LEVELS)})"
+                )
+        return values
+
     def ident(self, rec: _Map, seen: set[str]) -> str:
         value = rec.get("id")
         if not isinstance(value, str) or not ID_RE.match(value):
@@ -214,6 +237,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
             related=r.texts(rec, "related", 64),
             roles=r.texts(rec, "roles", 64),
             source=r.source(rec),
+            levels=r.levels(rec),
         )
         skills[sid] = skill
         pending.append((r, rec, "related", skill.related, "skill"))
@@ -228,6 +252,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
             text=r.text(rec, "text", TIP_MAX),
             skills=r.texts(rec, "skills", 64, min_items=1),
             source=r.source(rec),
+            levels=r.levels(rec),
         )
         tips[tid] = tip
         pending.append((r, rec, "skills", tip.skills, "skill"))
@@ -265,6 +290,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
             done_when=r.text(rec, "done_when", 300),
             skills=r.texts(rec, "skills", 64),
             source=r.source(rec),
+            levels=r.levels(rec),
         )
         steps.append(step)
         pending.append((r, rec, "skills", step.skills, "skill"))

@@ -16,6 +16,14 @@ CATEGORIES = (
     "soft-skill",
 )
 
+# Who an item serves. An item with no ``levels`` in the bank serves everyone.
+LEVELS = ("aspiring", "early", "experienced")
+
+
+def serves(levels: tuple[str, ...], level: str | None) -> bool:
+    """Whether an item tagged ``levels`` is for a reader at ``level`` (None/"all": any)."""
+    return level is None or level == "all" or not levels or level in levels
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
@@ -35,6 +43,7 @@ class Skill:
     related: tuple[str, ...]
     roles: tuple[str, ...]
     source: Source
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +52,7 @@ class Tip:
     text: str
     skills: tuple[str, ...]
     source: Source
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,7 @@ class Step:
     done_when: str
     skills: tuple[str, ...]
     source: Source
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
