@@ -121,3 +121,37 @@ ADMIN_CHANNEL_FAILED = (
     "daily tips are on hold. Invite careerbot to the channel and let it post there, then run "
     "'admin daily' again."
 )
+
+# one profile across platforms (issue 14: link / unlink) ---------------------------------
+LINK_TITLE = "Link your profiles"
+LINK_CODE = (
+    "Your one-time code: {code}\n"
+    "On your other platform (or Slack workspace), type 'link {code}' within {minutes} "
+    "minutes. It works once, and only for you: don't share it."
+)
+LINK_STATUS = "Linked: {accounts}"
+LINK_NONE = "Not linked yet: this profile is only on {account}."
+LINK_DONE_TITLE = "Profiles linked"
+LINK_DONE = (
+    "Your profiles on {accounts} are one now: skills, roadmap, tips read, saved tips, votes "
+    "and streak days are merged; 'progress' shows the same on each. 'unlink' separates them."
+)
+LINK_KEPT_DAILY = "Kept your daily tip at {time} {zone} on {kept}; the one on {dropped} is off."
+LINK_WRONG = "That code doesn't work. Check it, or type 'link' on your other account for a new one."
+LINK_EXPIRED = "That code has expired. Type 'link' on your other account for a new one."
+LINK_USED = "That code was already used. Type 'link' on your other account for a new one."
+LINK_OWN = "That's this account's own code: type 'link {code}' on your OTHER platform or workspace."
+LINK_ALREADY = "These accounts are already linked. 'link' shows which ones."
+LINK_SAME_PLACE = (
+    "Both accounts are on {where}: link joins accounts on different platforms or Slack "
+    "workspaces. 'unlink' the other one there first."
+)
+LINK_TOO_MANY = "Too many link attempts. Wait 10 minutes, then try again."
+UNLINK_TITLE = "Unlinked"
+UNLINK_DONE = (
+    "This account ({account}) has its own profile again: a copy of your progress as it is "
+    "now. From here on the two change separately."
+)
+UNLINK_DAILY = "Your daily tip stays with the account it is delivered to ({where})."
+UNLINK_NOT_LINKED = "This account is not linked to another one."
+FORGET_LINKED = "This also deletes your linked accounts: {accounts}."

@@ -14,7 +14,17 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from bot.core.records import Cursor, DeliveryRow, Planned, SubRow, TenantRow, UserRow
+from bot.core.records import (
+    Cursor,
+    DeliveryRow,
+    Identity,
+    LinkCode,
+    Linked,
+    Planned,
+    SubRow,
+    TenantRow,
+    UserRow,
+)
 from bot.core.replies import Reply
 from bot.core.requests import User
 
@@ -391,6 +401,50 @@ class Installations(Protocol):
         ...
 
 
+class Links(Protocol):
+    """One profile across platforms (``link`` / ``unlink``).
+
+    Every account (a ``users`` row: platform, tenant, user id) has a profile: its own, or
+    the one it was linked to. :meth:`Users.user` and :meth:`Users.find_user` answer the
+    PROFILE's pk, so every per-user record is the profile's. A profile's daily
+    subscription delivers to the account it was set up on (``SubRow.user_id`` is that
+    account's). The profile row is always the oldest (lowest id) of its accounts.
+    """
+
+    def identity(self, platform: str, tenant: str, user_id: str) -> Identity | None: ...
+
+    def identities(self, profile_pk: int) -> list[Identity]:
+        """The accounts that use the profile, the profile's own first, then by id."""
+        ...
+
+    def issue(self, identity_pk: int, code_hash: str, now: int, expires_at: int) -> None:
+        """Store a new code (its hash) for the account; its earlier codes stop working,
+        codes that expired over a day ago are dropped."""
+        ...
+
+    def code(self, code_hash: str) -> LinkCode | None: ...
+
+    def failures(self, platform: str, tenant: str, user_id: str, since: int) -> tuple[int, int]:
+        """Wrong codes given since ``since`` (Unix seconds): (by this account, by anyone)."""
+        ...
+
+    def fail(self, platform: str, tenant: str, user_id: str, now: int, keep_after: int) -> None:
+        """Count a wrong code; forget the ones given before ``keep_after``."""
+        ...
+
+    def link(self, code_hash: str, identity_pk: int, now: int) -> Linked:
+        """Join the profile of ``identity_pk``'s account with the profile of the code's
+        account, in this transaction, and use the code up. The older profile stays; the
+        other's records merge into it (the rules of ``bot/storage/link.py``)."""
+        ...
+
+    def unlink(self, identity_pk: int) -> bool:
+        """Give the account a profile of its own again, a copy of the shared one as it is
+        now; the daily subscription stays with the account it delivers to. False when the
+        account was not linked."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction (valid only inside ``Store.run``)."""
 
@@ -411,6 +465,9 @@ class UnitOfWork(Protocol):
 
     @property
     def installations(self) -> Installations: ...
+
+    @property
+    def links(self) -> Links: ...
 
 
 class Store(Protocol):

@@ -96,3 +96,38 @@ class TenantRow:
     installed_at: str  # ISO instant
     uninstalled_at: str | None  # ISO instant; the grace period before the purge runs from it
     users: int  # its users known to careerbot
+
+
+# one profile across platforms (issue 14, ``link``) ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """One account on one platform (a ``users`` row) and the profile it uses: its own
+    (``profile_pk == pk``) or, once linked, the profile of the account it joined."""
+
+    pk: int
+    profile_pk: int
+    platform: str
+    tenant: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCode:
+    """A one-time link code (only its hash is stored): who issued it, and its state."""
+
+    identity: Identity
+    expires_at: int  # Unix seconds
+    used_at: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """What ``Links.link`` did: the profile both accounts now use, and the daily tip kept
+    (``dropped``: the one that was on and is off now, or None)."""
+
+    profile_pk: int
+    kept: SubRow | None
+    dropped: SubRow | None

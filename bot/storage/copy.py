@@ -48,7 +48,12 @@ TABLES = (
     "channel_tip_views",
     "installations",  # sealed: readable only with the same CAREERBOT_SECRET_KEY
     "oauth_states",
+    "link_codes",
+    "link_failures",
 )
+# Tables read in id order: a linked account references its profile's row, always an
+# older (lower) id (bot/storage/link.py), so id order writes the profile first.
+IN_ID_ORDER = frozenset({"users"})
 # Tables with a generated integer ``id`` (PostgreSQL identity; SQLite rowid).
 ID_TABLES = ("users", "notices", "subscriptions", "deliveries")
 BATCH = 5000
@@ -178,7 +183,8 @@ class _Sqlite:
         }
 
     def read(self, table: str, columns: Sequence[str], batch: int) -> Iterator[list[Any]]:
-        cur = self.conn.execute(f"SELECT {_quoted(columns)} FROM {_known(table)}")  # noqa: S608
+        order = " ORDER BY id" if table in IN_ID_ORDER else ""
+        cur = self.conn.execute(f"SELECT {_quoted(columns)} FROM {_known(table)}{order}")  # noqa: S608
         while rows := cur.fetchmany(batch):
             yield rows
 
@@ -241,8 +247,10 @@ class _Postgres:
         from psycopg import sql
 
         self._names += 1
-        query = sql.SQL("SELECT {} FROM {}").format(
-            sql.SQL(", ").join(map(sql.Identifier, columns)), sql.Identifier(_known(table))
+        query = sql.SQL("SELECT {} FROM {}{}").format(
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.Identifier(_known(table)),
+            sql.SQL(" ORDER BY id" if table in IN_ID_ORDER else ""),
         )
         with self.conn.cursor(name=f"careerbot_copy_{self._names}") as cur:  # server-side
             cur.itersize = batch

@@ -124,6 +124,7 @@ class PgServer:
             conn.execute("DELETE FROM deliveries")
             conn.execute("DELETE FROM subscriptions")
             conn.execute("DELETE FROM users")
+            conn.execute("DELETE FROM link_failures")  # keyed by account, no reference
             for table in ("users", "notices", "subscriptions", "deliveries"):
                 conn.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1, false)", (table,))
         return self.shared

@@ -13,6 +13,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -118,11 +119,22 @@ async def test_upgrading_v1_with_data_adds_the_scan_indexes(pg_server: PgServer)
     old = await PostgresStore.open(url, migrate_to=1)
 
     def first(tx: UnitOfWork) -> int:
-        pk = tx.users.user("slack", "T1", "U1", "Ada", NOW, "Europe/Berlin").pk
-        sub = tx.subscriptions.save_user(
-            user_pk=pk, platform="slack", tenant="T1", minute=600, tz="UTC", days=127,
-            next_due=100, next_date="2026-03-02", now=NOW,
-        )  # fmt: skip
+        # V1's rows in its own SQL (today's code reads columns of later versions)
+        repo: Any = tx.users
+        pk = repo.fetchone(
+            "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
+            " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', %s) RETURNING id",
+            (NOW.isoformat(),),
+        )[0]
+        sub = int(
+            repo.fetchone(
+                """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days,
+                       status, next_due, next_date, created_at, updated_at)
+                   VALUES (%s, 'slack', 'T1', 600, 'UTC', 127, 'active', 100, '2026-03-02',
+                           %s, %s) RETURNING id""",
+                (pk, NOW.isoformat(), NOW.isoformat()),
+            )[0]
+        )
         assert tx.deliveries.insert(sub, "2026-03-01", 50, "pending", NOW)
         return sub
 

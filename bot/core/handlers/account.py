@@ -7,6 +7,7 @@ import json
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
+from bot.core.handlers import link
 from bot.core.progress import bar, streaks
 from bot.core.replies import Attachment, Button, Field, Reply
 
@@ -32,7 +33,7 @@ def progress(ctx: Context) -> Reply:
     seen = sum(1 for t in views if t in bank.tips)
     n_steps = len(bank.steps)
     roadmap_done = sum(1 for s in bank.steps if s.id in steps_done)
-    fields = (
+    fields: tuple[Field, ...] = (
         Field(f"📘 Learning ({learning})", names("learning")),
         Field(f"✅ Done ({done})", names("done")),
         Field("Skills done", bar(done, len(bank.skills)), inline=True),
@@ -42,6 +43,9 @@ def progress(ctx: Context) -> Reply:
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
         Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
     )
+    linked = link.status_line(ctx)
+    if linked:
+        fields = (*fields, Field("Profile", linked, inline=True))
     return Reply(
         title=messages.PROGRESS_TITLE,
         fields=fields,
@@ -75,6 +79,16 @@ def export(ctx: Context) -> Reply:
 )
 def forget(ctx: Context, confirm: str | None = None) -> Reply:
     if confirm != "confirm":
-        return Reply(title=messages.FORGET_TITLE, body=messages.FORGET_BODY, kind="notice")
+        body = messages.FORGET_BODY
+        who = ctx.request.user
+        me = (who.platform, who.tenant, who.user_id)
+        others = [
+            a
+            for a in ctx.tx.links.identities(ctx.user.pk)
+            if (a.platform, a.tenant, a.user_id) != me
+        ]
+        if others:  # a linked profile goes with every account that uses it
+            body = messages.FORGET_LINKED.format(accounts=link.accounts(others)) + "\n" + body
+        return Reply(title=messages.FORGET_TITLE, body=body, kind="notice")
     ctx.tx.users.forget(ctx.user.pk)
     return Reply(title=messages.FORGOTTEN, kind="notice")

@@ -21,7 +21,9 @@ from bot.storage.postgres.repos import Repo
 SUB_SELECT = (
     "SELECT s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz,"
     " s.days, s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason,"
-    " u.user_id, u.display_name FROM subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
+    " u.user_id, u.display_name FROM subscriptions s"
+    # the account a DM goes to: the one the subscription was set up on (bot/storage/link.py)
+    " LEFT JOIN users u ON u.id = coalesce(s.identity_pk, s.user_pk)"
 )
 
 DELIVERY_SELECT = (
@@ -67,17 +69,23 @@ class PgSubscriptions(Repo):
         now: datetime,
     ) -> int:
         row = self.fetchone(
+            # identity_pk: the linked account on this platform and tenant, when it is not
+            # the profile's own (bot/storage/link.py); a change moves the tip there
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at)
-               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s)
+                   next_due, next_date, created_at, updated_at, identity_pk)
+               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s,
+                       (SELECT id FROM users WHERE profile_pk = %s AND platform = %s
+                          AND tenant = %s))
                ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+                 platform = excluded.platform, tenant = excluded.tenant,
+                 identity_pk = excluded.identity_pk,
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
                  status = 'active', paused_until = NULL, reason = '',
                  next_due = excluded.next_due, next_date = excluded.next_date,
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat()),
+             now.isoformat(), user_pk, platform, tenant),
         )  # fmt: skip
         return int(row[0])
 

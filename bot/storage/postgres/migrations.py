@@ -173,7 +173,33 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# V5 (issue 14): one profile across platforms, as SQLite's V6 (bot/storage/link.py).
+V5 = """
+ALTER TABLE users ADD COLUMN profile_pk bigint REFERENCES users(id) ON DELETE CASCADE;
+CREATE INDEX users_by_profile ON users (profile_pk) WHERE profile_pk IS NOT NULL;
+ALTER TABLE subscriptions ADD COLUMN identity_pk bigint REFERENCES users(id) ON DELETE CASCADE;
+CREATE INDEX subscriptions_by_identity ON subscriptions (identity_pk)
+    WHERE identity_pk IS NOT NULL;
+CREATE TABLE link_codes (
+    code_hash   text PRIMARY KEY,
+    identity_pk bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at  bigint NOT NULL,
+    expires_at  bigint NOT NULL,
+    used_at     bigint
+);
+CREATE INDEX link_codes_by_identity ON link_codes (identity_pk);
+CREATE INDEX link_codes_expiry ON link_codes (expires_at);
+CREATE TABLE link_failures (
+    platform text NOT NULL,
+    tenant   text NOT NULL,
+    user_id  text NOT NULL,
+    at       bigint NOT NULL
+);
+CREATE INDEX link_failures_by_account ON link_failures (platform, tenant, user_id, at);
+CREATE INDEX link_failures_by_time ON link_failures (at)
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -189,6 +215,8 @@ TABLES = (
     "channel_tip_views",
     "installations",
     "oauth_states",
+    "link_codes",
+    "link_failures",
 )
 
 

@@ -58,11 +58,14 @@ class PgUsers(Repo):
     ) -> UserRow:
         """The user's row, created on first use and locked until the unit ends."""
         key = (platform, tenant, user_id)
-        row = self.fetchone(
-            "SELECT id, tz, display_name FROM users WHERE platform = %s AND tenant = %s"
-            " AND user_id = %s FOR NO KEY UPDATE",
-            key,
+        # the account and the profile it uses (its own, or the one it was linked to), both
+        # rows locked: commands of linked accounts run one after the other too
+        select = (
+            "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+            " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
+            " WHERE i.platform = %s AND i.tenant = %s AND i.user_id = %s FOR NO KEY UPDATE"
         )
+        row = self.fetchone(select, key)
         if row is None:
             row = self.fetchone(
                 """INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)
@@ -73,23 +76,20 @@ class PgUsers(Repo):
             )
             if row is not None:  # ours: the new row stays locked until we commit
                 return UserRow(int(row[0]), row[1])
-            row = self.fetchone(  # another unit created it first: wait for it, then lock
-                "SELECT id, tz, display_name FROM users WHERE platform = %s AND tenant = %s"
-                " AND user_id = %s FOR NO KEY UPDATE",
-                key,
-            )
-        pk, tz, name = int(row[0]), row[1], row[2]
+            row = self.fetchone(select, key)  # another unit created it first: wait, lock
+        pk, tz, name, account = int(row[0]), row[1], row[2], int(row[3])
         new_name = display_name or name
         new_tz = tz or tz_hint
-        if new_name != name or new_tz != tz:
-            self.execute(
-                "UPDATE users SET display_name = %s, tz = %s WHERE id = %s", (new_name, new_tz, pk)
-            )
+        if new_name != name:
+            self.execute("UPDATE users SET display_name = %s WHERE id = %s", (new_name, account))
+        if new_tz != tz:
+            self.execute("UPDATE users SET tz = %s WHERE id = %s", (new_tz, pk))
         return UserRow(pk, new_tz)
 
     def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
         row = self.fetchone(
-            "SELECT id FROM users WHERE platform = %s AND tenant = %s AND user_id = %s",
+            "SELECT coalesce(profile_pk, id) FROM users WHERE platform = %s AND tenant = %s"
+            " AND user_id = %s",
             (platform, tenant, user_id),
         )
         return int(row[0]) if row else None
@@ -224,6 +224,10 @@ EXPORT_QUERIES: dict[str, LiteralString] = {
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = %s ORDER BY id",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
     " FROM subscriptions WHERE user_pk = %s",
+    "linked_accounts": "SELECT platform, tenant, user_id, display_name, created_at FROM users"
+    " WHERE profile_pk = %s ORDER BY id",
+    "link_codes": "SELECT c.created_at, c.expires_at, c.used_at FROM link_codes c"
+    " JOIN users u ON u.id = c.identity_pk WHERE coalesce(u.profile_pk, u.id) = %s",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
     " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = %s"
     " ORDER BY d.local_date",

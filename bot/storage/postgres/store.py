@@ -35,6 +35,7 @@ from psycopg_pool import ConnectionPool
 
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
+from bot.storage.link import StoreLinks
 from bot.storage.postgres.daily import PgDeliveries, PgSubscriptions
 from bot.storage.postgres.installations import PgInstallations
 from bot.storage.postgres.lease import PgLease
@@ -52,7 +53,15 @@ CONNECT_TIMEOUT = 10  # seconds, unless the URL sets connect_timeout
 class PgUnit:
     """The repositories of one transaction, on the cursor of the borrowed connection."""
 
-    __slots__ = ("deliveries", "installations", "progress", "subscriptions", "tips", "users")
+    __slots__ = (
+        "deliveries",
+        "installations",
+        "links",
+        "progress",
+        "subscriptions",
+        "tips",
+        "users",
+    )
 
     def __init__(self, cur: Cursor) -> None:
         self.users = PgUsers(cur)
@@ -61,6 +70,7 @@ class PgUnit:
         self.subscriptions = PgSubscriptions(cur)
         self.deliveries = PgDeliveries(cur)
         self.installations = PgInstallations(cur)
+        self.links = StoreLinks(self.users, "%s", self.subscriptions.get)
 
 
 def redact(url: str) -> str:

@@ -19,7 +19,8 @@ SUB_COLUMNS = (
     " s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason, u.user_id,"
     " u.display_name"
 )
-SUB_FROM = "subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
+# the account a DM goes to: the one the subscription was set up on (bot/storage/link.py)
+SUB_FROM = "subscriptions s LEFT JOIN users u ON u.id = coalesce(s.identity_pk, s.user_pk)"
 
 
 def _sub(row: Any) -> SubRow:
@@ -78,17 +79,23 @@ class SqliteSubscriptions(Repo):
         rule still holds when someone changes their time after today's tip went out.
         """
         row = self.fetchone(
+            # identity_pk: the linked account on this platform and tenant, when it is not
+            # the profile's own (bot/storage/link.py); a change moves the tip there
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
+                   next_due, next_date, created_at, updated_at, identity_pk)
+               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?,
+                       (SELECT id FROM users WHERE profile_pk = ? AND platform = ?
+                          AND tenant = ?))
                ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+                 platform = excluded.platform, tenant = excluded.tenant,
+                 identity_pk = excluded.identity_pk,
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
                  status = 'active', paused_until = NULL, reason = '',
                  next_due = excluded.next_due, next_date = excluded.next_date,
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat()),
+             now.isoformat(), user_pk, platform, tenant),
         )  # fmt: skip
         return int(row[0])
 

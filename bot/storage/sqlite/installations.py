@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.records import TenantRow
+from bot.storage.link import StoreLinks
 from bot.storage.sqlite.repos import Repo
 
 UNINSTALLED = "uninstalled"  # the reason of the subscriptions an uninstall suspends
@@ -100,6 +101,8 @@ class SqliteInstallations(Repo):
 
     def forget(self, platform: str, tenant: str) -> int:
         key = (platform, tenant)
+        # profiles its accounts hold for accounts elsewhere (linked) pass to those first
+        StoreLinks(self, "?", lambda _: None).separate_tenant(platform, tenant)
         self.execute("DELETE FROM subscriptions WHERE platform = ? AND tenant = ?", key)
         users = self.execute("DELETE FROM users WHERE platform = ? AND tenant = ?", key)
         self.execute("DELETE FROM installations WHERE platform = ? AND tenant = ?", key)

@@ -161,10 +161,40 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
+# V6 (issue 14): one profile across platforms (bot/storage/link.py). ``profile_pk``: the
+# account whose profile this one uses (NULL: its own); a subscription's ``identity_pk``:
+# the account it delivers to when that is not the profile's own; one-time link codes
+# (only their hash) and the wrong codes of the last minutes (the rate limit; by account
+# key, so ``forget`` does not reset it).
+V6 = """
+ALTER TABLE users ADD COLUMN profile_pk INTEGER REFERENCES users(id) ON DELETE CASCADE;
+CREATE INDEX users_by_profile ON users (profile_pk) WHERE profile_pk IS NOT NULL;
+ALTER TABLE subscriptions ADD COLUMN identity_pk INTEGER REFERENCES users(id) ON DELETE CASCADE;
+CREATE INDEX subscriptions_by_identity ON subscriptions (identity_pk)
+    WHERE identity_pk IS NOT NULL;
+CREATE TABLE link_codes (
+    code_hash   TEXT PRIMARY KEY,
+    identity_pk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+);
+CREATE INDEX link_codes_by_identity ON link_codes (identity_pk);
+CREATE INDEX link_codes_expiry ON link_codes (expires_at);
+CREATE TABLE link_failures (
+    platform TEXT NOT NULL,
+    tenant   TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    at       INTEGER NOT NULL
+);
+CREATE INDEX link_failures_by_account ON link_failures (platform, tenant, user_id, at);
+CREATE INDEX link_failures_by_time ON link_failures (at)
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6]
 LATEST = len(MIGRATIONS)
 
 

@@ -42,7 +42,11 @@ USER_TABLES: dict[str, tuple[str, ...]] = {
     "roadmap_done": ("user_pk",),
     "activity": ("user_pk",),
     "notices": ("user_pk",),
-    "subscriptions": ("user_pk", "owner_pk"),
+    "subscriptions": ("user_pk", "owner_pk", "identity_pk"),
+    # added by V6 (issue 14, link), after this migration: absent at schema 2. The
+    # runtime link merge's rules for every table are bot/storage/link.py's RULES.
+    "users": ("profile_pk",),
+    "link_codes": ("identity_pk",),
 }
 
 # How far a delivery got: on a date held by two ledgers the further one is kept.

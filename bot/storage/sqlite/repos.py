@@ -53,9 +53,12 @@ class SqliteUsers(Repo):
         all, and a read-only transaction commits without touching the WAL.
         """
         key = (platform, tenant, user_id)
+        # the account and the profile it uses (its own, or the one it was linked to):
+        # one statement, the unique index then the primary key
         row = self.fetchone(
-            "SELECT id, tz, display_name FROM users WHERE platform = ? AND tenant = ?"
-            " AND user_id = ?",
+            "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+            " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
+            " WHERE i.platform = ? AND i.tenant = ? AND i.user_id = ?",
             key,
         )
         if row is None:
@@ -65,18 +68,19 @@ class SqliteUsers(Repo):
                 (*key, display_name, tz_hint, now.isoformat()),
             )
             return UserRow(int(row[0]), row[1])
-        pk, tz, name = int(row[0]), row[1], row[2]
+        pk, tz, name, account = int(row[0]), row[1], row[2], int(row[3])
         new_name = display_name or name
         new_tz = tz or tz_hint
-        if new_name != name or new_tz != tz:
-            self.execute(
-                "UPDATE users SET display_name = ?, tz = ? WHERE id = ?", (new_name, new_tz, pk)
-            )
+        if new_name != name:
+            self.execute("UPDATE users SET display_name = ? WHERE id = ?", (new_name, account))
+        if new_tz != tz:
+            self.execute("UPDATE users SET tz = ? WHERE id = ?", (new_tz, pk))
         return UserRow(pk, new_tz)
 
     def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
         row = self.fetchone(
-            "SELECT id FROM users WHERE platform = ? AND tenant = ? AND user_id = ?",
+            "SELECT coalesce(profile_pk, id) FROM users WHERE platform = ? AND tenant = ?"
+            " AND user_id = ?",
             (platform, tenant, user_id),
         )
         return int(row[0]) if row else None
@@ -222,6 +226,10 @@ EXPORT_QUERIES: dict[str, str] = {
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
     " FROM subscriptions WHERE user_pk = ?",
+    "linked_accounts": "SELECT platform, tenant, user_id, display_name, created_at FROM users"
+    " WHERE profile_pk = ? ORDER BY id",
+    "link_codes": "SELECT c.created_at, c.expires_at, c.used_at FROM link_codes c"
+    " JOIN users u ON u.id = c.identity_pk WHERE coalesce(u.profile_pk, u.id) = ?",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
     " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = ?"
     " ORDER BY d.local_date",

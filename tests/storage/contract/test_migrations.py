@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.core.ports import UnitOfWork
 from tests.storage.contract.conftest import Backend
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 KEY = ("slack", "T1", "U1")
+
+
+def old_user(tx: UnitOfWork) -> int:
+    """An early release's users row, in SQL both dialects read (today's ``users.user``
+    reads columns of later versions: the profile a linked account uses)."""
+    repo: Any = tx.users
+    row = repo.fetchone(
+        "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
+        " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', '2026-03-02T09:00:00+00:00')"
+        " RETURNING id"
+    )
+    return int(row[0])
 
 
 async def test_a_new_database_is_at_the_latest_version(backend: Backend) -> None:
@@ -26,7 +39,7 @@ async def test_upgrade_from_the_first_schema_keeps_data(backend: Backend) -> Non
         assert await old.schema_version() == 1
 
         def first_release(tx: UnitOfWork) -> int:
-            pk = tx.users.user(*KEY, "Ada", NOW, "Europe/Berlin").pk
+            pk = old_user(tx)
             tx.progress.set_skill(pk, "rust", "learning", NOW)
             tx.tips.record_view(pk, "t001", NOW)
             tx.tips.set_saved(pk, "t001", NOW)
@@ -84,7 +97,7 @@ async def test_upgrade_to_the_bounded_ledger_keeps_the_ledger_and_prunes_it(
     old = await backend.open_old(backend.bounded_ledger - 1)
 
     def before(tx: UnitOfWork) -> int:
-        pk = tx.users.user(*KEY, "Ada", NOW, "Europe/Berlin").pk
+        pk = old_user(tx)
         chan = tx.subscriptions.save_channel(
             platform="slack", tenant="T1", channel_id="C1", owner_pk=pk, minute=540, tz="UTC",
             days=127, next_due=1, next_date="2026-03-03", now=NOW,

@@ -1,0 +1,95 @@
+"""Contract: the link merge knows every table and column it must (both backends), and
+forget / export / a workspace's purge treat a linked profile as documented."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.ports import Store, UnitOfWork
+from bot.storage.link import ACCOUNT_COLUMNS, PROFILE_COLUMNS, RULES, SUBSCRIPTION_COLUMNS
+from tests.storage.contract.conftest import Backend
+from tests.storage.contract.test_users import NOW
+
+# (table, column) pairs whose column references users(id), and every table's columns
+SCHEMA = {
+    "sqlite": (
+        """SELECT m.name, f."from" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+           WHERE m.type = 'table' AND f."table" = 'users'""",
+        "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c"
+        " WHERE m.type = 'table'",
+    ),
+    "postgres": (
+        """SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc
+           JOIN information_schema.key_column_usage kcu
+             ON kcu.constraint_name = tc.constraint_name
+           JOIN information_schema.constraint_column_usage ccu
+             ON ccu.constraint_name = tc.constraint_name
+           WHERE tc.constraint_type = 'FOREIGN KEY' AND ccu.table_name = 'users'
+             AND tc.table_schema = current_schema()""",
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema()",
+    ),
+}
+
+
+def _schema(tx: UnitOfWork, kind: str) -> tuple[set[tuple[str, str]], dict[str, set[str]]]:
+    repo: Any = tx.users
+    refs_sql, cols_sql = SCHEMA[kind]
+    refs = {(r[0], r[1]) for r in repo.fetchall(refs_sql)}
+    cols: dict[str, set[str]] = {}
+    for table, col in repo.fetchall(cols_sql):
+        cols.setdefault(table, set()).add(col)
+    return refs, cols
+
+
+async def test_the_link_merge_knows_every_table_and_column(backend: Backend, store: Store) -> None:
+    """A table that references users needs a rule in bot/storage/link.py RULES; a users
+    column a side (account or profile); a subscriptions column a thought in link()."""
+    kind = "sqlite" if type(backend).__name__.startswith("Sqlite") else "postgres"
+    refs, cols = await store.run(lambda tx: _schema(tx, kind))
+    assert refs == {(t, c) for t, rule in RULES.items() for c in rule.refs}
+    for table, rule in RULES.items():
+        if rule.kind == "profile":  # merged and copied column by column
+            assert cols[table] == {"user_pk", *rule.columns}, table
+    assert cols["users"] == {*ACCOUNT_COLUMNS, *PROFILE_COLUMNS}
+    assert cols["subscriptions"] == set(SUBSCRIPTION_COLUMNS)
+
+
+def two_linked(tx: UnitOfWork) -> tuple[int, int, int]:
+    slack = tx.users.user("slack", "T1", "U1", "Ada", NOW, "Europe/Berlin").pk
+    discord = tx.users.user("discord", "global", "42", "ada", NOW).pk
+    tx.progress.set_skill(discord, "rust", "done", NOW)
+    tx.links.issue(slack, "h1", 100, 700)
+    done = tx.links.link("h1", discord, 200)
+    assert done.profile_pk == slack  # the older profile stays
+    assert tx.users.find_user("discord", "global", "42") == slack
+    assert tx.users.user("discord", "global", "42", "ada", NOW).pk == slack
+    return slack, discord, done.profile_pk
+
+
+async def test_link_then_export_and_forget(store: Store) -> None:
+    slack, discord, profile = await store.run(two_linked)
+    data = await store.run(lambda tx: tx.users.export(profile))
+    assert [a["platform"] for a in data["linked_accounts"]] == ["discord"]
+    assert data["skills"][0]["skill_id"] == "rust"
+    assert data["link_codes"][0]["used_at"] == 200
+    code = await store.run(lambda tx: tx.links.code("h1"))
+    assert code is not None and code.used_at == 200 and code.identity.pk == slack
+    await store.run(lambda tx: tx.users.forget(profile))
+    gone = await store.run(lambda tx: tx.links.identity("discord", "global", "42"))
+    assert gone is None
+    assert await store.integrity_check() == []
+
+
+async def test_a_workspace_purge_leaves_the_linked_account_elsewhere(store: Store) -> None:
+    slack, discord, _ = await store.run(two_linked)
+    assert await store.run(lambda tx: tx.installations.forget("slack", "T1")) == 1
+
+    def after(tx: UnitOfWork) -> None:
+        me = tx.links.identity("discord", "global", "42")
+        assert me is not None and me.profile_pk == discord
+        assert tx.progress.skill_statuses(discord) == {"rust": "done"}
+        assert tx.users.find_user("slack", "T1", "U1") is None
+
+    await store.run(after)
+    assert await store.integrity_check() == []
