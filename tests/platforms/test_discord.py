@@ -439,6 +439,8 @@ async def test_every_command_answers_through_discord(env: Env) -> None:
             continue
         options: dict[str, Any] = {}
         for opt in cmd.options:
+            if cmd.name == "link":  # a one-time code is no fixed sample: 'link' issues one
+                continue
             if opt.kind == "choice":
                 options[opt.name] = opt.choices[0]
             elif opt.kind == "channel":
