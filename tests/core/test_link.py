@@ -34,12 +34,14 @@ async def test_link_joins_two_profiles_with_the_merge_rules(core: Core, clock: F
     await slack("learn python")  # learning here...
     await slack("save t001")
     await slack("roadmap done 1")
-    await slack("rate t002 up")
+    await slack("done pytorch")  # done here, learning later there: done wins
+    await slack("rate t002 down")
     clock.advance(days=1)
     await discord("done python")  # ...done there: done wins
     await discord("learn rust")
+    await discord("learn pytorch")
     await discord("save t003")
-    await discord("rate t002 down")  # not helpful beats helpful
+    await discord("rate t002 up")  # not helpful (here first) beats helpful
     before = await discord("progress")
     assert "Profile" not in [f.name for f in before.fields]
 
@@ -55,6 +57,7 @@ async def test_link_joins_two_profiles_with_the_merge_rules(core: Core, clock: F
     assert a.fields == b.fields
     assert "Linked:" in field(a, "Profile")
     assert "Python" in field(a, "✅ Done") and "Rust" in field(a, "📘 Learning")
+    assert "PyTorch" in field(a, "✅ Done")
     assert field(a, "Saved tips") == "2" and field(a, "Helpful votes") == "0"
     assert "1/" in field(a, "Roadmap")
     saved = await discord("saved")
@@ -186,3 +189,10 @@ async def test_forget_on_a_linked_account_says_so_and_deletes_both(core: Core) -
     )
     assert found == (None, None)
     assert field(await slack("progress"), "📘 Learning") == "—"
+
+
+async def test_help_lists_link_and_unlink(core: Core) -> None:
+    slack, _ = chats(core)
+    text = (await slack("help")).plain_text()
+    assert "`link [code]`" in text and "`unlink`" in text
+    assert "code" in (await slack("help link")).plain_text()

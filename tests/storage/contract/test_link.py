@@ -93,3 +93,76 @@ async def test_a_workspace_purge_leaves_the_linked_account_elsewhere(store: Stor
 
     await store.run(after)
     assert await store.integrity_check() == []
+
+
+def _sub(tx: UnitOfWork, pk: int, platform: str, tenant: str, minute: int) -> int:
+    return tx.subscriptions.save_user(
+        user_pk=pk, platform=platform, tenant=tenant, minute=minute, tz="UTC", days=127,
+        next_due=1, next_date="2026-03-03", now=NOW,
+    )  # fmt: skip
+
+
+async def test_one_daily_kept_its_ledger_merged_notices_moved(store: Store) -> None:
+    def setup(tx: UnitOfWork) -> tuple[int, int, int, int]:
+        slack = tx.users.user("slack", "T1", "U1", "Ada", NOW).pk  # no zone yet
+        discord = tx.users.user("discord", "global", "42", "ada", NOW, "Asia/Tokyo").pk
+        kept = _sub(tx, discord, "discord", "global", 420)  # changed last: kept
+        older = _sub(tx, slack, "slack", "T1", 480)
+        tx.subscriptions.set_status(older, "active", "", NOW.replace(year=2025))
+        tx.deliveries.insert(older, "2026-03-02", 1, "sent", NOW)  # sent on Slack today
+        tx.deliveries.insert(kept, "2026-03-02", 1, "pending", NOW)  # not yet on Discord
+        tx.deliveries.insert(older, "2026-03-01", 1, "sent", NOW)
+        tx.deliveries.insert(kept, "2026-03-01", 1, "failed", NOW)
+        tx.users.push_notice(discord, "for Ada", NOW)
+        tx.links.issue(discord, "h", 100, 700)
+        return slack, discord, kept, older
+
+    slack, discord, kept, older = await store.run(setup)
+    done = await store.run(lambda tx: tx.links.link("h", slack, 200))
+    assert done.profile_pk == slack
+    assert done.kept is not None and done.kept.id == kept and done.kept.platform == "discord"
+    assert done.dropped is not None and done.dropped.id == older
+
+    def after(tx: UnitOfWork) -> None:
+        sub = tx.subscriptions.of_user(slack)
+        assert sub is not None and sub.id == kept
+        assert (sub.platform, sub.user_id) == ("discord", "42")  # the DM still goes there
+        assert tx.subscriptions.get(older) is None
+        # per date the row that got furthest: Slack's sent tip today, no second one
+        assert tx.deliveries.states(kept) == {"2026-03-01": "sent", "2026-03-02": "sent"}
+        assert tx.users.pop_notices(slack) == ["for Ada"]
+        assert tx.users.user("slack", "T1", "U1", "Ada", NOW).tz == "Asia/Tokyo"
+
+    await store.run(after)
+    assert await store.integrity_check() == []
+
+
+async def test_unlink_of_the_profiles_own_account_passes_it_on(store: Store) -> None:
+    def setup(tx: UnitOfWork) -> tuple[int, int, int]:
+        a = tx.users.user("slack", "T1", "U1", "Ada", NOW).pk
+        b = tx.users.user("discord", "global", "42", "ada", NOW).pk
+        c = tx.users.user("slack", "T2", "U7", "Ada", NOW).pk
+        tx.links.issue(a, "h1", 100, 700)
+        tx.links.link("h1", b, 100)
+        tx.links.issue(b, "h2", 100, 700)
+        tx.links.link("h2", c, 100)
+        tx.progress.set_skill(a, "rust", "learning", NOW)
+        _sub(tx, a, "discord", "global", 420)  # set up on Discord
+        return a, b, c
+
+    a, b, c = await store.run(setup)
+    assert [i.pk for i in await store.run(lambda tx: tx.links.identities(a))] == [a, b, c]
+    assert await store.run(lambda tx: tx.links.unlink(a))  # the profile's own account
+
+    def after(tx: UnitOfWork) -> None:
+        assert [i.pk for i in tx.links.identities(b)] == [b, c]  # the heir: next oldest
+        assert [i.pk for i in tx.links.identities(a)] == [a]
+        for pk in (a, b):
+            assert tx.progress.skill_statuses(pk) == {"rust": "learning"}  # both a copy
+        sub = tx.subscriptions.of_user(b)  # the daily tip stays on Discord
+        assert sub is not None and sub.user_id == "42"
+        assert tx.subscriptions.of_user(a) is None
+        assert not tx.links.unlink(a)
+
+    await store.run(after)
+    assert await store.integrity_check() == []
