@@ -217,3 +217,20 @@ def test_the_copy_knows_every_table(tmp_path: Path) -> None:
             return {r[0] for r in names}
 
     assert asyncio.run(tables()) == set(TABLES)
+
+
+async def test_a_postgresql_database_the_bot_wrote_copies_to_sqlite(
+    pg_server: PgServer, tmp_path: Path
+) -> None:
+    """Linked accounts reference their profile's row; PostgreSQL keeps an updated row
+    after newer ones, so the users are read in id order (the profile is always older)."""
+    url = pg_server.fresh()
+    store = await open_store(url)
+    try:
+        await store.run(fill)
+    finally:
+        await store.close()
+    target = tmp_path / "from-pg.db"
+    report = await copy(url, str(target))
+    assert all(t.rows for t in report.tables)
+    assert (await compare(url, str(target))).mismatches == []
