@@ -247,6 +247,13 @@ class StoreLinks:
         if a == b:
             raise ValueError("already one profile")
         keep, other = min(a, b), max(a, b)
+        if self._mark == "%s":  # PostgreSQL: the code's profile too waits for our commit
+            # (the caller's command holds its own account and profile rows already;
+            # SQLite's single writer needs nothing)
+            self._all(
+                "SELECT id FROM users WHERE id = ? OR id = ? ORDER BY id FOR NO KEY UPDATE",
+                (keep, other),
+            )
         kept, dropped = self._one_daily(keep, other)
         for table, rule in RULES.items():
             if rule.kind == "profile":

@@ -86,13 +86,17 @@ def everything(tx: UnitOfWork) -> tuple[int, int]:
         days=31, next_due=200, next_date="2026-03-03", now=NOW,
     )  # fmt: skip
     assert tx.deliveries.insert(channel, "2026-03-03", 200, "pending", NOW)
+    # a Discord account linked to this profile (issue 14), with the code it used
+    other = tx.users.user("discord", "global", "42", "ada", NOW).pk
+    tx.links.issue(pk, "code-hash", 100, 700)
+    tx.links.link("code-hash", other, 200)
     return pk, channel
 
 
 # what export must hold for a user with a record of every kind (every per-user table)
 EXPORT_SECTIONS = (
     "user", "skills", "tips_seen", "tip_marks", "roadmap", "activity_days", "notices", "daily",
-    "daily_deliveries",
+    "daily_deliveries", "linked_accounts", "link_codes",
 )  # fmt: skip
 
 
@@ -115,6 +119,8 @@ async def test_forget_deletes_everything_about_the_user(store: Store) -> None:
 
     def after(tx: UnitOfWork) -> None:
         assert tx.users.find_user(*KEY) is None
+        assert tx.users.find_user("discord", "global", "42") is None  # linked: gone too
+        assert tx.links.code("code-hash") is None
         assert tx.progress.skill_statuses(pk) == {}
         assert tx.progress.roadmap_done(pk) == set()
         assert tx.tips.tip_views(pk) == {} and tx.tips.marks(pk) == {}
