@@ -432,10 +432,11 @@ class Links(Protocol):
         """Count a wrong code; forget the ones given before ``keep_after``."""
         ...
 
-    def link(self, code_hash: str, identity_pk: int, now: int) -> Linked:
-        """Join the profile of ``identity_pk``'s account with the profile of the code's
-        account, in this transaction, and use the code up. The older profile stays; the
-        other's records merge into it (the rules of ``bot/storage/link.py``)."""
+    def link(self, code_hash: str, identity_pk: int, now: int) -> Linked | None:
+        """Use the code up and join the profile of ``identity_pk``'s account with the
+        profile of the code's account, in this transaction. The older profile stays; the
+        other's records merge into it (the rules of ``bot/storage/link.py``). None when
+        the code was used meanwhile (by a concurrent unit)."""
         ...
 
     def unlink(self, identity_pk: int) -> bool:

@@ -234,7 +234,14 @@ class StoreLinks:
 
     # link ------------------------------------------------------------------------------
 
-    def link(self, code_hash: str, identity_pk: int, now: int) -> Linked:
+    def link(self, code_hash: str, identity_pk: int, now: int) -> Linked | None:
+        # use the code up first: of two units given the same code at once, the second
+        # waits for the first (the row lock) and then finds it used
+        if not self._run(
+            "UPDATE link_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL",
+            (now, code_hash),
+        ):
+            return None
         row = self._one(
             """SELECT coalesce(u.profile_pk, u.id) FROM link_codes c
                JOIN users u ON u.id = c.identity_pk WHERE c.code_hash = ?""",
@@ -268,7 +275,6 @@ class StoreLinks:
             )
         self._run("UPDATE users SET profile_pk = ? WHERE profile_pk = ?", (keep, other))
         self._run("UPDATE users SET profile_pk = ? WHERE id = ?", (keep, other))
-        self._run("UPDATE link_codes SET used_at = ? WHERE code_hash = ?", (now, code_hash))
         return Linked(keep, kept, dropped)
 
     def _merge_rows(self, table: str, rule: Rule, keep: int, other: int) -> None:

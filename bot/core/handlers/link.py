@@ -124,6 +124,9 @@ def link(ctx: Context, code: str | None = None) -> Reply:
         where = name if tenant in ("", GLOBAL_TENANT) else f"{name} workspace {tenant}"
         return _refusal(messages.LINK_SAME_PLACE.format(where=where))
     done = links.link(code_hash(typed), me.pk, now)
+    if done is None:  # used by someone else a moment ago
+        links.fail(me.platform, me.tenant, me.user_id, now, now - WINDOW)
+        return _refusal(messages.LINK_USED)
     everyone_now = links.identities(done.profile_pk)
     body = messages.LINK_DONE.format(accounts=accounts(everyone_now))
     if done.kept is not None and done.dropped is not None:

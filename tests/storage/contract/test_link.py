@@ -61,7 +61,7 @@ def two_linked(tx: UnitOfWork) -> tuple[int, int, int]:
     tx.progress.set_skill(discord, "rust", "done", NOW)
     tx.links.issue(slack, "h1", 100, 700)
     done = tx.links.link("h1", discord, 200)
-    assert done.profile_pk == slack  # the older profile stays
+    assert done is not None and done.profile_pk == slack  # the older profile stays
     assert tx.users.find_user("discord", "global", "42") == slack
     assert tx.users.user("discord", "global", "42", "ada", NOW).pk == slack
     return slack, discord, done.profile_pk
@@ -119,7 +119,7 @@ async def test_one_daily_kept_its_ledger_merged_notices_moved(store: Store) -> N
 
     slack, discord, kept, older = await store.run(setup)
     done = await store.run(lambda tx: tx.links.link("h", slack, 200))
-    assert done.profile_pk == slack
+    assert done is not None and done.profile_pk == slack
     assert done.kept is not None and done.kept.id == kept and done.kept.platform == "discord"
     assert done.dropped is not None and done.dropped.id == older
 
@@ -166,3 +166,21 @@ async def test_unlink_of_the_profiles_own_account_passes_it_on(store: Store) -> 
 
     await store.run(after)
     assert await store.integrity_check() == []
+
+
+async def test_a_code_links_once(store: Store) -> None:
+    """The use is checked where it is recorded (a concurrent second unit waits on the
+    code's row, then finds it used): link() answers None and changes nothing."""
+
+    def twice(tx: UnitOfWork) -> None:
+        a = tx.users.user("slack", "T1", "U1", "Ada", NOW).pk
+        b = tx.users.user("discord", "global", "42", "ada", NOW).pk
+        c = tx.users.user("slack", "T2", "U9", "Eve", NOW).pk
+        tx.links.issue(a, "h", 100, 700)
+        assert tx.links.link("h", b, 200) is not None
+        assert tx.links.link("h", c, 201) is None
+        assert [i.pk for i in tx.links.identities(a)] == [a, b]
+        me = tx.links.identity("slack", "T2", "U9")
+        assert me is not None and me.profile_pk == c
+
+    await store.run(twice)
