@@ -3,6 +3,8 @@ forget / export / a workspace's purge treat a linked profile as documented."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from bot.core.ports import Store, UnitOfWork
@@ -184,3 +186,67 @@ async def test_a_code_links_once(store: Store) -> None:
         assert me is not None and me.profile_pk == c
 
     await store.run(twice)
+
+
+ACCOUNTS = (("slack", "T1", "U1"), ("discord", "global", "42"))
+
+
+def next_skill_as(key: tuple[str, str, str]) -> Callable[[UnitOfWork], int]:
+    """A read-modify-write of the shared profile through one of its accounts."""
+
+    def unit(tx: UnitOfWork) -> int:
+        pk = tx.users.user(*key, "ada", NOW).pk
+        n = len(tx.progress.skill_statuses(pk))
+        tx.progress.set_skill(pk, f"skill{n}", "learning", NOW)
+        return n
+
+    return unit
+
+
+async def test_commands_of_linked_accounts_are_serialized(backend: Backend) -> None:
+    """Two accounts of one profile, on two stores: no update of the profile is lost."""
+    a, b = await backend.open(), await backend.open()
+    try:
+        await a.run(two_linked)
+        n = 60
+        seen = await asyncio.gather(
+            *((a if i % 2 else b).run(next_skill_as(ACCOUNTS[i % 2])) for i in range(n))
+        )
+        assert sorted(seen) == list(range(1, n + 1))  # 'rust' was there: counts from 1
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_one_code_given_by_many_at_once_links_one(backend: Backend) -> None:
+    a, b = await backend.open(), await backend.open()
+    try:
+
+        def issue(tx: UnitOfWork) -> None:
+            pk = tx.users.user("slack", "T1", "U1", "Ada", NOW).pk
+            tx.links.issue(pk, "h", 100, 700)
+
+        await a.run(issue)
+
+        def redeem(i: int) -> Callable[[UnitOfWork], bool]:
+            def unit(tx: UnitOfWork) -> bool:
+                me = tx.users.user("slack", f"W{i}", "U", "x", NOW)
+                who = tx.links.identity("slack", f"W{i}", "U")
+                assert who is not None and who.profile_pk == me.pk
+                return tx.links.link("h", who.pk, 200) is not None
+
+            return unit
+
+        won = await asyncio.gather(*((a if i % 2 else b).run(redeem(i)) for i in range(12)))
+        assert sum(won) == 1
+        found = await a.run(lambda tx: tx.links.identities(_pk(tx)))
+        assert len(found) == 2
+    finally:
+        await a.close()
+        await b.close()
+
+
+def _pk(tx: UnitOfWork) -> int:
+    pk = tx.users.find_user("slack", "T1", "U1")
+    assert pk is not None
+    return pk
