@@ -37,12 +37,16 @@ T = TypeVar("T")
 
 COMMANDS = ("tip", "skill pytorch")  # the representative pair, alternating
 
-USER = "SELECT id, tz, display_name FROM users WHERE platform = ? AND tenant = ? AND user_id = ?"
+USER = (  # the account and the profile it uses (its own, or a linked one's)
+    "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+    " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
+    " WHERE i.platform = ? AND i.tenant = ? AND i.user_id = ?"
+)
 NEW_USER = (
     "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
     " VALUES (?, ?, ?, ?, ?, ?) RETURNING id, tz, display_name"
 )
-RENAME = "UPDATE users SET display_name = ?, tz = ? WHERE id = ?"
+RENAME = "UPDATE users SET display_name = ? WHERE id = ?"
 NOTICES = "DELETE FROM notices WHERE user_pk = ? RETURNING id, text"
 SKILLS = "SELECT skill_id, status FROM skill_status WHERE user_pk = ?"
 VIEWS = "SELECT tip_id, times FROM tip_views WHERE user_pk = ?"
@@ -114,9 +118,9 @@ def _user(db: sqlite3.Connection, key: tuple[str, str, str], name: str, now: str
     row = db.execute(USER, key).fetchall()
     if not row:
         return int(db.execute(NEW_USER, (*key, name, None, now)).fetchall()[0][0])
-    pk, tz, old = row[0]
+    pk, _tz, old, account = row[0]
     if name and name != old:
-        db.execute(RENAME, (name, tz, pk))
+        db.execute(RENAME, (name, account))
     return int(pk)
 
 
