@@ -196,3 +196,16 @@ async def test_help_lists_link_and_unlink(core: Core) -> None:
     text = (await slack("help")).plain_text()
     assert "`link [code]`" in text and "`unlink`" in text
     assert "code" in (await slack("help link")).plain_text()
+
+
+async def test_two_slack_workspaces_name_the_workspace(core: Core, clock: FakeClock) -> None:
+    home = Chat(core, User("slack", "T1", "U1", "Ada"))
+    work = Chat(core, User("slack", "T2", "W7", "Ada"))
+    await home("daily 07:00 UTC")
+    clock.advance(minutes=1)
+    await work("daily 08:30 UTC")
+    done = await home(f"link {code_of(await work('link'))}")
+    assert "Kept your daily tip at 08:30 UTC on Slack (T2); the one on Slack (T1) is off" in (
+        done.body
+    )
+    assert "Slack (T1) and Slack (T2)" in field(await work("progress"), "Profile")

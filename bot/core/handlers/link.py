@@ -139,11 +139,14 @@ def link(ctx: Context, code: str | None = None) -> Reply:
 
 
 def _names(kept: SubRow, dropped: SubRow) -> dict[str, str]:
+    """Where each daily tip went: the platform, and the workspace when both are Slack."""
     same = kept.platform == dropped.platform
-    label = (lambda s: f"{s.platform.capitalize()} ({s.tenant})") if same else (
-        lambda s: s.platform.capitalize()
-    )  # fmt: skip
-    return {"kept": label(kept), "dropped": label(dropped)}
+
+    def where(sub: SubRow) -> str:
+        name = sub.platform.capitalize()
+        return f"{name} ({sub.tenant})" if same else name
+
+    return {"kept": where(kept), "dropped": where(dropped)}
 
 
 @command("unlink", "Separate this account's profile from your linked ones (keeps a copy)", group=G)
