@@ -159,3 +159,23 @@ def test_say_as_a_discord_user_keys_them_like_the_adapter(db: Path) -> None:
     )
     t2 = careerbot(db, "say", "--platform", "slack", "--tenant", "T2", "--user", "U1", "progress")
     assert "Rust" not in t2.stdout.split("Done")[0]
+
+
+def test_link_through_the_console(db: Path) -> None:
+    """`link` in the console prints the code; a Discord account links with it (separate
+    processes on one file), and both then print the same progress."""
+    assert careerbot(db, "say", "--user", "ada", "learn rust").returncode == 0
+    issued = careerbot(db, "say", "--user", "ada", "link")
+    assert issued.returncode == 0, issued.stdout
+    code = issued.stdout.split("Your one-time code: ")[1].split()[0]
+    discord = ("say", "--platform", "discord", "--user", "42")
+    done = careerbot(db, *discord, "link", code)
+    assert done.returncode == 0 and "Profiles linked" in done.stdout
+    again = careerbot(db, *discord, "link", code)
+    assert again.returncode == 1 and "already used" in again.stdout
+    mine = careerbot(db, "say", "--user", "ada", "progress").stdout
+    theirs = careerbot(db, *discord, "progress").stdout
+    assert mine == theirs and "Rust" in mine and "Linked: Console and Discord" in mine
+    gone = careerbot(db, *discord, "unlink")
+    assert gone.returncode == 0 and "own profile again" in gone.stdout
+    assert "Linked" not in careerbot(db, *discord, "progress").stdout
