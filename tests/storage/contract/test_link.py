@@ -250,3 +250,61 @@ def _pk(tx: UnitOfWork) -> int:
     pk = tx.users.find_user("slack", "T1", "U1")
     assert pk is not None
     return pk
+
+
+async def test_every_merge_rule(store: Store) -> None:
+    """Per table, what the kept profile holds after link (read back through export)."""
+    early, late = NOW.replace(day=1), NOW.replace(day=2)
+
+    def setup(tx: UnitOfWork) -> tuple[int, int]:
+        a = tx.users.user("slack", "T1", "U1", "Ada", early).pk  # older: kept
+        b = tx.users.user("discord", "global", "42", "ada", late).pk
+        tx.progress.set_skill(a, "rust", "done", early)  # done beats a later learning
+        tx.progress.set_skill(b, "rust", "learning", late)
+        tx.progress.set_skill(a, "sql", "learning", early)  # else the later change
+        tx.progress.set_skill(b, "sql", "learning", late)
+        tx.progress.set_skill(b, "go", "done", late)  # only there: moves
+        tx.tips.record_view(a, "t1", early)
+        tx.tips.record_view(b, "t1", late)
+        tx.tips.record_view(b, "t1", late)  # views add up; first and last the extremes
+        tx.tips.set_saved(a, "t2", late)
+        tx.tips.set_saved(b, "t2", early)  # the earliest save
+        tx.tips.set_vote(a, "t3", 1)
+        tx.tips.set_vote(b, "t3", -1)  # not helpful beats helpful
+        tx.tips.set_vote(b, "t4", 1)  # a vote beats none
+        tx.tips.set_saved(a, "t4", early)
+        tx.progress.set_step(a, "s1", True, late)
+        tx.progress.set_step(b, "s1", True, early)  # the earliest completion
+        tx.users.record_activity(a, early.date())
+        tx.users.record_activity(b, late.date())  # the union
+        tx.users.record_activity(b, early.date())
+        tx.links.issue(b, "h", 100, 700)
+        assert tx.links.link("h", a, 200) is not None
+        return a, b
+
+    a, b = await store.run(setup)
+    data = await store.run(lambda tx: tx.users.export(a))
+    skills = {s["skill_id"]: (s["status"], s["updated_at"]) for s in data["skills"]}
+    assert skills == {
+        "rust": ("done", early.isoformat()),
+        "sql": ("learning", late.isoformat()),
+        "go": ("done", late.isoformat()),
+    }
+    [seen] = data["tips_seen"]
+    assert (seen["times"], seen["first_seen"], seen["last_seen"]) == (
+        3, early.isoformat(), late.isoformat()
+    )  # fmt: skip
+    marks = {m["tip_id"]: (m["vote"], m["saved_at"]) for m in data["tip_marks"]}
+    assert marks == {
+        "t2": (0, early.isoformat()),
+        "t3": (-1, None),
+        "t4": (1, early.isoformat()),
+    }
+    assert data["roadmap"] == [{"step_id": "s1", "done_at": early.isoformat()}]
+    assert [d["day"] for d in data["activity_days"]] == [
+        early.date().isoformat(),
+        late.date().isoformat(),
+    ]
+    # nothing is left on the other account's old profile
+    left = await store.run(lambda tx: tx.users.export(b))
+    assert all(not left[k] for k in ("skills", "tips_seen", "tip_marks", "roadmap"))
