@@ -15,7 +15,7 @@ from bot.bank.check import check_bank
 from bot.bank.extract import ExtractError, draft_files, read_document
 from bot.cli import parser
 from bot.core.errors import UsageError
-from bot.delivery.cli import preview
+from bot.delivery.preview import preview
 from bot.health import check as health_check
 from bot.storage.sqlite.maintenance import check as db_check
 
