@@ -394,7 +394,83 @@ def check_bank(tips_dir: Path, seeds_dir: Path, *, strict: bool = False) -> list
     problems.extend(_check_quotes(tips_dir, seeds_dir))
     problems.extend(_check_tips(tips_dir, strict=strict))
     problems.extend(_check_own_words(tips_dir, seeds_dir))
+    problems.extend(_check_cards(tips_dir))
     if strict:
         problems.extend(_check_support(tips_dir, seeds_dir))
     unique = dict.fromkeys((p.file, p.line, p.message) for p in problems)
     return sorted((Problem(*k) for k in unique), key=lambda p: (p.file, p.line, p.message))
+
+
+# ---------------------------------------------------------------- cards (issue 15)
+# Skill cards, roles, industries and roadmap steps, checked on every run:
+# * every skill card gives at least MIN_LEARN_STEPS "how to learn" steps;
+# * the quote of a card, role, industry or step supports it (:func:`supports`): the
+#   quote itself names it (name, alias or id; for a step, one of its skills), or shares
+#   two key words with its prose; a reviewed exception carries ``support: <why>``.
+MIN_LEARN_STEPS = 2
+_CARD_LISTS = (
+    ("skills.yaml", "skills", ("what", "why")),
+    ("roles.yaml", "roles", ("summary",)),
+    ("roles.yaml", "industries", ("hires_for",)),
+    ("roadmap.yaml", "steps", ("title", "done_when")),
+)
+
+
+def _check_learn_steps(tips_dir: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    for rec in _records(tips_dir / "skills.yaml", "skills"):
+        learn = rec.values.get("learn")
+        if not isinstance(learn, list):
+            continue  # a missing or malformed list is reported by the loader
+        if len(learn) < MIN_LEARN_STEPS:
+            problems.append(
+                Problem(
+                    "skills.yaml",
+                    rec.lines.get("learn", rec.line),
+                    f"skill '{rec.values.get('id')}' has {len(learn)} 'learn' step(s); "
+                    f"needs {MIN_LEARN_STEPS} concrete ones",
+                )
+            )
+    return problems
+
+
+def _names_of(values: dict[str, Any]) -> set[str]:
+    """The lower-case forms a record is known by: id (dashes as spaces), name, aliases."""
+    raw = values.get("aliases")
+    aliases: list[Any] = raw if isinstance(raw, list) else []
+    forms = [str(values.get("id", "")).replace("-", " "), str(values.get("name", "")), *aliases]
+    return {str(f).lower() for f in forms if str(f).strip()}
+
+
+def _check_card_support(tips_dir: Path) -> list[Problem]:
+    skill_forms = {
+        str(rec.values.get("id")): _names_of(rec.values)
+        for rec in _records(tips_dir / "skills.yaml", "skills")
+    }
+    problems: list[Problem] = []
+    for file, key, prose in _CARD_LISTS:
+        for rec in _records(tips_dir / file, key):
+            v = rec.values
+            source, reason = v.get("source"), v.get("support")
+            if not isinstance(source, dict) or (isinstance(reason, str) and reason.strip()):
+                continue  # no source: the loader says so; a reviewed exception: accepted
+            forms = _names_of(v)
+            if key == "steps":
+                skills = v.get("skills") if isinstance(v.get("skills"), list) else []
+                forms = set().union(*(skill_forms.get(str(s), set()) for s in skills or []))
+            text = " ".join(str(v.get(k, "")) for k in prose)
+            quote = normalize_for_match(str(source.get("quote", "")).strip(FRAGMENT + " "))
+            if quote and not supports(quote, quote, text, [forms]):
+                problems.append(
+                    Problem(
+                        file,
+                        rec.lines.get("source", rec.line),
+                        f"the quote of '{v.get('id')}' names neither it nor its key words: "
+                        "cite a passage that supports it, or add 'support: <reviewed reason>'",
+                    )
+                )
+    return problems
+
+
+def _check_cards(tips_dir: Path) -> list[Problem]:
+    return [*_check_learn_steps(tips_dir), *_check_card_support(tips_dir)]
