@@ -121,3 +121,32 @@ ADMIN_CHANNEL_FAILED = (
     "daily tips are on hold. Invite careerbot to the channel and let it post there, then run "
     "'admin daily' again."
 )
+
+# levels (issue 15): who a user's tips are for ------------------------------------------
+LEVEL_CHOICES = ("aspiring", "early", "experienced", "all")
+LEVEL_LABELS = {
+    "aspiring": "aspiring (on the way to a first ML job)",
+    "early": "early-career",
+    "experienced": "experienced",
+    "all": "all levels",
+}
+LEVEL_SHORT = {
+    "aspiring": "aspiring",
+    "early": "early-career",
+    "experienced": "experienced",
+    "all": "all levels",
+}
+LEVEL_HELP = "aspiring, early, experienced or all"
+LEVEL_TITLE = "Level: {label}"
+LEVEL_SHOW = (
+    "Your tips are for: {label}. Change it with 'level aspiring', 'level early', "
+    "'level experienced' or 'level all'."
+)
+LEVEL_SET = (
+    "Your tips, daily tips and skill tips are now for: {label}. Tips written for "
+    "everyone still come. 'level all' brings back every tip."
+)
+LEVEL_ALL = "You get every tip again, whatever level it was written for."
+LEVEL_SAME = "Your level was already {label}."
+LEVEL_LINE = "Level: {label}"
+ROADMAP_OTHER_LEVEL = " · for {levels}"

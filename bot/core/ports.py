@@ -142,6 +142,14 @@ class Users(Protocol):
 
     def set_tz(self, pk: int, tz: str) -> None: ...
 
+    def level(self, pk: int) -> str | None:
+        """The tip level the user chose (aspiring, early, experienced); None: all."""
+        ...
+
+    def set_level(self, pk: int, level: str | None) -> None:
+        """Set (or with None clear: all levels) the user's tip level."""
+        ...
+
     def forget(self, pk: int) -> None:
         """Delete the user and everything about them (subscriptions and ledger too)."""
         ...

@@ -12,7 +12,7 @@ from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.platforms.discord.tree import ADMIN, GROUP
+from bot.platforms.discord.tree import ADMIN, GROUP, MORE
 from bot.storage.sqlite import SqliteStore as Store
 from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
@@ -175,3 +175,25 @@ async def test_a_bad_value_gets_the_same_answer_as_typed_text(
     assert not typed.ok
     assert embed["title"] == typed.title == messages.ERROR_TITLE
     assert embed["description"] == typed.body
+
+
+async def test_level_option_offers_its_choices_and_sets_the_level(env: Env) -> None:
+    synced = [c for cmds in env.fake.commands.values() for c in cmds]
+    top, spec = next(
+        (c["name"], o)
+        for c in synced
+        if c["name"] in (GROUP, MORE)
+        for o in c["options"]
+        if o["name"] == "level"
+    )
+    option = next(o for o in spec["options"] if o["name"] == "level")
+    assert option["type"] == 3 and not option.get("required", False)
+    choices = [(c["name"], c["value"]) for c in option["choices"]]
+    assert choices == [(c, c) for c in ("aspiring", "early", "experienced", "all")]
+
+    iid = await env.fake.slash(top, "level", {"level": "early"})
+    embed = _embed(await env.fake.wait_callback(iid))
+    assert embed["title"] == "Level: early-career"
+    embed = _embed(await env.fake.wait_callback(await env.fake.slash(top, "level")))
+    assert embed["title"] == "Level: early-career"  # no choice: shows the current level
+    assert env.fake.rejected == []

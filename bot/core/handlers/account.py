@@ -41,6 +41,7 @@ def progress(ctx: Context) -> Reply:
         Field("Saved tips", str(sum(1 for _, at in marks.values() if at)), inline=True),
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
         Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
+        Field("Level", messages.LEVEL_SHORT[ctx.tx.users.level(pk) or "all"], inline=True),
     )
     return Reply(
         title=messages.PROGRESS_TITLE,

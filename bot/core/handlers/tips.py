@@ -32,7 +32,7 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
     ctx.tx.tips.record_view(ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     views[chosen.id] = views.get(chosen.id, 0) + 1
-    seen = seen_in(ctx.bank, views, skill_id)
+    seen = seen_in(ctx.bank, views, skill_id, pick.level)
     card = tip_card(
         ctx.bank,
         chosen,
@@ -115,4 +115,31 @@ def saved(ctx: Context) -> Reply:
         fields=fields,
         kind="saved",
         buttons=tuple(Button(f"Unsave {tid}", f"unsave {tid}") for _, tid in items[:5]),
+    )
+
+
+@command(
+    "level",
+    "Who your tips are for: aspiring, early-career, experienced or all",
+    Option("level", "choice", messages.LEVEL_HELP, required=False, choices=messages.LEVEL_CHOICES),
+    group=G,
+)
+def level(ctx: Context, level: str | None = None) -> Reply:
+    current = ctx.tx.users.level(ctx.user.pk) or "all"
+    if level is None:
+        label = messages.LEVEL_LABELS[current]
+        return Reply(
+            title=messages.LEVEL_TITLE.format(label=label),
+            body=messages.LEVEL_SHOW.format(label=label),
+            kind="notice",
+        )
+    label = messages.LEVEL_LABELS[level]
+    if level == current:
+        return Reply(title=messages.LEVEL_SAME.format(label=label), kind="notice")
+    ctx.tx.users.set_level(ctx.user.pk, None if level == "all" else level)
+    return Reply(
+        title=messages.LEVEL_TITLE.format(label=label),
+        body=messages.LEVEL_ALL if level == "all" else messages.LEVEL_SET.format(label=label),
+        kind="notice",
+        buttons=(Button("Next tip", "tip", "primary"),),
     )

@@ -173,7 +173,12 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4]
+# V5 (issue 15): the tip level a user chose with ``level`` (NULL: all levels).
+V5 = """
+ALTER TABLE users ADD COLUMN level text CHECK (level IN ('aspiring', 'early', 'experienced'))
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
 LATEST = len(MIGRATIONS)
 
 TABLES = (

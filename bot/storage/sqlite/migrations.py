@@ -161,10 +161,15 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
+# V6 (issue 15): the tip level a user chose with ``level`` (NULL: all levels).
+V6 = """
+ALTER TABLE users ADD COLUMN level TEXT CHECK (level IN ('aspiring', 'early', 'experienced'))
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6]
 LATEST = len(MIGRATIONS)
 
 

@@ -84,6 +84,13 @@ class SqliteUsers(Repo):
     def set_tz(self, pk: int, tz: str) -> None:
         self.execute("UPDATE users SET tz = ? WHERE id = ?", (tz, pk))
 
+    def level(self, pk: int) -> str | None:
+        row = self.fetchone("SELECT level FROM users WHERE id = ?", (pk,))
+        return row[0] if row else None
+
+    def set_level(self, pk: int, level: str | None) -> None:
+        self.execute("UPDATE users SET level = ? WHERE id = ?", (level, pk))
+
     def forget(self, pk: int) -> None:
         self.execute("DELETE FROM users WHERE id = ?", (pk,))
 
@@ -117,11 +124,11 @@ class SqliteUsers(Repo):
         """Every row about the user, table by table (for ``export``)."""
         out: dict[str, Any] = {}
         row = self.fetchone(
-            "SELECT platform, tenant, user_id, display_name, tz, created_at"
+            "SELECT platform, tenant, user_id, display_name, tz, created_at, level"
             " FROM users WHERE id = ?",
             (pk,),
         )
-        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at")
+        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at", "level")
         out["user"] = dict(zip(keys, row, strict=True)) if row else {}
         for table, sql in EXPORT_QUERIES.items():
             cur = self.db.execute(sql, (pk,))

@@ -42,6 +42,23 @@ async def test_display_name_and_zone_refresh(store: Store) -> None:
     assert hinted.tz == "UTC"
 
 
+async def test_level_is_stored_cleared_and_exported(store: Store) -> None:
+    pk = await store.run(ada)
+    other = await store.run(lambda tx: tx.users.user("slack", "T1", "U2", "Bo", NOW).pk)
+    assert await store.run(lambda tx: tx.users.level(pk)) is None  # default: all levels
+    await store.run(lambda tx: tx.users.set_level(pk, "aspiring"))
+    assert await store.run(lambda tx: tx.users.level(pk)) == "aspiring"
+    assert await store.run(lambda tx: tx.users.level(other)) is None  # only hers
+    assert (await store.run(lambda tx: tx.users.export(pk)))["user"]["level"] == "aspiring"
+    await store.run(lambda tx: tx.users.set_level(pk, "experienced"))
+    assert await store.run(lambda tx: tx.users.level(pk)) == "experienced"
+    await store.run(lambda tx: tx.users.set_level(pk, None))
+    assert await store.run(lambda tx: tx.users.level(pk)) is None
+    with pytest.raises(Exception):  # noqa: B017 - the schema refuses an unknown level
+        await store.run(lambda tx: tx.users.set_level(pk, "guru"))
+    assert await store.run(lambda tx: tx.users.level(pk)) is None
+
+
 async def test_notices_pop_oldest_first_once(store: Store) -> None:
     def push(tx: UnitOfWork) -> int:
         pk = ada(tx)
