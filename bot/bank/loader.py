@@ -213,7 +213,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
     industries: dict[str, Industry] = {}
     steps: list[Step] = []
     pending: list[tuple[_Reader, _Map, str, tuple[str, ...], str]] = []
-    docs = _doc_infos(seeds_dir or paths.seeds_dir())
+    docs = _doc_infos(seeds_dir or paths.seeds_for(tips_dir))
     known_docs = docs or None  # without the documents (a bare bank dir) names are not checked
 
     r = _Reader("skills.yaml", problems, known_docs)
