@@ -47,6 +47,9 @@ def levelled_bank(tmp_path_factory: pytest.TempPathFactory) -> Bank:
             block = block.replace(m.group(0), f"{m.group(0)}    levels: {levels}\n", 1)
         out.append(block)
     (target / "tips.yaml").write_text("".join(out))
+    skills = (target / "skills.yaml").read_text()
+    head = f"  - id: {ONLY_EXPERIENCED_SKILL}\n"
+    (target / "skills.yaml").write_text(skills.replace(head, f"{head}    levels: [experienced]\n"))
     roadmap = (target / "roadmap.yaml").read_text()
     for step, levels in STEP_LEVELS.items():
         head = f"  - id: {step}\n"
@@ -144,7 +147,10 @@ async def test_a_scope_with_nothing_for_the_level_falls_back_to_all_its_tips(
     ids = await _tip_ids(chat, len(scala), f"tip {ONLY_EXPERIENCED_SKILL}")
     assert sorted(ids) == sorted(t.id for t in scala)  # not a dead end
     card = await chat(f"skill {ONLY_EXPERIENCED_SKILL}")
-    assert card.kind == "skill"  # look-ups still find every card
+    assert card.kind == "skill"  # look-ups still find every card, whatever its level
+    assert (messages.CARD_LEVELS, "experienced") in [(f.name, f.value) for f in card.fields]
+    untagged = await chat("skill python")
+    assert messages.CARD_LEVELS not in [f.name for f in untagged.fields]
 
 
 async def test_a_skills_tips_follow_the_level(lcore: Core, levelled_bank: Bank) -> None:

@@ -38,6 +38,9 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
         fields.append(Field("Related skills", ", ".join(related), inline=True))
     if roles:
         fields.append(Field("Roles", ", ".join(roles), inline=True))
+    if s.levels:  # shown to everyone: a card is never hidden by the user's level
+        levels = ", ".join(messages.LEVEL_SHORT[x] for x in s.levels)
+        fields.append(Field(messages.CARD_LEVELS, levels, inline=True))
     fields.append(Field("Your status", messages.SKILL_STATUS[status], inline=True))
     buttons = []
     if status != "learning":
