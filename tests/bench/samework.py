@@ -47,6 +47,7 @@ NOTICES = "DELETE FROM notices WHERE user_pk = ? RETURNING id, text"
 SKILLS = "SELECT skill_id, status FROM skill_status WHERE user_pk = ?"
 VIEWS = "SELECT tip_id, times FROM tip_views WHERE user_pk = ?"
 MARKS = "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?"
+LEVEL = "SELECT level FROM users WHERE id = ?"
 VIEW = (
     "INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)"
     " ON CONFLICT (user_pk, tip_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen"
@@ -142,6 +143,7 @@ class Work:
                     db.execute(VIEWS, (pk,)).fetchall()
                     db.execute(MARKS, (pk,)).fetchall()
                     db.execute(SKILLS, (pk,)).fetchall()
+                    db.execute(LEVEL, (pk,)).fetchone()
                     db.execute(VIEW, (pk, tip_id, stamp, stamp))
                     db.execute(ACTIVE, (pk, now.date().isoformat()))
                 else:
