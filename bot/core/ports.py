@@ -14,7 +14,15 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
-from bot.core.records import Cursor, DeliveryRow, Planned, SubRow, TenantRow, UserRow
+from bot.core.records import (
+    Changes,
+    Cursor,
+    DeliveryRow,
+    Planned,
+    SubRow,
+    TenantRow,
+    UserRow,
+)
 from bot.core.replies import Reply
 from bot.core.requests import User
 
@@ -186,6 +194,12 @@ class Progress(Protocol):
 
     def set_step(self, pk: int, step_id: str, done: bool, now: datetime) -> None: ...
 
+    def changes(self, pk: int, since: datetime, until: datetime) -> Changes:
+        """What the user did with ``since <= t <= until``: tips last seen, skills whose
+        status changed, roadmap steps checked off, tips voted Helpful (for the weekly
+        report)."""
+        ...
+
 
 class Tips(Protocol):
     """What a user saw of the tips, and their votes and saved tips."""
@@ -200,15 +214,20 @@ class Tips(Protocol):
         """tip id -> (vote -1/0/1, saved_at ISO or None)."""
         ...
 
-    def set_vote(self, pk: int, tip_id: str, vote: int) -> None: ...
+    def set_vote(self, pk: int, tip_id: str, vote: int, now: datetime | None = None) -> None:
+        """Set the vote; ``now`` records when it was cast (the weekly report's Helpful)."""
+        ...
 
     def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None: ...
 
 
 class Subscriptions(Protocol):
-    """Daily-tip subscriptions: one per user (DM) or per (platform, tenant, channel)."""
+    """Subscriptions: a user's daily tip and weekly report (``kind`` 'daily' / 'weekly',
+    at most one of each per user), and daily tips per (platform, tenant, channel)."""
 
-    def of_user(self, user_pk: int) -> SubRow | None: ...
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
+        """The user's subscription of that kind (their daily tip unless told)."""
+        ...
 
     def get(self, sub_id: int) -> SubRow | None: ...
 
@@ -228,8 +247,10 @@ class Subscriptions(Protocol):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
-        """Create or replace the user's subscription (active, unpaused); returns its id.
+        """Create or replace the user's subscription of ``kind`` (active, unpaused);
+        returns its id.
 
         The id survives changes and ``daily off``, so the ledger's one-row-per-local-date
         rule still holds when someone changes their time after today's tip went out.

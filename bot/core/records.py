@@ -38,6 +38,7 @@ class SubRow:
     reason: str
     user_id: str | None  # the platform's user id (DM subscriptions)
     display_name: str | None
+    kind: str = "daily"  # daily (a tip) or weekly (the weekly report; one weekday)
 
     @property
     def notify_pk(self) -> int | None:
@@ -83,6 +84,16 @@ class Planned:
 def delivery_key(sub_id: int, local_date: str) -> str:
     """The idempotency key of one delivery: ``d{sub}-{yyyymmdd}`` (<= 25 characters)."""
     return f"d{sub_id}-{local_date.replace('-', '')}"
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a user did in a window of time (see ``Progress.changes``), for the weekly report."""
+
+    tips_seen: tuple[str, ...]  # tips last seen in the window, by id
+    skills: dict[str, str]  # skill id -> 'learning' | 'done', changed in the window
+    steps: tuple[str, ...]  # roadmap steps checked off in the window, by id
+    helpful: tuple[str, ...]  # tips voted Helpful in the window, latest vote first
 
 
 @dataclass(frozen=True, slots=True)

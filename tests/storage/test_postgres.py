@@ -117,19 +117,27 @@ async def test_upgrading_v1_with_data_adds_the_scan_indexes(pg_server: PgServer)
     url = pg_server.fresh()
     old = await PostgresStore.open(url, migrate_to=1)
 
-    def first(tx: UnitOfWork) -> int:
-        pk = tx.users.user("slack", "T1", "U1", "Ada", NOW, "Europe/Berlin").pk
-        sub = tx.subscriptions.save_user(
-            user_pk=pk, platform="slack", tenant="T1", minute=600, tz="UTC", days=127,
-            next_due=100, next_date="2026-03-02", now=NOW,
-        )  # fmt: skip
-        assert tx.deliveries.insert(sub, "2026-03-01", 50, "pending", NOW)
-        return sub
-
-    try:
-        sub = await old.run(first)
-    finally:
-        await old.close()
+    await old.close()
+    with psycopg.connect(url) as conn:  # schema 1's rows, written in schema 1's SQL
+        conn.execute(
+            "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
+            " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', %s)",
+            (NOW.isoformat(),),
+        )
+        row = conn.execute(
+            """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
+                   next_due, next_date, created_at, updated_at)
+               SELECT id, 'slack', 'T1', 600, 'UTC', 127, 'active', 100, '2026-03-02', %s, %s
+               FROM users RETURNING id""",
+            (NOW.isoformat(), NOW.isoformat()),
+        ).fetchone()
+        assert row is not None
+        sub = int(row[0])
+        conn.execute(
+            "INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)"
+            " VALUES (%s, '2026-03-01', 50, 'pending', %s, 50, %s)",
+            (sub, f"d{sub}-20260301", NOW.isoformat()),
+        )
 
     def indexes() -> set[str]:
         with psycopg.connect(url) as conn:

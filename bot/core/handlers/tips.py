@@ -75,7 +75,7 @@ def unsave(ctx: Context, tip: str) -> Reply:
 )
 def rate(ctx: Context, tip: str, vote: str) -> Reply:
     chosen = ctx.tip(tip)
-    ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1)
+    ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1, ctx.now)
     ctx.mark_active()
     text = messages.VOTE_UP if vote == "up" else messages.VOTE_DOWN
     return Reply(title=text.format(tip_id=chosen.id), kind="notice")

@@ -21,7 +21,7 @@ from bot.storage.postgres.repos import Repo
 SUB_SELECT = (
     "SELECT s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz,"
     " s.days, s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason,"
-    " u.user_id, u.display_name FROM subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
+    " u.user_id, u.display_name, s.kind FROM subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
 )
 
 DELIVERY_SELECT = (
@@ -37,8 +37,8 @@ def _sub(row: Any) -> SubRow:
 class PgSubscriptions(Repo):
     __slots__ = ()
 
-    def of_user(self, user_pk: int) -> SubRow | None:
-        row = self.fetchone(SUB_SELECT + " WHERE s.user_pk = %s", (user_pk,))
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
+        row = self.fetchone(SUB_SELECT + " WHERE s.user_pk = %s AND s.kind = %s", (user_pk, kind))
         return _sub(row) if row else None
 
     def get(self, sub_id: int) -> SubRow | None:
@@ -48,7 +48,7 @@ class PgSubscriptions(Repo):
     def of_channels(self, platform: str, tenant: str) -> list[SubRow]:
         rows = self.fetchall(
             SUB_SELECT + " WHERE s.platform = %s AND s.tenant = %s AND s.channel_id IS NOT NULL"
-            " ORDER BY s.id",
+            " AND s.kind = 'daily' ORDER BY s.id",
             (platform, tenant),
         )
         return [_sub(r) for r in rows]
@@ -65,19 +65,20 @@ class PgSubscriptions(Repo):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
         row = self.fetchone(
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at)
-               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s)
-               ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+                   next_due, next_date, created_at, updated_at, kind)
+               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s, %s)
+               ON CONFLICT (user_pk, kind) WHERE user_pk IS NOT NULL DO UPDATE SET
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
                  status = 'active', paused_until = NULL, reason = '',
                  next_due = excluded.next_due, next_date = excluded.next_date,
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat()),
+             now.isoformat(), kind),
         )  # fmt: skip
         return int(row[0])
 

@@ -178,7 +178,18 @@ V5 = """
 ALTER TABLE users ADD COLUMN level text CHECK (level IN ('aspiring', 'early', 'experienced'))
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+# Weekly report (issue 14), as SQLite's: a subscription's ``kind`` ('daily' or 'weekly'),
+# one of each per user; ``tip_marks.voted_at`` for the report's Helpful votes of the week.
+V_WEEKLY = """
+ALTER TABLE subscriptions ADD COLUMN kind text NOT NULL DEFAULT 'daily'
+    CHECK (kind IN ('daily', 'weekly'));
+DROP INDEX subscriptions_by_user;
+CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
+    WHERE user_pk IS NOT NULL;
+ALTER TABLE tip_marks ADD COLUMN voted_at text
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY]
 LATEST = len(MIGRATIONS)
 
 TABLES = (

@@ -17,7 +17,7 @@ from bot.storage.sqlite.repos import Repo
 SUB_COLUMNS = (
     "s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz, s.days,"
     " s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason, u.user_id,"
-    " u.display_name"
+    " u.display_name, s.kind"
 )
 SUB_FROM = "subscriptions s LEFT JOIN users u ON u.id = s.user_pk"
 
@@ -37,10 +37,10 @@ class SqliteSubscriptions(Repo):
 
     # subscriptions ---------------------------------------------------------------------
 
-    def of_user(self, user_pk: int) -> SubRow | None:
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
         row = self.fetchone(
-            f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ?",  # noqa: S608 (constants)
-            (user_pk,),
+            f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ? AND s.kind = ?",  # noqa: S608 (constants)
+            (user_pk, kind),
         )
         return _sub(row) if row else None
 
@@ -54,7 +54,8 @@ class SqliteSubscriptions(Repo):
     def of_channels(self, platform: str, tenant: str) -> list[SubRow]:
         rows = self.fetchall(
             f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
-            " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL ORDER BY s.id",
+            " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL"
+            " AND s.kind = 'daily' ORDER BY s.id",
             (platform, tenant),
         )
         return [_sub(r) for r in rows]
@@ -71,6 +72,7 @@ class SqliteSubscriptions(Repo):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
         """Create or replace the user's subscription (active, unpaused); returns its id.
 
@@ -79,16 +81,16 @@ class SqliteSubscriptions(Repo):
         """
         row = self.fetchone(
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at)
-               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
-               ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+                   next_due, next_date, created_at, updated_at, kind)
+               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?)
+               ON CONFLICT (user_pk, kind) WHERE user_pk IS NOT NULL DO UPDATE SET
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
                  status = 'active', paused_until = NULL, reason = '',
                  next_due = excluded.next_due, next_date = excluded.next_date,
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat()),
+             now.isoformat(), kind),
         )  # fmt: skip
         return int(row[0])
 

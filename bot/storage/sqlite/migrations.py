@@ -166,10 +166,24 @@ V6 = """
 ALTER TABLE users ADD COLUMN level TEXT CHECK (level IN ('aspiring', 'early', 'experienced'))
 """
 
+# Weekly report (issue 14): a subscription has a ``kind``, 'daily' (the daily tip, a
+# user's DM or a channel's post) or 'weekly' (a user's weekly report: one weekday in
+# ``days``); a user holds at most one of each. The ledger is unchanged: one row per
+# (subscription, local date). ``tip_marks.voted_at``: when the vote was cast (NULL for
+# votes older than this), so the report finds the tips voted Helpful in its week.
+V_WEEKLY = """
+ALTER TABLE subscriptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'daily'
+    CHECK (kind IN ('daily', 'weekly'));
+DROP INDEX subscriptions_by_user;
+CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
+    WHERE user_pk IS NOT NULL;
+ALTER TABLE tip_marks ADD COLUMN voted_at TEXT
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6, V_WEEKLY]
 LATEST = len(MIGRATIONS)
 
 

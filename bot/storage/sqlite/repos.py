@@ -10,7 +10,8 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.records import UserRow
+from bot.core.records import Changes, UserRow
+from bot.core.schedule import as_utc
 
 
 class Repo:
@@ -177,6 +178,36 @@ class SqliteProgress(Repo):
                 "DELETE FROM roadmap_done WHERE user_pk = ? AND step_id = ?", (pk, step_id)
             )
 
+    def changes(self, pk: int, since: datetime, until: datetime) -> Changes:
+        """What the user did in ``[since, until]`` (ISO UTC instants compare as text)."""
+        window = (pk, as_utc(since).isoformat(), as_utc(until).isoformat())
+        seen = self.fetchall(
+            "SELECT tip_id FROM tip_views WHERE user_pk = ? AND last_seen BETWEEN ? AND ?"
+            " ORDER BY tip_id",
+            window,
+        )
+        skills = self.fetchall(
+            "SELECT skill_id, status FROM skill_status"
+            " WHERE user_pk = ? AND updated_at BETWEEN ? AND ? ORDER BY updated_at, skill_id",
+            window,
+        )
+        steps = self.fetchall(
+            "SELECT step_id FROM roadmap_done WHERE user_pk = ? AND done_at BETWEEN ? AND ?"
+            " ORDER BY done_at, step_id",
+            window,
+        )
+        helpful = self.fetchall(
+            "SELECT tip_id FROM tip_marks WHERE user_pk = ? AND vote = 1"
+            " AND voted_at BETWEEN ? AND ? ORDER BY voted_at DESC, tip_id",
+            window,
+        )
+        return Changes(
+            tips_seen=tuple(r[0] for r in seen),
+            skills={r[0]: r[1] for r in skills},
+            steps=tuple(r[0] for r in steps),
+            helpful=tuple(r[0] for r in helpful),
+        )
+
 
 class SqliteTips(Repo):
     __slots__ = ()
@@ -203,11 +234,13 @@ class SqliteTips(Repo):
         )
         return {r[0]: (int(r[1]), r[2]) for r in rows}
 
-    def set_vote(self, pk: int, tip_id: str, vote: int) -> None:
+    def set_vote(self, pk: int, tip_id: str, vote: int, now: datetime | None = None) -> None:
+        stamp = now.isoformat() if now else None
         self.execute(
-            """INSERT INTO tip_marks (user_pk, tip_id, vote) VALUES (?, ?, ?)
-               ON CONFLICT (user_pk, tip_id) DO UPDATE SET vote = excluded.vote""",
-            (pk, tip_id, vote),
+            """INSERT INTO tip_marks (user_pk, tip_id, vote, voted_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET
+                 vote = excluded.vote, voted_at = excluded.voted_at""",
+            (pk, tip_id, vote, stamp),
         )
 
     def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None:
@@ -228,8 +261,14 @@ EXPORT_QUERIES: dict[str, str] = {
     "activity_days": "SELECT day FROM activity WHERE user_pk = ? ORDER BY day",
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
-    " FROM subscriptions WHERE user_pk = ?",
+    " FROM subscriptions WHERE user_pk = ? AND kind = 'daily'",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
-    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = ?"
-    " ORDER BY d.local_date",
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"
+    " WHERE s.user_pk = ? AND s.kind = 'daily' ORDER BY d.local_date",
+    # the weekly report (issue 14): its subscription and its deliveries
+    "weekly": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
+    " FROM subscriptions WHERE user_pk = ? AND kind = 'weekly'",
+    "weekly_deliveries": "SELECT d.local_date, d.state, d.attempts, d.updated_at"
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"
+    " WHERE s.user_pk = ? AND s.kind = 'weekly' ORDER BY d.local_date",
 }
