@@ -257,9 +257,11 @@ def _missing(cmd: Command, opt: Option) -> UsageError:
 
 
 def _looks_like(opt: Option, word: str, last: bool = False) -> bool:
-    """A word meant for this option even though it is wrong ("Mars/Olympus" is a zone;
-    any word for a last option with choices, "level guru"): report its own error
-    instead of skipping to the next option."""
+    """A word meant for this option even though it is wrong ("Mars/Olympus" is a zone,
+    "25:00" a time, any word for a last option with choices: "level guru"): report its
+    own error instead of skipping to the next option."""
+    if opt.kind == "time":
+        return _TIME.fullmatch(word) is not None
     return (opt.kind == "timezone" and "/" in word) or (last and opt.kind == "choice")
 
 

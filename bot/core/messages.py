@@ -151,3 +151,50 @@ LEVEL_SAME = "Your level was already {label}."
 LEVEL_LINE = "Level: {label}"
 ROADMAP_OTHER_LEVEL = " · for {levels}"
 CARD_LEVELS = "Mostly for"
+
+# weekly report (issue 14) ------------------------------------------------------------
+WEEKLY_DEFAULT_DAY = 4  # Friday (0 = Monday)
+WEEKLY_DEFAULT_TIME = "16:00"
+WEEKLY_DAY_HELP = "weekday of the report (default fri)"
+WEEKLY_TIME_HELP = "local time, 24-hour HH:MM (default 16:00)"
+WEEKLY_TITLE = "Weekly report: {day} at {time} {zone}"
+WEEKLY_NEXT = "Next report: {when}, {wait}."
+WEEKLY_ON_ITS_WAY = "This week's report is on its way."
+WEEKLY_STATE_TITLE = "Your weekly report"
+WEEKLY_IS_OFF = (
+    "Your weekly report is off. Turn it on with 'weekly on' (Fridays at 16:00), "
+    "or choose: 'weekly on sun 18:00'."
+)
+WEEKLY_NEED_ZONE = (
+    "Which time zone? careerbot does not know yours yet. "
+    "Add it, e.g. 'weekly on {day} {time} Europe/Berlin' (any IANA name)."
+)
+WEEKLY_OFF = "Weekly report off. Your daily tip, if you have one, is not affected."
+WEEKLY_ALREADY_OFF = "Your weekly report was already off."
+WEEKLY_SUSPENDED = (
+    "Your weekly report is on hold: careerbot could not message you ({reason}). "
+    "Allow direct messages from careerbot, then type 'weekly on' to turn it back on."
+)
+WEEKLY_REPORT_TITLE = "Your week in careerbot ({span})"
+WEEKLY_BODY = "Here is what you did in the last 7 days."
+WEEKLY_EMPTY = (
+    "A quiet week, and that's fine: one small step is enough to start again. "
+    "Streak: 🔥 {streak} day(s)."
+)
+WEEKLY_TIPS_FIELD = "Tips read"
+WEEKLY_STREAK_FIELD = "Streak"
+WEEKLY_STREAK = "🔥 {n} day(s)"
+WEEKLY_SKILLS_FIELD = "Skills moved ({n})"
+WEEKLY_STEPS_FIELD = "Roadmap steps checked off ({n})"
+WEEKLY_HELPFUL_FIELD = "Most helpful tip"
+WEEKLY_HELPFUL = "{text} ({tip_id})"
+WEEKLY_HELPFUL_NONE = "None voted Helpful this week: tap Helpful on a tip you liked."
+WEEKLY_NONE = "—"
+WEEKLY_NEXT_FIELD = "Next week"
+WEEKLY_SUGGEST = "Learn {skill}: it takes you further towards {role}."
+WEEKLY_SUGGEST_NONE = "You have done every skill of every role: teach someone else one."
+WEEKLY_FOOTER = "weekly report · change with 'weekly on', stop with 'weekly off'"
+WEEKLY_CANT_DM = (
+    "careerbot could not send you a direct message ({reason}), so your weekly report is on "
+    "hold. Allow DMs from careerbot, then type 'weekly on' to turn it back on."
+)

@@ -11,6 +11,10 @@ Life of a delivery, each step its own transaction::
              retry | 'failed' (and, for an unreachable user, the subscription suspended
              and a notice queued for their next command)
 
+A weekly report (a subscription of kind 'weekly', one weekday) goes the same way: its
+claim marks the row as tried (tip :data:`bot.core.weekly.CLAIMED`) and builds the report
+of the 7 local days ending on the row's date, up to its due instant, instead of a tip.
+
 A crash between the platform call and ``finish`` leaves the row 'pending' with its tip
 fixed; the resend uses the SAME key and the same card, and the platform layer dedups
 (Discord nonce + enforce_nonce, Slack metadata + DM history).
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.core import messages, refs
 from bot.core.app import Core
@@ -31,6 +35,7 @@ from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.core.schedule import epoch, from_epoch, schedule_of
 from bot.core.tips import pick_tip
+from bot.core.weekly import CLAIMED, read_week, weekly_report
 from bot.delivery.sender import Target
 
 log = logging.getLogger(__name__)
@@ -137,6 +142,8 @@ class Ledger:
             if row.attempts == 0:
                 tx.subscriptions.advance(sub.id, sub.next_due, sub.next_date, 1)
             return None
+        if sub.kind == "weekly":
+            return self._claim_weekly(tx, row, sub, now)
         tip_id = row.tip_id
         missed = row.missed
         if tip_id is None:
@@ -160,6 +167,22 @@ class Ledger:
             marks = tx.tips.marks(sub.user_pk)
             saved = marks.get(tip_id, (0, None))[1] is not None
         reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved)
+        return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
+
+    def _claim_weekly(
+        self, tx: UnitOfWork, row: DeliveryRow, sub: SubRow, now: datetime
+    ) -> Outgoing | None:
+        """Count the attempt and build the weekly report (the same one on a resend)."""
+        if sub.user_pk is None:  # pragma: no cover (a weekly report is a user's)
+            tx.deliveries.finish(row.id, "skipped", now, detail="no user")
+            return None
+        if row.tip_id is None:
+            tx.deliveries.claim(row.id, CLAIMED, tx.subscriptions.take_missed(sub.id), now)
+        else:
+            tx.deliveries.count_attempt(row.id, now)
+        day = date.fromisoformat(row.local_date)
+        week = read_week(tx, sub.user_pk, day, sub.tz, from_epoch(row.due_at))
+        reply = weekly_report(self.core.bank, week)
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
 
     # finish ----------------------------------------------------------------------------
@@ -202,7 +225,9 @@ class Ledger:
         log.info("daily subscription %d suspended: %s", sub.id, reason)
         if sub.notify_pk is None:
             return
-        if sub.channel_id is None:
+        if sub.kind == "weekly":
+            text = messages.WEEKLY_CANT_DM.format(reason=reason)
+        elif sub.channel_id is None:
             text = messages.DAILY_CANT_DM.format(reason=reason)
         else:
             where = refs.channel(sub.channel_id)

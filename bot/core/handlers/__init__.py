@@ -1,5 +1,5 @@
 """Command handlers. Importing this package declares every command in the registry."""
 
-from bot.core.handlers import account, daily, general, roadmap, roles, skills, tips
+from bot.core.handlers import account, daily, general, roadmap, roles, skills, tips, weekly
 
-__all__ = ["account", "daily", "general", "roadmap", "roles", "skills", "tips"]
+__all__ = ["account", "daily", "general", "roadmap", "roles", "skills", "tips", "weekly"]
