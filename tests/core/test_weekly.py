@@ -11,6 +11,7 @@ from bot.core.app import Core
 from bot.core.ports import UnitOfWork
 from bot.core.records import Changes
 from bot.core.weekly import EXCERPT, Week, best_role, read_week, suggestion, weekly_report
+from tests.conftest import Chat
 
 NONE = Changes(tips_seen=(), skills={}, steps=(), helpful=())
 FRI = date(2026, 3, 6)
@@ -119,3 +120,13 @@ async def test_the_week_starts_at_local_midnight_six_days_before(core: Core) -> 
     assert got.changes.skills == {"python": "done"}
     assert got.changes.steps == ("deploy",)
     assert got.statuses == {"rust": "done", "python": "done", "pytorch": "learning"}
+
+
+async def test_help_lists_the_weekly_commands_and_their_options(alice: Chat) -> None:
+    text = (await alice("help")).plain_text()
+    assert "`weekly` — Your weekly report by DM" in text
+    assert "`weekly on [mon|tue|wed|thu|fri|sat|sun] [time] [zone]`" in text
+    assert "`weekly off` — Stop your weekly report" in text
+    one = await alice("help weekly on")
+    assert one.title == "Usage: weekly on [mon|tue|wed|thu|fri|sat|sun] [time] [zone]"
+    assert "(default fri)" in one.fields[0].value and "(default 16:00)" in one.fields[0].value
