@@ -198,3 +198,4 @@ WEEKLY_CANT_DM = (
     "careerbot could not send you a direct message ({reason}), so your weekly report is on "
     "hold. Allow DMs from careerbot, then type 'weekly on' to turn it back on."
 )
+WEEKLY_MISSED = "You missed {n} weekly report(s) while careerbot was offline."

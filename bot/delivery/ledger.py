@@ -23,7 +23,7 @@ fixed; the resend uses the SAME key and the same card, and the platform layer de
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.core import messages, refs
@@ -176,13 +176,17 @@ class Ledger:
         if sub.user_pk is None:  # pragma: no cover (a weekly report is a user's)
             tx.deliveries.finish(row.id, "skipped", now, detail="no user")
             return None
+        missed = row.missed
         if row.tip_id is None:
-            tx.deliveries.claim(row.id, CLAIMED, tx.subscriptions.take_missed(sub.id), now)
+            missed = tx.subscriptions.take_missed(sub.id)
+            tx.deliveries.claim(row.id, CLAIMED, missed, now)
         else:
             tx.deliveries.count_attempt(row.id, now)
         day = date.fromisoformat(row.local_date)
         week = read_week(tx, sub.user_pk, day, sub.tz, from_epoch(row.due_at))
         reply = weekly_report(self.core.bank, week)
+        if missed:
+            reply = replace(reply, notices=(messages.WEEKLY_MISSED.format(n=missed),))
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
 
     # finish ----------------------------------------------------------------------------

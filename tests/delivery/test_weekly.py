@@ -172,7 +172,11 @@ async def test_weeks_missed_beyond_the_catchup_window_are_skipped(
         "2026-03-20": "sent",
     }
     assert [s.key for s in recorder.sent] == [f"d{sub.id}-20260320"]
-    assert (await env.at(utc(2026, 3, 20, 13))).sent == 0
+    assert recorder.sent[0].reply.notices == (
+        "You missed 2 weekly report(s) while careerbot was offline.",
+    )
+    await env.at(utc(2026, 3, 27, 10))
+    assert recorder.sent[1].reply.notices == ()
 
 
 async def test_weekly_leaves_the_daily_tip_alone_and_the_reverse(
