@@ -19,6 +19,7 @@ from bot.core.records import (
     Cursor,
     DeliveryRow,
     Planned,
+    ReviewRow,
     SubRow,
     TenantRow,
     UserRow,
@@ -220,6 +221,38 @@ class Tips(Protocol):
 
     def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None: ...
 
+    # spaced review (bot.core.review) -----------------------------------------------
+
+    def reviews(self, pk: int) -> list[ReviewRow]:
+        """The user's review states, by tip id; ``active`` when the tip is still saved
+        or voted Helpful."""
+        ...
+
+    def start_review(self, pk: int, tip_id: str, due_at: int) -> None:
+        """Make the tip reviewable, first due at ``due_at``; a known state is kept."""
+        ...
+
+    def answer_review(
+        self,
+        pk: int,
+        tip_id: str,
+        *,
+        seq: int,
+        remembered: bool,
+        due_at: int,
+        interval: int,
+        ease: int,
+        streak: int,
+        now: datetime,
+    ) -> bool:
+        """Record an answer to the state with ``seq`` answers so far (compare and set):
+        False, changing nothing, when the tip has no state or another answer came first."""
+        ...
+
+    def carry_review(self, pk: int, tip_id: str, local_date: str) -> None:
+        """Note that the daily tip of ``local_date`` carries this review."""
+        ...
+
 
 class Subscriptions(Protocol):
     """Subscriptions: a user's daily tip and weekly report (``kind`` 'daily' / 'weekly',
@@ -321,8 +354,20 @@ class Deliveries(Protocol):
 
     def get(self, delivery_id: int) -> DeliveryRow | None: ...
 
-    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
-        """Fix the tip (and the missed count it reports) and count the attempt."""
+    def claim(
+        self,
+        delivery_id: int,
+        tip_id: str,
+        missed: int,
+        now: datetime,
+        review: tuple[str, int] | None = None,
+    ) -> None:
+        """Fix the tip (and the missed count it reports) and count the attempt;
+        ``review``: the (tip id, answer count) of the due review the card carries."""
+        ...
+
+    def review_of(self, delivery_id: int) -> tuple[str, int] | None:
+        """The (tip id, answer count) of the review the claimed card carries, if any."""
         ...
 
     def count_attempt(self, delivery_id: int, now: datetime) -> None: ...

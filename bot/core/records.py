@@ -107,3 +107,18 @@ class TenantRow:
     installed_at: str  # ISO instant
     uninstalled_at: str | None  # ISO instant; the grace period before the purge runs from it
     users: int  # its users known to careerbot
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A user's spaced-review state of one tip (:mod:`bot.core.review`)."""
+
+    tip_id: str
+    due_at: int  # Unix seconds
+    interval: int  # days
+    ease: int  # hundredths (250 = 2.5)
+    streak: int  # Remembered answers in a row
+    answers: int  # answers so far (every answer adds one: the version buttons carry)
+    remembered: int  # Remembered answers so far
+    carried_on: str | None  # local date a daily tip last carried it
+    active: bool  # still reviewable: saved, or voted Helpful

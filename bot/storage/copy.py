@@ -48,6 +48,7 @@ TABLES = (
     "channel_tip_views",
     "installations",  # sealed: readable only with the same CAREERBOT_SECRET_KEY
     "oauth_states",
+    "tip_reviews",
 )
 # Tables with a generated integer ``id`` (PostgreSQL identity; SQLite rowid).
 ID_TABLES = ("users", "notices", "subscriptions", "deliveries")

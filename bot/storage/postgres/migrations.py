@@ -189,7 +189,33 @@ CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
 ALTER TABLE tip_marks ADD COLUMN voted_at text
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY]
+# Spaced review (issue 14), as SQLite's: a review state per (user, tip); tips already
+# saved or voted Helpful become reviewable; the ledger row fixes the review its card
+# carries.
+V_REVIEW = """
+CREATE TABLE tip_reviews (
+    user_pk     bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id      text NOT NULL,
+    due_at      bigint NOT NULL,
+    interval_days integer NOT NULL DEFAULT 1 CHECK (interval_days >= 1),
+    ease        integer NOT NULL DEFAULT 250 CHECK (ease BETWEEN 130 AND 300),
+    streak      integer NOT NULL DEFAULT 0,
+    answers     integer NOT NULL DEFAULT 0,
+    remembered  integer NOT NULL DEFAULT 0,
+    reviewed_at text,
+    carried_on  text,
+    PRIMARY KEY (user_pk, tip_id)
+);
+INSERT INTO tip_reviews (user_pk, tip_id, due_at)
+    SELECT user_pk, tip_id,
+           coalesce(extract(epoch FROM saved_at::timestamptz), extract(epoch FROM now()))::bigint
+           + 86400
+    FROM tip_marks WHERE saved_at IS NOT NULL OR vote = 1;
+ALTER TABLE deliveries ADD COLUMN review_tip_id text;
+ALTER TABLE deliveries ADD COLUMN review_seq integer
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY, V_REVIEW]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -205,6 +231,7 @@ TABLES = (
     "channel_tip_views",
     "installations",
     "oauth_states",
+    "tip_reviews",
 )
 
 

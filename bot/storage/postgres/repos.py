@@ -20,7 +20,7 @@ from typing import Any, LiteralString
 import psycopg
 from psycopg.rows import TupleRow
 
-from bot.core.records import Changes, UserRow
+from bot.core.records import Changes, ReviewRow, UserRow
 from bot.core.schedule import as_utc
 
 Cursor = psycopg.Cursor[TupleRow]
@@ -253,6 +253,61 @@ class PgTips(Repo):
             (pk, tip_id, stamp),
         )
 
+    # spaced review -----------------------------------------------------------------
+
+    def reviews(self, pk: int) -> list[ReviewRow]:
+        rows = self.fetchall(
+            """SELECT r.tip_id, r.due_at, r.interval_days, r.ease, r.streak, r.answers,
+                      r.remembered,
+                      r.carried_on, coalesce(m.saved_at IS NOT NULL OR m.vote = 1, false)
+               FROM tip_reviews r
+               LEFT JOIN tip_marks m ON m.user_pk = r.user_pk AND m.tip_id = r.tip_id
+               WHERE r.user_pk = %s ORDER BY r.tip_id""",
+            (pk,),
+        )
+        return [_review(r) for r in rows]
+
+    def start_review(self, pk: int, tip_id: str, due_at: int) -> None:
+        self.execute(
+            """INSERT INTO tip_reviews (user_pk, tip_id, due_at) VALUES (%s, %s, %s)
+               ON CONFLICT (user_pk, tip_id) DO NOTHING""",
+            (pk, tip_id, due_at),
+        )
+
+    def answer_review(
+        self,
+        pk: int,
+        tip_id: str,
+        *,
+        seq: int,
+        remembered: bool,
+        due_at: int,
+        interval: int,
+        ease: int,
+        streak: int,
+        now: datetime,
+    ) -> bool:
+        changed = self.execute(
+            """UPDATE tip_reviews SET due_at = %s, interval_days = %s, ease = %s, streak = %s,
+                 answers = answers + 1, remembered = remembered + %s, reviewed_at = %s
+               WHERE user_pk = %s AND tip_id = %s AND answers = %s""",
+            (due_at, interval, ease, streak, int(remembered), now.isoformat(), pk, tip_id, seq),
+        )
+        return changed == 1
+
+    def carry_review(self, pk: int, tip_id: str, local_date: str) -> None:
+        self.execute(
+            "UPDATE tip_reviews SET carried_on = %s WHERE user_pk = %s AND tip_id = %s",
+            (local_date, pk, tip_id),
+        )
+
+
+def _review(row: Any) -> ReviewRow:
+    return ReviewRow(
+        str(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]),
+        int(row[6]), row[7], bool(row[8]),
+    )  # fmt: skip
+
 
 # Tables holding per-user data (the same as the SQLite store's, for identical exports).
 EXPORT_QUERIES: dict[str, LiteralString] = {
@@ -273,4 +328,6 @@ EXPORT_QUERIES: dict[str, LiteralString] = {
     "weekly_deliveries": "SELECT d.local_date, d.state, d.attempts, d.updated_at"
     " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"
     " WHERE s.user_pk = %s AND s.kind = 'weekly' ORDER BY d.local_date",
+    "reviews": "SELECT tip_id, due_at, interval_days, ease, streak, answers, remembered,"
+    " reviewed_at, carried_on FROM tip_reviews WHERE user_pk = %s ORDER BY tip_id",
 }

@@ -264,13 +264,33 @@ class SqliteDeliveries(Repo):
         )
         return DeliveryRow(*row) if row else None
 
-    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+    def claim(
+        self,
+        delivery_id: int,
+        tip_id: str,
+        missed: int,
+        now: datetime,
+        review: tuple[str, int] | None = None,
+    ) -> None:
         """Fix the tip (and the missed count it reports) and count the attempt, before sending."""
         self.execute(
             """UPDATE deliveries SET tip_id = ?, missed = ?, attempts = attempts + 1, updated_at = ?
                WHERE id = ?""",
             (tip_id, missed, now.isoformat(), delivery_id),
         )
+        if review is not None:  # the due review the card carries (spaced review)
+            self.execute(
+                "UPDATE deliveries SET review_tip_id = ?, review_seq = ? WHERE id = ?",
+                (*review, delivery_id),
+            )
+
+    def review_of(self, delivery_id: int) -> tuple[str, int] | None:
+        row = self.fetchone(
+            "SELECT review_tip_id, review_seq FROM deliveries WHERE id = ?", (delivery_id,)
+        )
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), int(row[1] or 0)
 
     def count_attempt(self, delivery_id: int, now: datetime) -> None:
         self.execute(

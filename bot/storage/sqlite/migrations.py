@@ -180,10 +180,38 @@ CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
 ALTER TABLE tip_marks ADD COLUMN voted_at TEXT
 """
 
+# Spaced review (issue 14): a user's review state per tip (bot/core/review.py: ease in
+# hundredths, intervals in days, instants in Unix seconds). Tips already saved or voted
+# Helpful become reviewable: a saved one due a day after it was saved, a helpful one a
+# day after the upgrade. A daily delivery fixes the review its card carries at claim
+# time (tip id and the review's answer count), so a resend carries the identical card.
+V_REVIEW = """
+CREATE TABLE tip_reviews (
+    user_pk     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id      TEXT NOT NULL,
+    due_at      INTEGER NOT NULL,
+    interval_days INTEGER NOT NULL DEFAULT 1 CHECK (interval_days >= 1),
+    ease        INTEGER NOT NULL DEFAULT 250 CHECK (ease BETWEEN 130 AND 300),
+    streak      INTEGER NOT NULL DEFAULT 0,
+    answers     INTEGER NOT NULL DEFAULT 0,
+    remembered  INTEGER NOT NULL DEFAULT 0,
+    reviewed_at TEXT,
+    carried_on  TEXT,
+    PRIMARY KEY (user_pk, tip_id)
+) WITHOUT ROWID;
+INSERT INTO tip_reviews (user_pk, tip_id, due_at)
+    SELECT user_pk, tip_id,
+           coalesce(CAST(strftime('%s', saved_at) AS INTEGER), CAST(strftime('%s') AS INTEGER))
+           + 86400
+    FROM tip_marks WHERE saved_at IS NOT NULL OR vote = 1;
+ALTER TABLE deliveries ADD COLUMN review_tip_id TEXT;
+ALTER TABLE deliveries ADD COLUMN review_seq INTEGER
+"""
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6, V_WEEKLY]
+MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6, V_WEEKLY, V_REVIEW]
 LATEST = len(MIGRATIONS)
 
 

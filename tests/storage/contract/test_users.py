@@ -91,6 +91,7 @@ def everything(tx: UnitOfWork) -> tuple[int, int]:
     tx.tips.record_view(pk, "t001", NOW)
     tx.tips.set_vote(pk, "t002", 1)
     tx.tips.set_saved(pk, "t003", NOW)
+    tx.tips.start_review(pk, "t003", 100)
     tx.users.record_activity(pk, NOW.date())
     tx.users.push_notice(pk, "hello", NOW)
     sub = tx.subscriptions.save_user(
@@ -109,7 +110,7 @@ def everything(tx: UnitOfWork) -> tuple[int, int]:
 # what export must hold for a user with a record of every kind (every per-user table)
 EXPORT_SECTIONS = (
     "user", "skills", "tips_seen", "tip_marks", "roadmap", "activity_days", "notices", "daily",
-    "daily_deliveries",
+    "daily_deliveries", "reviews",
 )  # fmt: skip
 
 
@@ -135,6 +136,7 @@ async def test_forget_deletes_everything_about_the_user(store: Store) -> None:
         assert tx.progress.skill_statuses(pk) == {}
         assert tx.progress.roadmap_done(pk) == set()
         assert tx.tips.tip_views(pk) == {} and tx.tips.marks(pk) == {}
+        assert tx.tips.reviews(pk) == []
         assert tx.users.activity_days(pk) == [] and tx.users.pop_notices(pk) == []
         assert tx.subscriptions.of_user(pk) is None
         data = tx.users.export(pk)
