@@ -199,3 +199,33 @@ WEEKLY_CANT_DM = (
     "hold. Allow DMs from careerbot, then type 'weekly on' to turn it back on."
 )
 WEEKLY_MISSED = "You missed {n} weekly report(s) while careerbot was offline."
+
+# spaced review (issue 14) -------------------------------------------------------------
+REVIEW_TITLE = "Review · {skills}"
+REVIEW_TITLE_PLAIN = "Review"
+REVIEW_FOOTER = "{tip_id} · review · do you remember this tip? ({due} due)"
+REVIEW_SECTION = "🔁 Review {tip_id}: do you remember this one?"
+REVIEW_NEXT = "Next review of {tip_id} in {days} day(s)."
+REVIEW_REMEMBERED = "Remembered {tip_id}. Next review in {days} day(s)."
+REVIEW_NOT_YET = "No problem: {tip_id} comes back tomorrow. Next review in {days} day(s)."
+REVIEW_NONE_DUE = "Nothing to review right now. Your next review ({tip_id}) is due {when}."
+REVIEW_EMPTY = (
+    "Nothing to review yet. Save a tip, or vote it Helpful, and it comes back for review a "
+    "day later."
+)
+REVIEW_STALE_ANSWERED = "You already answered this review of {tip_id}; nothing changed."
+REVIEW_STALE_NOT_DUE = "{tip_id} is not due for review until {when}; nothing changed."
+REVIEW_STALE_GONE = (
+    "{tip_id} is no longer in your reviews (not saved, not voted Helpful); nothing changed."
+)
+REVIEW_PROGRESS = "{done} done, {due} due"
+REVIEW_HOW_TITLE = "How review works (SM-2 simplified)"
+REVIEW_HOW = (
+    "A tip you save or vote Helpful is due for review 1 day later. Remembered: the next "
+    "review is 3 days later, then the last interval × ease (ease starts at 2.5, +0.1 each "
+    "time, at most 3.0). Not yet: back to 1 day, ease −0.2 (at least 1.3). Your daily tip "
+    "brings one due review at most every 3 days."
+)
+REVIEW_BUTTON_REMEMBERED = "Remembered"
+REVIEW_BUTTON_NOT_YET = "Not yet"
+REVIEW_BUTTON_NEXT = "Next review"

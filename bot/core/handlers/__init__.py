@@ -1,5 +1,15 @@
 """Command handlers. Importing this package declares every command in the registry."""
 
-from bot.core.handlers import account, daily, general, roadmap, roles, skills, tips, weekly
+from bot.core.handlers import (
+    account,
+    daily,
+    general,
+    review,
+    roadmap,
+    roles,
+    skills,
+    tips,
+    weekly,
+)
 
-__all__ = ["account", "daily", "general", "roadmap", "roles", "skills", "tips", "weekly"]
+__all__ = ["account", "daily", "general", "review", "roadmap", "roles", "skills", "tips", "weekly"]

@@ -9,6 +9,8 @@ from bot.core.app import Context
 from bot.core.commands import Option, command
 from bot.core.progress import bar, streaks
 from bot.core.replies import Attachment, Button, Field, Reply
+from bot.core.review import due
+from bot.core.schedule import epoch
 
 
 @command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
@@ -42,6 +44,7 @@ def progress(ctx: Context) -> Reply:
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
         Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
         Field("Level", messages.LEVEL_SHORT[ctx.tx.users.level(pk) or "all"], inline=True),
+        _reviews(ctx),
     )
     return Reply(
         title=messages.PROGRESS_TITLE,
@@ -54,6 +57,14 @@ def progress(ctx: Context) -> Reply:
         ),
         replace=ctx.request.via_button,
     )
+
+
+def _reviews(ctx: Context) -> Field:
+    """Spaced review: answers given, and reviews due now."""
+    rows = ctx.tx.tips.reviews(ctx.user.pk)
+    done = sum(r.answers for r in rows)
+    waiting = len(due(rows, epoch(ctx.now), ctx.bank.tips))
+    return Field("Reviews", messages.REVIEW_PROGRESS.format(done=done, due=waiting), inline=True)
 
 
 @command("export", "All your data as JSON", group="Your data")

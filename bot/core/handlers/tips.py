@@ -9,6 +9,7 @@ from bot.core.app import Context
 from bot.core.cards import tip_card
 from bot.core.commands import Option, command
 from bot.core.replies import Button, Field, Reply
+from bot.core.review import start as start_review
 from bot.core.tips import pick_tip
 from bot.core.tips import seen as seen_in
 
@@ -48,6 +49,9 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
 def save(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.tips.set_saved(ctx.user.pk, chosen.id, ctx.now)
+    start_review(
+        ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now
+    )  # saved tips come back for spaced review
     ctx.mark_active()
     return Reply(title=messages.SAVED_OK.format(tip_id=chosen.id), kind="notice")
 
@@ -76,6 +80,10 @@ def unsave(ctx: Context, tip: str) -> Reply:
 def rate(ctx: Context, tip: str, vote: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1, ctx.now)
+    if vote == "up":
+        start_review(
+            ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now
+        )  # helpful tips come back for spaced review
     ctx.mark_active()
     text = messages.VOTE_UP if vote == "up" else messages.VOTE_DOWN
     return Reply(title=text.format(tip_id=chosen.id), kind="notice")
