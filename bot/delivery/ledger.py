@@ -6,7 +6,8 @@ Life of a delivery, each step its own transaction::
              catch-up window; the subscription counts it as missed) and the
              subscription's cursor moves to its next instant
     claim    pending row -> tip chosen once and stored (with the missed count it
-             reports), the view recorded, the attempt counted — all BEFORE sending
+             reports, and the due review a DM's card carries), the view recorded, the
+             attempt counted — all BEFORE sending
     finish   after the platform call -> 'sent' | still 'pending' with a later
              retry | 'failed' (and, for an unreachable user, the subscription suspended
              and a notice queued for their next command)
@@ -33,6 +34,7 @@ from bot.core.ports import SendResult, SendStatus, UnitOfWork
 from bot.core.records import Cursor, DeliveryRow, Planned, SubRow
 from bot.core.replies import Reply
 from bot.core.requests import User
+from bot.core.review import daily_pick
 from bot.core.schedule import epoch, from_epoch, schedule_of
 from bot.core.tips import pick_tip
 from bot.core.weekly import CLAIMED, read_week, weekly_report
@@ -153,11 +155,13 @@ class Ledger:
                 return None
             tip_id = pick.tip.id
             missed = tx.subscriptions.take_missed(sub.id)
-            tx.deliveries.claim(row.id, tip_id, missed, now)
+            review = self._review(tx, sub, row, tip_id, now)
+            tx.deliveries.claim(row.id, tip_id, missed, now, review)
             if sub.user_pk is not None:
                 tx.tips.record_view(sub.user_pk, tip_id, now)
         else:
             tx.deliveries.count_attempt(row.id, now)
+            review = tx.deliveries.review_of(row.id)
         tip = self.core.bank.tips.get(tip_id)
         if tip is None:  # the bank changed under a pending resend
             tx.deliveries.finish(row.id, "skipped", now, detail="tip gone")
@@ -166,7 +170,9 @@ class Ledger:
         if sub.user_pk is not None:
             marks = tx.tips.marks(sub.user_pk)
             saved = marks.get(tip_id, (0, None))[1] is not None
-        reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved)
+        again = self.core.bank.tips.get(review[0]) if review else None
+        carried = (again, review[1]) if again is not None and review else None
+        reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved, review=carried)
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
 
     def _claim_weekly(
@@ -188,6 +194,21 @@ class Ledger:
         if missed:
             reply = replace(reply, notices=(messages.WEEKLY_MISSED.format(n=missed),))
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
+
+    def _review(
+        self, tx: UnitOfWork, sub: SubRow, row: DeliveryRow, tip_id: str, now: datetime
+    ) -> tuple[str, int] | None:
+        """The due review a DM's daily tip carries (at most one every few days, see
+        :func:`bot.core.review.daily_pick`), noted as carried; fixed with the row."""
+        if sub.user_pk is None:
+            return None
+        rows = tx.tips.reviews(sub.user_pk)
+        today = date.fromisoformat(row.local_date)
+        pick = daily_pick(rows, epoch(now), self.core.bank.tips, today, skip=tip_id)
+        if pick is None:
+            return None
+        tx.tips.carry_review(sub.user_pk, pick.tip_id, row.local_date)
+        return pick.tip_id, pick.answers
 
     # finish ----------------------------------------------------------------------------
 
