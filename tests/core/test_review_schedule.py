@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.core import messages, review
 from bot.core.records import ReviewRow
 from bot.core.review import (
     MAX_EASE,
@@ -100,3 +102,25 @@ def test_the_daily_tip_carries_a_review_at_most_every_three_days() -> None:
     assert daily_pick(rows, 100, known, day + timedelta(days=1)) == rows[0]
     assert daily_pick(rows, 100, known, day + timedelta(days=1), skip="t1") == rows[1]
     assert daily_pick([row("t1", 10)], 5, known, day) is None  # nothing due yet
+
+
+def test_readme_and_help_name_the_schedule_this_module_runs() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Spaced review", 1)[1].split("\n## ", 1)[0]
+    promised = [
+        "SM-2 simplified",
+        f"**{review.FIRST_DUE.days} day**",
+        f"**{review.SECOND_INTERVAL} days**",
+        f"**{review.START_EASE / 100}**",
+        f"**{review.EASE_UP / 100}**",
+        f"**{review.MAX_EASE / 100}**",
+        f"**{review.EASE_DOWN / 100}**",
+        f"**{review.MIN_EASE / 100}**",
+        f"at most {review.MAX_INTERVAL} days",
+        f"**at most once every {review.DAILY_EVERY} days**",
+    ]
+    assert [p for p in promised if p not in section] == []
+    assert "`review`" in readme.split("## Data", 1)[0]
+    how = messages.REVIEW_HOW
+    for number in ("2.5", "0.1", "3.0", "0.2", "1.3", "3 days", "1 day"):
+        assert number in how
