@@ -7,6 +7,7 @@ nothing and says so.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.core import messages
@@ -33,7 +34,8 @@ def review(ctx: Context) -> Reply:
     dues = due(rows, now, ctx.bank.tips)
     if dues:
         first = dues[0]
-        return review_card(ctx.bank, ctx.bank.tips[first.tip_id], seq=first.answers, due=len(dues))
+        card = review_card(ctx.bank, ctx.bank.tips[first.tip_id], seq=first.answers, due=len(dues))
+        return replace(card, replace=ctx.request.via_button)
     soonest = next_due(rows, ctx.bank.tips)
     how = (Field(messages.REVIEW_HOW_TITLE, messages.REVIEW_HOW),)
     if soonest is None:
@@ -55,10 +57,12 @@ def review(ctx: Context) -> Reply:
 )
 def review_answer(ctx: Context, tip: str, answer: str, seq: int) -> Reply:
     chosen = ctx.tip(tip)
-    row = _row(ctx, chosen.id)
-    stale = _stale(ctx, chosen.id, row, seq)
-    if stale is not None or row is None:
-        return Reply(title=stale or "", kind="notice")
+    row = next((r for r in ctx.tx.tips.reviews(ctx.user.pk) if r.tip_id == chosen.id), None)
+    if row is None or not row.active:
+        return Reply(title=messages.REVIEW_STALE_GONE.format(tip_id=chosen.id), kind="notice")
+    stale = _stale(ctx, row, seq)
+    if stale is not None:
+        return Reply(title=stale, kind="notice")
     remembered = answer == "remembered"
     after = after_answer(schedule_of(row), remembered)
     due_at = ctx.now + timedelta(days=after.interval)
@@ -84,18 +88,14 @@ def review_answer(ctx: Context, tip: str, answer: str, seq: int) -> Reply:
     )
 
 
-def _row(ctx: Context, tip_id: str) -> ReviewRow | None:
-    return next((r for r in ctx.tx.tips.reviews(ctx.user.pk) if r.tip_id == tip_id), None)
-
-
-def _stale(ctx: Context, tip_id: str, row: ReviewRow | None, seq: int) -> str | None:
-    """Why this click changes nothing, or None when it is a fresh answer to a due review."""
-    if row is None or not row.active:
-        return messages.REVIEW_STALE_GONE.format(tip_id=tip_id)
+def _stale(ctx: Context, row: ReviewRow, seq: int) -> str | None:
+    """Why a click on this review changes nothing (answered since the card was shown, or
+    not due yet), or None when it answers the review as it stands."""
     if row.answers != seq:
-        return messages.REVIEW_STALE_ANSWERED.format(tip_id=tip_id)
+        return messages.REVIEW_STALE_ANSWERED.format(tip_id=row.tip_id)
     if row.due_at > epoch(ctx.now):
-        return messages.REVIEW_STALE_NOT_DUE.format(tip_id=tip_id, when=_when(ctx, row.due_at))
+        when = _when(ctx, row.due_at)
+        return messages.REVIEW_STALE_NOT_DUE.format(tip_id=row.tip_id, when=when)
     return None
 
 

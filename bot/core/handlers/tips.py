@@ -49,9 +49,8 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
 def save(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.tips.set_saved(ctx.user.pk, chosen.id, ctx.now)
-    start_review(
-        ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now
-    )  # saved tips come back for spaced review
+    # saved tips come back for spaced review
+    start_review(ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     return Reply(title=messages.SAVED_OK.format(tip_id=chosen.id), kind="notice")
 
@@ -81,9 +80,8 @@ def rate(ctx: Context, tip: str, vote: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1, ctx.now)
     if vote == "up":
-        start_review(
-            ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now
-        )  # helpful tips come back for spaced review
+        # helpful tips come back for spaced review
+        start_review(ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     text = messages.VOTE_UP if vote == "up" else messages.VOTE_DOWN
     return Reply(title=text.format(tip_id=chosen.id), kind="notice")
