@@ -155,3 +155,19 @@ async def test_a_crash_after_sending_resends_the_identical_card_once_and_its_but
         assert (row.answers, row.interval, row.carried_on) == (1, 3, "2026-03-03")
     finally:
         await store2.close()
+
+
+async def test_a_channel_post_never_carries_its_admins_reviews(
+    core: Core, clock: FakeClock, replies: Replies
+) -> None:
+    env = Env(core, clock, replies)
+    await env.say("save t001", user="U9", via_button=True)
+    await env.say("daily 10:00 UTC", user="U9")
+    reply = await env.say("admin daily <#C0GEN|general> 10:00 UTC", user="U9", is_admin=True)
+    assert reply.ok
+    await env.at(utc(2026, 3, 3, 10))
+    cards = {s.where: s.reply for s in replies.sent}
+    assert set(cards) == {"dm:U9", "channel:C0GEN"}
+    assert review_of(cards["dm:U9"]) == "t001"  # the admin's own DM carries it ...
+    assert review_of(cards["channel:C0GEN"]) is None  # ... the channel's post does not
+    assert all(not f.name.startswith("🔁") for f in cards["channel:C0GEN"].fields)
