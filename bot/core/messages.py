@@ -228,3 +228,69 @@ REVIEW_HOW = (
 REVIEW_BUTTON_REMEMBERED = "Remembered"
 REVIEW_BUTTON_NOT_YET = "Not yet"
 REVIEW_BUTTON_NEXT = "Next review"
+
+# streaks that forgive and quiet days (issue 14: day start, freezes, skip, away-skip) ---
+STREAK_VALUE = "🔥 {current} day(s) · best {best} · Freezes: {freezes}"
+SETTINGS_TITLE = "Your settings"
+SETTINGS_DAY_START = "Your day starts at {hour:02d}:00 ({zone}): 'settings day-start <0-23>'"
+SETTINGS_AWAY = "Away-skip: {state} ('settings away-skip on|off')"
+SETTINGS_WEEKENDS = "Quiet weekends: {state} ('daily skip weekends' / 'daily unskip weekends')"
+SETTINGS_SKIPS = "Skipped days ahead: {days}"
+SETTINGS_NO_SKIPS = "none"
+DAY_START_SET = (
+    "Your day now starts at {hour:02d}:00 {zone}: activity before then counts for the day "
+    "before. Streaks follow it from now on."
+)
+DAY_START_SAME = "Your day already starts at {hour:02d}:00."
+AWAY_ON = (
+    "Away-skip is on: no daily tip on a day your status is :palm_tree: or "
+    ":face_with_thermometer: or Do Not Disturb is on when it is due. Those days never break "
+    "your streak."
+)
+AWAY_OFF = "Away-skip is off: your daily tip comes whatever your status."
+AWAY_UNSUPPORTED = (
+    "Away-skip can't work here: {platform} doesn't tell careerbot when you are away. "
+    "Use 'daily skip <YYYY-MM-DD>' or 'daily skip next <N> days' instead."
+)
+AWAY_MISSING_SCOPE = (
+    "Away-skip can't work yet: this careerbot app may not read your status or Do Not "
+    "Disturb (it lacks the users.profile:read and dnd:read scopes). Ask a workspace admin "
+    "to reinstall it with them, then try again."
+)
+SKIP_USAGE = "daily skip <YYYY-MM-DD> | next <N> days | weekends"
+UNSKIP_USAGE = "daily unskip <YYYY-MM-DD> | all | weekends"
+SKIP_HELP = "a date YYYY-MM-DD, 'next <N> days', 'tomorrow' or 'weekends'"
+UNSKIP_HELP = "a date YYYY-MM-DD, 'all' (every skipped day ahead) or 'weekends'"
+SKIP_BAD = (
+    "'{value}' is not a day to skip; use a date like 2026-12-24, 'next 3 days' or 'weekends'."
+)
+UNSKIP_BAD = "'{value}' is not a skipped day; use a date like 2026-12-24, 'all' or 'weekends'."
+SKIP_BAD_DATE = "'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-12-24."
+SKIP_PAST = "{day} has passed (today is {today} for you); only today or later can be skipped."
+SKIP_TOO_FAR = "{day} is too far ahead; skip at most {max} days ahead."
+SKIP_N_RANGE = "Skip between 1 and {max} days at a time."
+SKIPPED_DAYS = "No daily tip on {days}. Those days never break your streak. Undo: 'daily unskip'."
+SKIPPED_WEEKENDS = (
+    "No daily tips on Saturdays and Sundays from now on; weekends never break your streak. "
+    "Undo: 'daily unskip weekends'."
+)
+SKIPPED_WEEKENDS_ALREADY = "Weekends are already quiet."
+UNSKIPPED = "Back on: {days}."
+UNSKIPPED_NONE = "No skipped day ahead matched; nothing changed."
+UNSKIPPED_WEEKENDS = "Weekends are back on: daily tips on Saturdays and Sundays again."
+UNSKIPPED_WEEKENDS_NONE = "Weekends were not quiet; nothing changed."
+DAILY_SKIPPING = "Skipping: {days}."
+DAILY_WEEKENDS_QUIET = "weekends"
+HELP_TOPICS = "Topics: `help streak` (how streaks, freezes and quiet days work)."
+STREAK_HELP_TITLE = "Streaks"
+STREAK_HELP = (
+    "Your streak counts the days in a row with a learning action (a tip, a vote, a save, a "
+    "skill or roadmap step marked). Your day begins at the hour set with 'settings day-start' "
+    "(4: 01:30 still counts as yesterday), in your time zone.\n"
+    "Freezes: every {every} active days in a row earn a freeze (at most {cap} held). A day "
+    "you miss spends one automatically and your streak survives it; with none left, it "
+    "starts again.\n"
+    "Quiet days never break a streak: days skipped with 'daily skip', quiet weekends, days "
+    "your Slack status said you were away ('settings away-skip on'), and days a move east "
+    "skips over."
+)

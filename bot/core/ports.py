@@ -19,6 +19,8 @@ from bot.core.records import (
     Cursor,
     DeliveryRow,
     Planned,
+    Prefs,
+    QuietPlan,
     ReviewRow,
     SubRow,
     TenantRow,
@@ -465,6 +467,35 @@ class Installations(Protocol):
         ...
 
 
+class Habits(Protocol):
+    """Streak settings and quiet days (issue 14): a user's :class:`Prefs` and the dates
+    they are quiet on (kind ``skip``: 'daily skip'; ``away``: the platform said they were
+    away at delivery time; ``zone``: skipped over by a move east). Quiet days neither
+    count in a streak nor break it; no daily tip goes out on a ``skip`` day."""
+
+    def prefs(self, pk: int) -> Prefs: ...
+
+    def set_prefs(self, pk: int, prefs: Prefs) -> None: ...
+
+    def quiet_days(self, pk: int) -> dict[date, str]:
+        """date -> kind, ascending."""
+        ...
+
+    def add_quiet(self, pk: int, days: Sequence[date], kind: str) -> int:
+        """Mark ``days`` quiet; a day already quiet keeps its kind. Returns how many are new."""
+        ...
+
+    def unskip(self, pk: int, since: date, days: Sequence[date] | None = None) -> int:
+        """Remove ``skip`` days from ``since`` on (only ``days`` when given); returns how
+        many went. Earlier days are history and stay."""
+        ...
+
+    def quiet_plans(self, pks: Sequence[int], since: date) -> dict[int, QuietPlan]:
+        """For the ledger: each of ``pks`` with quiet settings or ``skip`` days from
+        ``since`` on (the others are left out)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """The repositories of one transaction (valid only inside ``Store.run``)."""
 
@@ -485,6 +516,9 @@ class UnitOfWork(Protocol):
 
     @property
     def installations(self) -> Installations: ...
+
+    @property
+    def habits(self) -> Habits: ...
 
 
 class Store(Protocol):

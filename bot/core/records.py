@@ -7,6 +7,7 @@ never see a database type. Instants are Unix seconds (UTC); dates are ISO string
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +123,33 @@ class ReviewRow:
     remembered: int  # Remembered answers so far
     carried_on: str | None  # local date a daily tip last carried it
     active: bool  # still reviewable: saved, or voted Helpful
+
+
+# streaks and quiet days (issue 14) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prefs:
+    """A user's habit settings (:class:`~bot.core.ports.Habits`); defaults until set."""
+
+    day_start: int = 0  # the local hour their day begins (0-23)
+    away_skip: bool = False  # skip the daily tip while the platform says they are away
+    weekends_since: str | None = None  # ISO date weekends are quiet from; None: not quiet
+    days_zone: str | None = None  # the zone their last activity day was recorded in
+
+
+@dataclass(frozen=True, slots=True)
+class QuietPlan:
+    """What the ledger needs to know of a subscriber's quiet days when planning."""
+
+    days: frozenset[str]  # ISO dates skipped ('daily skip')
+    weekends_since: str | None
+    away_skip: bool
+
+    def quiet(self, local_date: str) -> bool:
+        """Whether no tip goes out on ``local_date`` (an ISO date)."""
+        if local_date in self.days:
+            return True
+        if self.weekends_since is None or local_date < self.weekends_since:
+            return False
+        return date.fromisoformat(local_date).weekday() >= 5

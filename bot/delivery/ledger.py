@@ -31,7 +31,7 @@ from bot.core import messages, refs
 from bot.core.app import Core
 from bot.core.cards import delivery_card
 from bot.core.ports import SendResult, SendStatus, UnitOfWork
-from bot.core.records import Cursor, DeliveryRow, Planned, SubRow
+from bot.core.records import Cursor, DeliveryRow, Planned, QuietPlan, SubRow
 from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.core.review import daily_pick
@@ -63,6 +63,7 @@ class PlanStats:
     subscriptions: int = 0
     pending: int = 0
     skipped: int = 0
+    quiet: int = 0  # days the subscriber skipped ('quiet' rows)
 
 
 class Ledger:
@@ -82,8 +83,12 @@ class Ledger:
             subs = tx.subscriptions.due(epoch(now), batch, platforms)
             pending: list[Planned] = []
             cursors: list[Cursor] = []
+            since = (now - self.catchup).date() - timedelta(days=2)
+            pks = [s.user_pk for s in subs if s.user_pk is not None]
+            quiet = tx.habits.quiet_plans(pks, since) if pks else {}
             for sub in subs:
-                self._plan_one(tx, sub, now, stats, pending, cursors)
+                plan = quiet.get(sub.user_pk) if sub.user_pk is not None else None
+                self._plan_one(tx, sub, now, stats, pending, cursors, plan)
             stats.pending += tx.deliveries.insert_pending(pending, now)
             tx.subscriptions.advance_many(cursors)
             return len(subs)
@@ -102,8 +107,10 @@ class Ledger:
         stats: PlanStats,
         pending: list[Planned],
         cursors: list[Cursor],
+        quiet: QuietPlan | None = None,
     ) -> None:
-        """Queue the subscription's pending rows and new cursor; skipped rows go in now."""
+        """Queue the subscription's pending rows and new cursor; skipped rows go in now,
+        and so do the 'quiet' rows of the subscriber's quiet days (no tip, not missed)."""
         plan = schedule_of(sub)
         horizon = now - self.catchup
         missed = 0
@@ -112,6 +119,10 @@ class Ledger:
                 cursors.append(Cursor(sub.id, epoch(moment), day.isoformat(), missed))
                 return
             if sub.paused_until is not None and epoch(moment) < sub.paused_until:
+                continue
+            if quiet is not None and quiet.quiet(day.isoformat()):
+                if tx.deliveries.insert(sub.id, day.isoformat(), epoch(moment), "quiet", now):
+                    stats.quiet += 1
                 continue
             if moment >= horizon:
                 pending.append(Planned(sub.id, day.isoformat(), epoch(moment)))

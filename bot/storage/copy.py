@@ -49,6 +49,8 @@ TABLES = (
     "installations",  # sealed: readable only with the same CAREERBOT_SECRET_KEY
     "oauth_states",
     "tip_reviews",
+    "user_prefs",
+    "quiet_days",
 )
 # Tables with a generated integer ``id`` (PostgreSQL identity; SQLite rowid).
 ID_TABLES = ("users", "notices", "subscriptions", "deliveries")

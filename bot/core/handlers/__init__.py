@@ -4,6 +4,7 @@ from bot.core.handlers import (
     account,
     daily,
     general,
+    habits,
     review,
     roadmap,
     roles,
@@ -12,4 +13,15 @@ from bot.core.handlers import (
     weekly,
 )
 
-__all__ = ["account", "daily", "general", "review", "roadmap", "roles", "skills", "tips", "weekly"]
+__all__ = [
+    "account",
+    "daily",
+    "general",
+    "habits",
+    "review",
+    "roadmap",
+    "roles",
+    "skills",
+    "tips",
+    "weekly",
+]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
-from bot.core.progress import bar, streaks
+from bot.core.progress import Streak, bar, streak, weekend_days
 from bot.core.replies import Attachment, Button, Field, Reply
 from bot.core.review import due
 from bot.core.schedule import epoch
@@ -20,7 +21,7 @@ def progress(ctx: Context) -> Reply:
     views = ctx.tx.tips.tip_views(pk)
     marks = ctx.tx.tips.marks(pk)
     steps_done = ctx.tx.progress.roadmap_done(pk)
-    current, best = streaks(ctx.tx.users.activity_days(pk), ctx.today)
+    run = streak_of(ctx)
     bank = ctx.bank
 
     def names(status: str) -> str:
@@ -42,7 +43,7 @@ def progress(ctx: Context) -> Reply:
         Field("Tips read", f"{bar(seen, len(bank.tips))} · {seen}/{len(bank.tips)}", inline=True),
         Field("Saved tips", str(sum(1 for _, at in marks.values() if at)), inline=True),
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
-        Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
+        Field("Streak", messages.STREAK_VALUE.format(**_streak_values(run)), inline=True),
         Field("Level", messages.LEVEL_SHORT[ctx.tx.users.level(pk) or "all"], inline=True),
         _reviews(ctx),
     )
@@ -65,6 +66,21 @@ def _reviews(ctx: Context) -> Field:
     done = sum(r.answers for r in rows)
     waiting = len(due(rows, epoch(ctx.now), ctx.bank.tips))
     return Field("Reviews", messages.REVIEW_PROGRESS.format(done=done, due=waiting), inline=True)
+
+
+def streak_of(ctx: Context) -> Streak:
+    """The user's streak: their activity days, with quiet days and weekends neutral."""
+    pk = ctx.user.pk
+    today = ctx.day
+    neutral = set(ctx.tx.habits.quiet_days(pk))
+    since = ctx.prefs.weekends_since
+    if since is not None:
+        neutral.update(weekend_days(date.fromisoformat(since), today))
+    return streak(ctx.tx.users.activity_days(pk), today, neutral)
+
+
+def _streak_values(run: Streak) -> dict[str, int]:
+    return {"current": run.current, "best": run.best, "freezes": run.freezes}
 
 
 @command("export", "All your data as JSON", group="Your data")

@@ -215,7 +215,28 @@ ALTER TABLE deliveries ADD COLUMN review_tip_id text;
 ALTER TABLE deliveries ADD COLUMN review_seq integer
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY, V_REVIEW]
+# Streaks and quiet days (issue 14), as SQLite's: streak settings, quiet days, and the
+# ledger's states 'quiet' (a skipped day) and 'away' (the user was away).
+HABITS = """
+CREATE TABLE user_prefs (
+    user_pk        bigint PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    day_start      integer NOT NULL DEFAULT 0 CHECK (day_start BETWEEN 0 AND 23),
+    away_skip      integer NOT NULL DEFAULT 0 CHECK (away_skip IN (0, 1)),
+    weekends_since text,
+    days_zone      text
+);
+CREATE TABLE quiet_days (
+    user_pk bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     text NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('skip', 'away', 'zone')),
+    PRIMARY KEY (user_pk, day)
+);
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
+ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check
+    CHECK (state IN ('pending', 'sent', 'skipped', 'failed', 'quiet', 'away'))
+"""
+
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY, V_REVIEW, HABITS]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -232,6 +253,8 @@ TABLES = (
     "installations",
     "oauth_states",
     "tip_reviews",
+    "user_prefs",
+    "quiet_days",
 )
 
 

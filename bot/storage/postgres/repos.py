@@ -317,6 +317,9 @@ EXPORT_QUERIES: dict[str, LiteralString] = {
     "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = %s",
     "activity_days": "SELECT day FROM activity WHERE user_pk = %s ORDER BY day",
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = %s ORDER BY id",
+    "streak_settings": "SELECT day_start, away_skip, weekends_since, days_zone FROM user_prefs"
+    " WHERE user_pk = %s",
+    "quiet_days": "SELECT day, kind FROM quiet_days WHERE user_pk = %s ORDER BY day",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
     " FROM subscriptions WHERE user_pk = %s AND kind = 'daily'",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"

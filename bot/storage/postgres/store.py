@@ -36,6 +36,7 @@ from psycopg_pool import ConnectionPool
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.postgres.daily import PgDeliveries, PgSubscriptions
+from bot.storage.postgres.habits import PgHabits
 from bot.storage.postgres.installations import PgInstallations
 from bot.storage.postgres.lease import PgLease
 from bot.storage.postgres.migrations import LATEST, TABLES, SchemaTooNew, current_version, migrate
@@ -52,7 +53,15 @@ CONNECT_TIMEOUT = 10  # seconds, unless the URL sets connect_timeout
 class PgUnit:
     """The repositories of one transaction, on the cursor of the borrowed connection."""
 
-    __slots__ = ("deliveries", "installations", "progress", "subscriptions", "tips", "users")
+    __slots__ = (
+        "deliveries",
+        "habits",
+        "installations",
+        "progress",
+        "subscriptions",
+        "tips",
+        "users",
+    )
 
     def __init__(self, cur: Cursor) -> None:
         self.users = PgUsers(cur)
@@ -61,6 +70,7 @@ class PgUnit:
         self.subscriptions = PgSubscriptions(cur)
         self.deliveries = PgDeliveries(cur)
         self.installations = PgInstallations(cur)
+        self.habits = PgHabits(cur)
 
 
 def redact(url: str) -> str:

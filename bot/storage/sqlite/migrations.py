@@ -208,10 +208,70 @@ ALTER TABLE deliveries ADD COLUMN review_tip_id TEXT;
 ALTER TABLE deliveries ADD COLUMN review_seq INTEGER
 """
 
+# Streaks and quiet days (issue 14): a user's streak settings (the hour their day begins,
+# away-skip, quiet weekends) and their quiet days (skipped, away, or passed over by a
+# move east): neutral in a streak. The ledger gets two states for days no tip went out
+# on purpose: 'quiet' (a skipped day) and 'away' (the platform said the user was away).
+HABITS = """
+CREATE TABLE user_prefs (
+    user_pk        INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    day_start      INTEGER NOT NULL DEFAULT 0 CHECK (day_start BETWEEN 0 AND 23),
+    away_skip      INTEGER NOT NULL DEFAULT 0 CHECK (away_skip IN (0, 1)),
+    weekends_since TEXT,
+    days_zone      TEXT
+);
+CREATE TABLE quiet_days (
+    user_pk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     TEXT NOT NULL,
+    kind    TEXT NOT NULL CHECK (kind IN ('skip', 'away', 'zone')),
+    PRIMARY KEY (user_pk, day)
+) WITHOUT ROWID
+"""
+OLD_STATES = "CHECK (state IN ('pending', 'sent', 'skipped', 'failed'))"
+NEW_STATES = "CHECK (state IN ('pending', 'sent', 'skipped', 'failed', 'quiet', 'away'))"
+
+
+def add_habits(db: sqlite3.Connection) -> None:
+    """The HABITS tables, and the ledger's CHECK widened by SQLite's documented way: a
+    new table from the current definition (whatever columns it has by now), the rows
+    copied with their ids, the old one dropped, the indexes made again. No table
+    references ``deliveries`` (dropping it would cascade)."""
+    for statement in HABITS.split(";"):
+        db.execute(statement)
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'")
+    sql = str(row.fetchone()[0])
+    if OLD_STATES not in sql:
+        raise RuntimeError("the deliveries table is not as migration V2 made it")
+    indexes = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'"
+            " AND sql IS NOT NULL"
+        )
+    ]
+    new = sql.replace(OLD_STATES, NEW_STATES).replace("deliveries", "deliveries_new", 1)
+    db.execute(new)
+    db.execute("INSERT INTO deliveries_new SELECT * FROM deliveries")
+    db.execute("DROP TABLE deliveries")
+    db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+    for index in indexes:
+        db.execute(index)
+
+
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6, V_WEEKLY, V_REVIEW]
+MIGRATIONS: list[Migration] = [
+    V1,
+    V2,
+    merge_discord_profiles,
+    V4,
+    V5,
+    V6,
+    V_WEEKLY,
+    V_REVIEW,
+    add_habits,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -45,6 +45,8 @@ USER_TABLES: dict[str, tuple[str, ...]] = {
     "subscriptions": ("user_pk", "owner_pk"),
     # created by a later migration (spaced review, issue 14): empty when this one runs
     "tip_reviews": ("user_pk",),
+    "user_prefs": ("user_pk",),
+    "quiet_days": ("user_pk",),
 }
 
 # How far a delivery got: on a date held by two ledgers the further one is kept.

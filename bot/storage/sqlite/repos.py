@@ -315,6 +315,9 @@ EXPORT_QUERIES: dict[str, str] = {
     "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = ?",
     "activity_days": "SELECT day FROM activity WHERE user_pk = ? ORDER BY day",
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
+    "streak_settings": "SELECT day_start, away_skip, weekends_since, days_zone FROM user_prefs"
+    " WHERE user_pk = ?",
+    "quiet_days": "SELECT day, kind FROM quiet_days WHERE user_pk = ? ORDER BY day",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
     " FROM subscriptions WHERE user_pk = ? AND kind = 'daily'",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"

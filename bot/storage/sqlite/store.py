@@ -33,6 +33,7 @@ from typing import TypeVar
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.sqlite.daily import SqliteDeliveries, SqliteSubscriptions
+from bot.storage.sqlite.habits import SqliteHabits
 from bot.storage.sqlite.installations import SqliteInstallations
 from bot.storage.sqlite.lease import SqliteLease
 from bot.storage.sqlite.migrations import LATEST, SchemaTooNew, migrate
@@ -72,7 +73,16 @@ class SqliteUnit:
     the connection, and only the store's thread ever calls them.
     """
 
-    __slots__ = ("db", "deliveries", "installations", "progress", "subscriptions", "tips", "users")
+    __slots__ = (
+        "db",
+        "deliveries",
+        "habits",
+        "installations",
+        "progress",
+        "subscriptions",
+        "tips",
+        "users",
+    )
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -82,6 +92,7 @@ class SqliteUnit:
         self.subscriptions = SqliteSubscriptions(db)
         self.deliveries = SqliteDeliveries(db)
         self.installations = SqliteInstallations(db)
+        self.habits = SqliteHabits(db)
 
 
 class _Thread(Workers):
