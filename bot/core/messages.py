@@ -260,7 +260,7 @@ AWAY_MISSING_SCOPE = (
 SKIP_USAGE = "daily skip <YYYY-MM-DD> | next <N> days | weekends"
 UNSKIP_USAGE = "daily unskip <YYYY-MM-DD> | all | weekends"
 SKIP_HELP = "a date YYYY-MM-DD, 'next <N> days', 'tomorrow' or 'weekends'"
-UNSKIP_HELP = "a date YYYY-MM-DD, 'all' (every skipped day ahead) or 'weekends'"
+UNSKIP_HELP = "a date YYYY-MM-DD, 'tomorrow', 'all' (every skipped day ahead) or 'weekends'"
 SKIP_BAD = (
     "'{value}' is not a day to skip; use a date like 2026-12-24, 'next 3 days' or 'weekends'."
 )

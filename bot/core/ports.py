@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from bot.core.records import (
     Changes,
@@ -66,6 +66,29 @@ class Messenger(Protocol):
     async def send_channel(
         self, tenant: str, channel_id: str, reply: Reply, *, key: str
     ) -> SendResult: ...
+
+
+class Presence(Enum):
+    """What a platform says of a user at delivery time (:class:`AwayProbe`)."""
+
+    AWAY = "away"  # status says away (vacation, sick) or Do Not Disturb / snoozed
+    HERE = "here"
+    UNKNOWN = "unknown"  # it could not tell (a missing scope, an error): send anyway
+
+
+@dataclass(frozen=True, slots=True)
+class AwayResult:
+    presence: Presence
+    detail: str = ""  # why (the status emoji, "dnd", or the platform's error code)
+
+
+@runtime_checkable
+class AwayProbe(Protocol):
+    """An optional capability of a :class:`Messenger`: tell whether a user is away now.
+    The scheduler asks it before a daily DM to a user who turned away-skip on; a
+    messenger without it (a platform that can't tell) never skips."""
+
+    async def away(self, user: User) -> AwayResult: ...
 
 
 class Adapter(Protocol):

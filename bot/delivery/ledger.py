@@ -56,6 +56,9 @@ class Outgoing:
     target: Target
     reply: Reply
     resend: bool  # an earlier attempt may have reached the platform (crash, timeout)
+    # away-skip: ask the platform whether the user is away first; nothing is claimed yet
+    # (no tip fixed, no view): claim again with ``probed=True`` to send
+    probe: bool = False
 
 
 @dataclass
@@ -137,11 +140,32 @@ class Ledger:
             lambda tx: tx.deliveries.pending(epoch(now), platforms, limit)
         )
 
-    async def claim(self, delivery_id: int, now: datetime) -> Outgoing | None:
-        """Fix the tip and count the attempt; None when there is nothing to send."""
-        return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now))
+    async def claim(
+        self, delivery_id: int, now: datetime, *, probed: bool = False
+    ) -> Outgoing | None:
+        """Fix the tip and count the attempt; None when there is nothing to send. For a
+        subscriber with away-skip on, first an Outgoing with ``probe`` set (nothing
+        fixed) unless ``probed``."""
+        return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now, probed))
 
-    def _claim(self, tx: UnitOfWork, delivery_id: int, now: datetime) -> Outgoing | None:
+    async def away(self, out: Outgoing, detail: str, now: datetime) -> str:
+        """The subscriber is away: no tip today; the row becomes 'away' and the day is
+        quiet for their streak."""
+        return await self.core.store.run(lambda tx: self._away(tx, out, detail, now))
+
+    def _away(self, tx: UnitOfWork, out: Outgoing, detail: str, now: datetime) -> str:
+        row = tx.deliveries.get(out.delivery_id)
+        if row is None or row.state != "pending":
+            return "gone"
+        tx.deliveries.finish(row.id, "away", now, detail=detail)
+        sub = tx.subscriptions.get(row.sub_id)
+        if sub is not None and sub.user_pk is not None:
+            tx.habits.add_quiet(sub.user_pk, [date.fromisoformat(row.local_date)], "away")
+        return "away"
+
+    def _claim(
+        self, tx: UnitOfWork, delivery_id: int, now: datetime, probed: bool = False
+    ) -> Outgoing | None:
         row = tx.deliveries.get(delivery_id)
         if row is None or row.state != "pending":
             return None
@@ -159,6 +183,9 @@ class Ledger:
             return self._claim_weekly(tx, row, sub, now)
         tip_id = row.tip_id
         missed = row.missed
+        away_skip = tip_id is None and not probed and sub.user_pk is not None
+        if away_skip and sub.user_pk is not None and tx.habits.prefs(sub.user_pk).away_skip:
+            return Outgoing(row.id, row.key, target_of(sub), Reply(title=""), False, True)
         if tip_id is None:
             pick = pick_tip(tx, self.core.bank, user_pk=sub.user_pk, channel_sub=sub.id)
             if pick.tip is None:

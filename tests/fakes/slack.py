@@ -81,6 +81,10 @@ TOKEN_AWARE = frozenset({"auth.test", "chat.postMessage"})  # answers depend on 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-1-fake-app-token"
 BOT_USER_ID = "UCAREERBOT"
+DEFAULT_SCOPES = (
+    "commands", "chat:write", "im:write", "im:history", "users:read", "users.profile:read",
+    "dnd:read",
+)  # fmt: skip
 
 
 @dataclass
@@ -156,6 +160,9 @@ class FakeSlack:
     installing: str = ""  # the workspace the next browser at /oauth/v2/authorize approves
     redirect_url: str = ""  # where the authorize page sends the browser without redirect_uri
     expires_in: int = 43200  # seconds a rotating token lives (Slack: 12 hours)
+    # the bot token's scopes (x-oauth-scopes; methods needing another answer missing_scope)
+    bot_scopes: list[str] = field(default_factory=lambda: list(DEFAULT_SCOPES))
+    dnd: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> dnd.info fields
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
@@ -408,7 +415,8 @@ class FakeSlack:
                 self.held -= 1
         if isinstance(result, web.Response):
             return result
-        return _json(result)
+        # Slack names the token's scopes on every Web API answer
+        return _json(result, headers={"x-oauth-scopes": ",".join(self.bot_scopes)})
 
     def _token_error(self, token: str | None, want_app: bool) -> str | None:
         if not token:
@@ -471,7 +479,7 @@ class FakeSlack:
             "ok": True,
             "access_token": token,
             "token_type": "bot",
-            "scope": "commands,chat:write,im:write,im:history,users:read",
+            "scope": ",".join(self.bot_scopes),
             "bot_user_id": self.bot_user_id,
             "app_id": "ACAREERBOT",
             "team": None if team.enterprise else {"id": team.id, "name": team.name},
@@ -507,6 +515,39 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    def _missing(self, scope: str) -> dict[str, Any] | None:
+        """Slack's answer to a token without the method's scope."""
+        if scope in self.bot_scopes:
+            return None
+        provided = ",".join(self.bot_scopes)
+        return {"ok": False, "error": "missing_scope", "needed": scope, "provided": provided}
+
+    def _m_users_profile_get(self, p: dict[str, Any]) -> dict[str, Any]:
+        """users.profile.get (users.profile:read): the user's profile, custom status
+        included (status_text, status_emoji, status_expiration)."""
+        missing = self._missing("users.profile:read")
+        if missing:
+            return missing
+        user = self.users.get(str(p.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {"status_text": "", "status_emoji": "", "status_expiration": 0}
+        profile.update(user.get("profile") or {})
+        return {"ok": True, "profile": profile}
+
+    def _m_dnd_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        """dnd.info (dnd:read): dnd_enabled, next_dnd_start_ts, next_dnd_end_ts, and the
+        snooze_* fields when the user snoozed."""
+        missing = self._missing("dnd:read")
+        if missing:
+            return missing
+        user = str(p.get("user", ""))
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        info: dict[str, Any] = {"dnd_enabled": False, "next_dnd_start_ts": 1, "next_dnd_end_ts": 1}
+        info.update(self.dnd.get(user, {}))
+        return {"ok": True, **info}
 
     def _m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         users = str(p.get("users", "")).split(",")

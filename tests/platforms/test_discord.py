@@ -428,7 +428,7 @@ SLASH_SAMPLES: dict[str, Any] = {
     "word": "language",
     "text": "tip",  # free text: help's <command>; skills' <category> below
 }
-SLASH_SAMPLES_BY_NAME: dict[str, Any] = {"category": "soft skill"}
+SLASH_SAMPLES_BY_NAME: dict[str, Any] = {"category": "soft skill", "when": "tomorrow"}
 
 
 async def test_every_command_answers_through_discord(env: Env) -> None:

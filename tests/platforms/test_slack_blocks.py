@@ -88,6 +88,8 @@ def sample_arg(opt: Option, bank: Bank) -> str:
         return opt.choices[0]
     if opt.kind == "role":
         return next(iter(bank.roles))
+    if opt.name == "when":  # daily skip / unskip
+        return "tomorrow"
     if opt.kind == "tip" or opt.name == "tip":
         return next(iter(bank.tips))
     return SAMPLE.get(opt.kind, "x")

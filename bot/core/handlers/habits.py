@@ -53,7 +53,7 @@ def settings_day_start(ctx: Context, hour: int) -> Reply:
 @command(
     "settings away-skip",
     "Skip the daily tip while your status says you are away (Slack)",
-    Option("state", "choice", "on or off", choices=("on", "off")),
+    Option("state", "choice", "off or on", choices=("off", "on")),
     group="Progress",
 )
 def settings_away_skip(ctx: Context, state: str) -> Reply:
@@ -150,6 +150,10 @@ def daily_unskip(ctx: Context, when: str) -> Reply:
     if text == "all":
         gone = ctx.tx.habits.unskip(pk, today)
         days = ahead
+    elif text in ("today", "tomorrow"):
+        day = today + timedelta(days=int(text == "tomorrow"))
+        gone = ctx.tx.habits.unskip(pk, today, [day])
+        days = [day.isoformat()]
     elif re.fullmatch(r"\d[\d-]*", text):
         day = _date(text, usage)
         gone = ctx.tx.habits.unskip(pk, today, [day])

@@ -89,7 +89,11 @@ EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # the bot scopes an install asks for (deploy/slack-manifest.oauth.yaml lists the same)
-SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
+SCOPES = (
+    "commands", "chat:write", "im:write", "im:history", "users:read",
+    "users.profile:read", "dnd:read",  # away-skip: status emoji and Do Not Disturb
+)  # fmt: skip
+AWAY_SCOPES = frozenset({"users.profile:read", "dnd:read"})
 STATE_SECONDS = 600  # an install must finish within 10 minutes of opening the page
 PURGE_INTERVAL = 3600.0  # seconds between looks for uninstalled workspaces to purge
 # A /career answer ready within this many seconds goes back in the ack itself (one round
@@ -145,6 +149,9 @@ class SlackAdapter:
         self._site: web.TCPSite | None = None
         self._own_dms: dict[tuple[str, str], str] = {}  # (team, user) -> the bot's DM
         self._purger: asyncio.Task[None] | None = None
+        # the bot token's scopes (auth.test's x-oauth-scopes); None: not known (OAuth
+        # installs ask for SCOPES)
+        self.scopes: frozenset[str] | None = None
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -173,6 +180,7 @@ class SlackAdapter:
                 f"SLACK_API_URL: cannot reach Slack at {redact_url(url)} ({detail})"
             ) from None
         self.team_id = str(auth.get("team_id") or "")
+        self.scopes = _granted(auth.headers)
         self.app = self.build_app()
         if self.http:
             await self._start_http(self.app)
@@ -584,6 +592,9 @@ class SlackAdapter:
             via_button=via_button,
             is_admin=bool(profile and profile.is_admin),
             tz_hint=profile.tz if profile else None,
+            away_check="ok"
+            if self.scopes is None or self.scopes >= AWAY_SCOPES
+            else "missing_scope",
         )
 
     async def _respond(
@@ -644,6 +655,15 @@ class SlackAdapter:
             await client.views_publish(user_id=user_id, view=home_view(reply, dashboard=dashboard))
         except WEB_ERRORS as exc:
             log.warning("views.publish failed: %s", _code(exc))
+
+
+def _granted(headers: Any) -> frozenset[str] | None:
+    """The scopes Slack names in an answer's x-oauth-scopes header; None when absent."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "x-oauth-scopes":
+            raw = value[0] if isinstance(value, list) else value
+            return frozenset(s.strip() for s in str(raw).split(",") if s.strip())
+    return None
 
 
 def _base_url(url: str) -> str:
