@@ -75,8 +75,7 @@ class Context:
         """
         pk, prefs = self.user.pk, self.prefs
         zone = self.user.tz or "UTC"
-        days = self.tx.users.activity_days(pk)
-        last = days[-1] if days else None
+        last = self.tx.habits.last_day(pk)
         old = None
         if prefs.days_zone is not None and prefs.days_zone != zone:
             old = progress.activity_day(self.now, ZoneInfo(prefs.days_zone), prefs.day_start)

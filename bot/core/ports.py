@@ -500,6 +500,10 @@ class Habits(Protocol):
 
     def set_prefs(self, pk: int, prefs: Prefs) -> None: ...
 
+    def last_day(self, pk: int) -> date | None:
+        """The user's latest activity day (see ``Users.record_activity``)."""
+        ...
+
     def quiet_days(self, pk: int) -> dict[date, str]:
         """date -> kind, ascending."""
         ...

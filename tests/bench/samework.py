@@ -53,6 +53,14 @@ VIEW = (
     " ON CONFLICT (user_pk, tip_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen"
 )
 ACTIVE = "INSERT INTO activity (user_pk, day) VALUES (?, ?) ON CONFLICT DO NOTHING"
+PREFS = "SELECT day_start, away_skip, weekends_since, days_zone FROM user_prefs WHERE user_pk = ?"
+LAST_DAY = "SELECT max(day) FROM activity WHERE user_pk = ?"
+SET_PREFS = (
+    "INSERT INTO user_prefs (user_pk, day_start, away_skip, weekends_since, days_zone)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_pk) DO UPDATE SET"
+    " day_start = excluded.day_start, away_skip = excluded.away_skip,"
+    " weekends_since = excluded.weekends_since, days_zone = excluded.days_zone"
+)
 
 
 class DbThread:
@@ -145,7 +153,12 @@ class Work:
                     db.execute(SKILLS, (pk,)).fetchall()
                     db.execute(LEVEL, (pk,)).fetchone()
                     db.execute(VIEW, (pk, tip_id, stamp, stamp))
-                    db.execute(ACTIVE, (pk, now.date().isoformat()))
+                    prefs = db.execute(PREFS, (pk,)).fetchall()  # the streak's day (UTC here)
+                    [(last,)] = db.execute(LAST_DAY, (pk,)).fetchall()
+                    if last != now.date().isoformat():
+                        db.execute(ACTIVE, (pk, now.date().isoformat()))
+                    if not prefs or prefs[0][3] != "UTC":
+                        db.execute(SET_PREFS, (pk, 0, 0, None, "UTC"))
                 else:
                     db.execute(SKILLS, (pk,)).fetchall()
             except BaseException:

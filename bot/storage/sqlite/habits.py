@@ -33,6 +33,10 @@ class SqliteHabits(Repo):
             (pk, prefs.day_start, int(prefs.away_skip), prefs.weekends_since, prefs.days_zone),
         )
 
+    def last_day(self, pk: int) -> date | None:
+        row = self.fetchone("SELECT max(day) FROM activity WHERE user_pk = ?", (pk,))
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
     def quiet_days(self, pk: int) -> dict[date, str]:
         rows = self.fetchall(
             "SELECT day, kind FROM quiet_days WHERE user_pk = ? ORDER BY day", (pk,)
