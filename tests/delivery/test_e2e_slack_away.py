@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.core.app import Core
 from bot.delivery import Scheduler
 from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.messenger import dnd_now
 from tests.conftest import FakeClock
 from tests.delivery.test_e2e_slack import Naps, command, tips_in
 from tests.fakes.slack import FakeSlack
@@ -59,15 +60,17 @@ async def test_away_status_or_dnd_skips_the_dm_and_the_ledger_says_away(
         assert (await scheduler.tick()).sent == 0
         assert (await ledger(core))["2026-03-04"] == "away"
 
-        slack.dnd["U1"] = {"snooze_enabled": True, "snooze_endtime": int(now) + 86400 + 60}
-        clock.now = utc(2026, 3, 5, 6, 30)
-        assert (await scheduler.tick()).sent == 0
-        assert (await ledger(core))["2026-03-05"] == "away"
-
-        slack.dnd["U1"] = {"dnd_enabled": True, "next_dnd_start_ts": int(now) + 2 * 86400 + 600}
-        clock.now = utc(2026, 3, 6, 6, 30)  # DND scheduled later today: not away now
+        slack.dnd["U1"] = {"dnd_enabled": True, "next_dnd_start_ts": int(now) + 86400 + 600}
+        clock.now = utc(2026, 3, 5, 6, 30)  # DND scheduled later today: not away now
         assert (await scheduler.tick()).sent == 1
         assert len(tips_in(slack, "D1")) == 1
+        assert (await ledger(core))["2026-03-05"] == "sent"
+
+        # a snooze ("pause notifications") is visible only to the user's own token: Slack
+        # does not show it to the bot, so the tip goes out
+        slack.dnd["U1"] = {"snooze_enabled": True, "snooze_endtime": int(now) + 2 * 86400 + 60}
+        clock.now = utc(2026, 3, 6, 6, 30)
+        assert (await scheduler.tick()).sent == 1
         assert (await ledger(core))["2026-03-06"] == "sent"
         assert len(slack.api_calls("dnd.info")) == 3  # the palm tree answered on its own
 
@@ -99,3 +102,18 @@ async def test_a_missing_scope_at_delivery_time_sends_the_tip(
         clock.now = utc(2026, 3, 3, 6, 30)
         assert (await scheduler.tick()).sent == 1  # Slack said missing_scope: can't tell
         assert await ledger(core) == {"2026-03-03": "sent"}
+
+
+def test_dnd_now_reads_the_window_and_a_visible_snooze() -> None:
+    now = 1_000_000.0
+    assert dnd_now(
+        {"dnd_enabled": True, "next_dnd_start_ts": now - 1, "next_dnd_end_ts": now + 1}, now
+    )
+    assert not dnd_now(
+        {"dnd_enabled": True, "next_dnd_start_ts": now + 1, "next_dnd_end_ts": now + 9}, now
+    )
+    assert not dnd_now(
+        {"dnd_enabled": False, "next_dnd_start_ts": 0, "next_dnd_end_ts": now + 9}, now
+    )
+    assert dnd_now({"snooze_enabled": True, "snooze_endtime": now + 60}, now)  # a user token
+    assert not dnd_now({"snooze_enabled": True, "snooze_endtime": now - 60}, now)

@@ -537,8 +537,10 @@ class FakeSlack:
         return {"ok": True, "profile": profile}
 
     def _m_dnd_info(self, p: dict[str, Any]) -> dict[str, Any]:
-        """dnd.info (dnd:read): dnd_enabled, next_dnd_start_ts, next_dnd_end_ts, and the
-        snooze_* fields when the user snoozed."""
+        """dnd.info (dnd:read): dnd_enabled, next_dnd_start_ts, next_dnd_end_ts. As Slack
+        documents, the snooze_* fields are only visible when the queried user is the
+        token's own user — never for a bot asking about a person — and snooze_endtime /
+        snooze_remaining only while snooze_enabled."""
         missing = self._missing("dnd:read")
         if missing:
             return missing
@@ -547,6 +549,11 @@ class FakeSlack:
             return {"ok": False, "error": "user_not_found"}
         info: dict[str, Any] = {"dnd_enabled": False, "next_dnd_start_ts": 1, "next_dnd_end_ts": 1}
         info.update(self.dnd.get(user, {}))
+        if user != self.bot_user_id:
+            info = {k: v for k, v in info.items() if not k.startswith("snooze_")}
+        elif not info.get("snooze_enabled"):
+            info.pop("snooze_endtime", None)
+            info.pop("snooze_remaining", None)
         return {"ok": True, **info}
 
     def _m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
