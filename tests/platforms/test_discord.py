@@ -32,7 +32,7 @@ from tests.fakes.discord import (
     command_problems,
     user,
 )
-from tests.platforms.discord_env import Env, running
+from tests.platforms.discord_env import Env, running, top_of
 
 
 @pytest.fixture
@@ -445,7 +445,10 @@ async def test_every_command_answers_through_discord(env: Env) -> None:
                 options[opt.name] = dict(channel)
             else:
                 options[opt.name] = SLASH_SAMPLES_BY_NAME.get(opt.name, SLASH_SAMPLES[opt.kind])
-        top, sub = (ADMIN, cmd.slug.removeprefix("admin-")) if cmd.admin else (GROUP, cmd.slug)
+        if cmd.admin:
+            top, sub = ADMIN, cmd.slug.removeprefix("admin-")
+        else:
+            top, sub = top_of(env.fake, cmd.slug), cmd.slug
         iid = await env.fake.slash(top, sub, options, admin=cmd.admin)
         callback = await env.fake.wait_callback(iid)
         assert callback["type"] == 4, cmd.name
