@@ -134,12 +134,12 @@ def test_tip_that_is_not_actionable(tmp_path: Path) -> None:
     bank, line = _bank(
         tmp_path,
         "tips.yaml",
-        'text: "Learn ndarray as your way into numerical Rust: port a NumPy matrix routine and '
-        'benchmark the two."',
+        "text: \"Read ndarray's guide for NumPy users before writing Rust array code: it maps "
+        'NumPy slicing, broadcasting and axis operations to their ndarray forms."',
         'text: "The ndarray crate is the Rust answer to NumPy arrays for numerical work."',
     )
     assert _rendered(bank) == [
-        f"tips.yaml:{line}: tip 't031' is not actionable: start a clause with a verb ('Build ...')"
+        f"tips.yaml:{line}: tip 't149' is not actionable: start a clause with a verb ('Build ...')"
     ]
 
 
