@@ -257,6 +257,8 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         tips[tid] = tip
         pending.append((r, rec, "skills", tip.skills, "skill"))
 
+    merged = _read_merged(tips_dir / "tips.yaml", tips, problems)
+
     r = _Reader("roles.yaml", problems, known_docs)
     seen = set()
     for rec in read_records(tips_dir / "roles.yaml", "roles", problems):
@@ -301,7 +303,39 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     if problems:
         raise BankError(problems)
-    return Bank(skills, tips, roles, industries, tuple(steps), docs)
+    return Bank(skills, tips, roles, industries, tuple(steps), docs, merged)
+
+
+def _read_merged(path: Path, tips: Container[str], problems: list[Problem]) -> dict[str, str]:
+    """The optional top-level ``merged:`` mapping of tips.yaml: retired tip id -> the live
+    tip it was merged into (users' saves, votes and views of the old id follow it)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}  # reported by read_records
+    if not isinstance(data, _Map) or "merged" not in data:
+        return {}
+    value = data["merged"]
+    line = data.key_lines.get("merged", 1)
+    if not isinstance(value, _Map):
+        problems.append(Problem(path.name, line, "'merged' must map old tip ids to kept ones"))
+        return {}
+    out: dict[str, str] = {}
+    for old, kept in value.items():
+        at = value.key_lines.get(old, line)
+        if not isinstance(kept, str) or not ID_RE.match(old):
+            problems.append(Problem(path.name, at, f"merged '{old}' needs a tip id, got {kept!r}"))
+        elif old in tips:
+            problems.append(
+                Problem(path.name, at, f"merged tip '{old}' is still a live tip: delete it")
+            )
+        elif kept not in tips:
+            problems.append(
+                Problem(path.name, at, f"merged '{old}' points at '{kept}', which is no live tip")
+            )
+        else:
+            out[old] = kept
+    return out
 
 
 def _doc_infos(seeds: Path) -> dict[str, DocInfo]:

@@ -101,7 +101,7 @@ class Context:
         return found.match
 
     def tip(self, tip_id: str) -> Tip:
-        tip = self.bank.tips.get(tip_id.lower())
+        tip = self.bank.tips.get(self.bank.resolve(tip_id.lower()))  # merged ids too
         if tip is None:
             raise NotFound("tip", tip_id[:20], [], listing=None)
         return tip

@@ -32,7 +32,7 @@ def progress(ctx: Context) -> Reply:
 
     learning = sum(1 for s in statuses.values() if s == "learning")
     done = sum(1 for s in statuses.values() if s == "done")
-    seen = sum(1 for t in views if t in bank.tips)
+    seen = len({bank.resolve(t) for t in views} & bank.tips.keys())
     n_steps = len(bank.steps)
     roadmap_done = sum(1 for s in bank.steps if s.id in steps_done)
     fields = (

@@ -64,7 +64,8 @@ def save(ctx: Context, tip: str) -> Reply:
 )
 def unsave(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
-    ctx.tx.tips.set_saved(ctx.user.pk, chosen.id, None)
+    for tip_id in (chosen.id, *ctx.bank.merged_into(chosen.id)):  # saved before a merge
+        ctx.tx.tips.set_saved(ctx.user.pk, tip_id, None)
     return Reply(title=messages.UNSAVED_OK.format(tip_id=chosen.id), kind="notice")
 
 
@@ -109,10 +110,12 @@ def share(ctx: Context, tip: str) -> Reply:
 
 @command("saved", "Your saved tips", group=G)
 def saved(ctx: Context) -> Reply:
-    marks = ctx.tx.tips.marks(ctx.user.pk)
-    items = sorted(
-        ((at, t) for t, (_, at) in marks.items() if at and t in ctx.bank.tips), reverse=True
-    )
+    latest: dict[str, str] = {}  # a tip saved under a merged id shows as the kept tip
+    for t, (_, at) in ctx.tx.tips.marks(ctx.user.pk).items():
+        tid = ctx.bank.resolve(t)
+        if at and tid in ctx.bank.tips and at > latest.get(tid, ""):
+            latest[tid] = at
+    items = sorted(((at, t) for t, at in latest.items()), reverse=True)
     if not items:
         return Reply(title=messages.SAVED_TITLE, body=messages.SAVED_EMPTY, kind="saved")
     fields = tuple(Field(f"{tid} · saved {at[:10]}", ctx.bank.tips[tid].text) for at, tid in items)
