@@ -41,6 +41,19 @@ def test_real_bank_passes_in_process(capsys: pytest.CaptureFixture[str]) -> None
     assert main(["tips", "check", "--tips", str(TIPS), "--seeds", str(SEEDS)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("ok: ") and "all quotes verified in 3 documents" in out
+    # --strict is still accepted: every check runs by default now
+    assert main(["tips", "check", "--strict", "--tips", str(TIPS), "--seeds", str(SEEDS)]) == 0
+
+
+def test_the_default_check_includes_support_duplicates_and_restatements(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank = _old_bank(tmp_path, ["t015", "t020", "t080", "t094"])
+    assert main(["tips", "check", "--tips", str(bank), "--seeds", str(SEEDS)]) == 1
+    out = capsys.readouterr().out
+    assert "the quote of 't015' does not name its skill 'java'" in out
+    assert "tip 't080' nearly duplicates 't020'" in out
+    assert "restates a 'learn' step" in out  # t094 and the explainable-ai card, today
 
 
 def test_real_bank_passes_as_a_subprocess() -> None:
@@ -64,7 +77,7 @@ def test_quote_not_in_document(tmp_path: Path) -> None:
         tmp_path,
         "tips.yaml",
         'quote: "Begin by mastering Python. Then, dive',
-        'quote: "Begin by mastering Haskell. Then, dive',
+        'quote: "Begin by mastering Python. Later, dive',
     )
     problems = _rendered(bank)
     assert problems == [f"tips.yaml:{line}: quote of 't001' not found in 002_63d6ce0e2ea2ab34.txt"]
@@ -135,8 +148,8 @@ def test_tip_that_is_not_actionable(tmp_path: Path) -> None:
         tmp_path,
         "tips.yaml",
         "text: \"Read ndarray's guide for NumPy users before writing Rust array code: it maps "
-        'NumPy slicing, broadcasting and axis operations to their ndarray forms."',
-        'text: "The ndarray crate is the Rust answer to NumPy arrays for numerical work."',
+        'NumPy slicing and axis operations to their ndarray forms."',
+        'text: "A guide exists for people who come from NumPy."',
     )
     assert _rendered(bank) == [
         f"tips.yaml:{line}: tip 't149' is not actionable: start a clause with a verb ('Build ...')"
@@ -232,7 +245,7 @@ def _old_bank(tmp_path: Path, ids: list[str], skills: str | None = None) -> Path
 
 
 def _found(bank: Path, kind: str) -> list[str]:
-    return [p.message for p in check_bank(bank, SEEDS, strict=True) if kind in p.message]
+    return [p.message for p in check_bank(bank, SEEDS) if kind in p.message]
 
 
 def test_support_check_finds_quotes_that_do_not_back_their_tip(tmp_path: Path) -> None:
