@@ -254,8 +254,8 @@ def test_extract_review_check_on_a_teams_own_bank(
         "Kubernetes cluster such as kind.",
         "Once a week, wrap a small PyTorch model in a FastAPI endpoint and call it from a "
         "script until it answers reliably.",
-        "Give each of your GitHub repositories one line on the problem it solves, the "
-        "command that runs it and one result.",
+        "Start each ML project's GitHub README with a sample input and the output your "
+        "model gives for it, so a reader sees it work in ten seconds.",
     ]
     for n, (tip, text) in enumerate(zip(tips, own, strict=True)):
         tip["id"], tip["text"] = f"t9{n:02d}", text
