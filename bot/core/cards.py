@@ -2,6 +2,10 @@
 
 Used by the ``tip`` family of commands and by the daily delivery (bot/delivery), so a
 daily tip looks like a ``tip`` reply. Nothing here needs a request or a transaction.
+
+A card names its source in one short line (the document's title, linked when it has a
+URL: the renderers draw it); the quote is one step away, behind a Source button
+(``source <id>``), answered privately.
 """
 
 from __future__ import annotations
@@ -26,6 +30,11 @@ def source_ref(bank: Bank, item: Tip | Skill | Role) -> SourceRef:
     )
 
 
+def source_button(item_id: str) -> Button:
+    """The button that shows where a tip or card comes from (the quote, privately)."""
+    return Button(messages.SOURCE_BUTTON, f"source {item_id}")
+
+
 def tip_card(bank: Bank, tip: Tip, *, next_command: str, saved: bool, footer: str) -> Reply:
     names = [bank.skills[s].name for s in tip.skills if s in bank.skills]
     save = Button("Unsave", f"unsave {tip.id}") if saved else Button("Save", f"save {tip.id}")
@@ -41,6 +50,7 @@ def tip_card(bank: Bank, tip: Tip, *, next_command: str, saved: bool, footer: st
             Button("Not helpful", f"rate {tip.id} down"),
             save,
             Button("Share", f"share {tip.id}"),
+            source_button(tip.id),
         ),
         kind="tip",
         footer=footer,
@@ -109,5 +119,9 @@ def delivery_card(
         saved=False,
         footer=messages.DAILY_CHANNEL_FOOTER.format(tip_id=tip.id),
     )
-    buttons = (Button("Get my own tip", "tip", "primary"), Button("Save", f"save {tip.id}"))
+    buttons = (
+        Button("Get my own tip", "tip", "primary"),
+        Button("Save", f"save {tip.id}"),
+        source_button(tip.id),
+    )
     return replace(card, ephemeral=False, buttons=buttons)

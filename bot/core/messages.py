@@ -294,3 +294,10 @@ STREAK_HELP = (
     "your Slack status said you were away ('settings away-skip on'), and days a move east "
     "skips over."
 )
+
+# sources under tips and cards (issue 15 item 5) ---------------------------------------
+SOURCE_BUTTON = "Source"
+SOURCE_TITLE = "Where {what} comes from"
+SOURCE_DOCUMENT = "Document"
+SOURCE_NOT_FOUND_KIND = "tip, skill or role"
+SOURCE_LINE = "📄 Source: {title}"  # under each tip of the saved list

@@ -151,7 +151,9 @@ async def test_slash_tip_is_an_ephemeral_embed_with_persistent_buttons(env: Env)
     assert callback["data"]["flags"] & EPHEMERAL
     embed = message["embeds"][0]
     assert embed["title"] == "Tip · Rust"
-    assert embed["footer"]["text"].startswith("t")
+    source, footer = embed["footer"]["text"].split("\n")
+    assert source.startswith("📄 Source: ") and footer.startswith("t")  # one source line
+    assert "fields" not in embed or all(f["name"] != "Source" for f in embed["fields"])
     ids = custom_ids(message)
     assert ids[0] == "career:tip rust"
     assert any(i.startswith("career:save t") for i in ids)
@@ -203,7 +205,7 @@ async def test_share_button_posts_publicly(env: Env) -> None:
     callback = await env.fake.wait_callback(click)
     assert callback["type"] == 4
     assert not (callback["data"].get("flags") or 0) & EPHEMERAL
-    assert callback["data"]["embeds"][0]["footer"]["text"] == "Shared by Ada"
+    assert callback["data"]["embeds"][0]["footer"]["text"].endswith("\nShared by Ada")
 
 
 async def _shared_tip(env: Env) -> dict[str, Any]:
@@ -225,6 +227,30 @@ async def test_get_my_own_tip_on_a_shared_tip_answers_privately(env: Env) -> Non
     assert callback["type"] == 4  # a new message, never UPDATE_MESSAGE (7) of the shared one
     assert callback["data"]["flags"] & EPHEMERAL
     assert callback["data"]["embeds"][0]["title"].startswith("Tip")
+    assert "edits" not in shared
+    assert {k: shared[k] for k in ("content", "embeds", "components")} == before
+    assert env.fake.rejected == []
+
+
+async def test_source_on_a_shared_tip_shows_the_quote_ephemerally(env: Env) -> None:
+    """The card names its source in one footer line; the Source button answers the clicker
+    alone (flag 64) with the quote and its document; the shared card stays as it was."""
+    shared = await _shared_tip(env)
+    [source] = [i for i in custom_ids(shared) if i.startswith("career:source ")]
+    tip = env.core.bank.tips[source.split()[-1]]
+    embed = shared["embeds"][0]
+    assert embed["footer"]["text"].splitlines()[0] == "📄 Source: " + env.core.bank.doc_title(
+        tip.source.doc
+    )
+    assert tip.source.quote not in json.dumps(shared["embeds"], ensure_ascii=False)
+    before = {k: shared[k] for k in ("content", "embeds", "components")}
+    click = await env.fake.click(shared, source, member=user(77, "bea"))
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    answer = callback["data"]["embeds"][0]
+    assert answer["title"] == f"Where {tip.id} comes from"
+    assert answer["description"] == f"“{tip.source.quote}”"
+    assert answer["fields"][0]["value"].startswith(env.core.bank.doc_title(tip.source.doc))
     assert "edits" not in shared
     assert {k: shared[k] for k in ("content", "embeds", "components")} == before
     assert env.fake.rejected == []

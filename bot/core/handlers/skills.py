@@ -7,6 +7,7 @@ import difflib
 from bot.bank.model import CATEGORIES, Skill
 from bot.core import messages
 from bot.core.app import Context
+from bot.core.cards import source_button
 from bot.core.commands import Option, command
 from bot.core.errors import NotFound
 from bot.core.replies import Button, Field, Reply
@@ -50,6 +51,7 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
     buttons.append(Button("Tips", f"tip {s.id}"))
     if status is not None:
         buttons.append(Button("Drop", f"drop {s.id}", "danger"))
+    buttons.append(source_button(s.id))
     return Reply(
         title=f"{s.name} ({s.category})",
         body=s.what,

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.bank.model import Tip
 from bot.core import messages
 from bot.core.app import Context
-from bot.core.cards import tip_card
+from bot.core.cards import source_button, tip_card
 from bot.core.commands import Option, command
+from bot.core.errors import NotFound
 from bot.core.replies import Button, Field, Reply
 from bot.core.review import start as start_review
 from bot.core.tips import pick_tip
@@ -105,7 +107,8 @@ def share(ctx: Context, tip: str) -> Reply:
         saved=False,
         footer=messages.SHARED_BY.format(name=who),
     )
-    return replace(card, ephemeral=False, buttons=(Button("Get my own tip", "tip", "primary"),))
+    buttons = (Button("Get my own tip", "tip", "primary"), source_button(chosen.id))
+    return replace(card, ephemeral=False, buttons=buttons)
 
 
 @command("saved", "Your saved tips", group=G)
@@ -118,12 +121,42 @@ def saved(ctx: Context) -> Reply:
     items = sorted(((at, t) for t, at in latest.items()), reverse=True)
     if not items:
         return Reply(title=messages.SAVED_TITLE, body=messages.SAVED_EMPTY, kind="saved")
-    fields = tuple(Field(f"{tid} · saved {at[:10]}", ctx.bank.tips[tid].text) for at, tid in items)
+    fields = tuple(_saved_field(ctx, tid, at) for at, tid in items)
+    shown = [tid for _, tid in items[:5]]
+    unsave = tuple(Button(f"Unsave {tid}", f"unsave {tid}") for tid in shown)
+    sources = tuple(Button(f"{messages.SOURCE_BUTTON} {tid}", f"source {tid}") for tid in shown)
+    return Reply(title=messages.SAVED_TITLE, fields=fields, kind="saved", buttons=unsave + sources)
+
+
+def _saved_field(ctx: Context, tip_id: str, saved_at: str) -> Field:
+    """A saved tip with its one short source line."""
+    tip = ctx.bank.tips[tip_id]
+    title = ctx.bank.doc_title(tip.source.doc)
+    line = messages.SOURCE_LINE.format(title=title)
+    return Field(f"{tip_id} · saved {saved_at[:10]}", f"{tip.text}\n{line}")
+
+
+@command(
+    "source",
+    "Where a tip, skill or role comes from: the quote and its document",
+    Option("tip", "word", "a tip id (t001), or a skill or role id"),
+    group=G,
+    button_only=True,
+)
+def source(ctx: Context, tip: str) -> Reply:
+    key = tip.lower()
+    bank = ctx.bank
+    found = bank.tips.get(key) or bank.skills.get(key) or bank.roles.get(key)
+    if found is None:
+        raise NotFound(messages.SOURCE_NOT_FOUND_KIND, tip[:40], [], listing=None)
+    ref = ctx.source(found)
+    document = f"{ref.title}\n{ref.url}" if ref.url else ref.title
+    what = found.id if isinstance(found, Tip) else found.name
     return Reply(
-        title=messages.SAVED_TITLE,
-        fields=fields,
-        kind="saved",
-        buttons=tuple(Button(f"Unsave {tid}", f"unsave {tid}") for _, tid in items[:5]),
+        title=messages.SOURCE_TITLE.format(what=what),
+        body=f"“{ref.quote}”",
+        fields=(Field(messages.SOURCE_DOCUMENT, document),),
+        kind="source",
     )
 
 
