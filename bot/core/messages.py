@@ -301,3 +301,27 @@ SOURCE_TITLE = "Where {what} comes from"
 SOURCE_DOCUMENT = "Document"
 SOURCE_NOT_FOUND_KIND = "tip, skill or role"
 SOURCE_LINE = "📄 Source: {title}"  # under each tip of the saved list
+
+# roadmap and progress exports (issue 14 item 6) ---------------------------------------
+EXPORT_ROADMAP_TITLE = "Your roadmap checklist"
+EXPORT_PROGRESS_TITLE = "Your progress checklist"
+EXPORT_MD_BODY = "{summary} · a Markdown checklist: keep it, or paste it into your notes."
+EXPORT_MD_ROADMAP = "Roadmap to ML engineer"
+EXPORT_MD_PROGRESS = "My ML engineering progress"
+EXPORT_MD_EXPORTED = "Exported from careerbot on {date}."
+EXPORT_MD_STEPS = "{done} of {total} roadmap steps done"
+EXPORT_MD_SKILLS = "{done} skills done, {learning} learning"
+EXPORT_MD_DONE_WHEN = "Done when: {text}"
+EXPORT_MD_SKILLS_HEADING = "Skills"
+EXPORT_MD_NO_SKILLS = "No skills on your list yet: add one with `learn <skill>`."
+EXPORT_MD_CATEGORY = {
+    "language": "Languages",
+    "library": "Libraries",
+    "framework": "Frameworks",
+    "platform": "Platforms",
+    "tool": "Tools",
+    "math": "Math",
+    "ml-area": "ML areas",
+    "practice": "Practices",
+    "soft-skill": "Soft skills",
+}

@@ -21,7 +21,7 @@ from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
 from bot.platforms.discord.routes import api_base
-from bot.platforms.discord.tree import ADMIN, GROUP
+from bot.platforms.discord.tree import ADMIN, GROUP, MORE
 from tests.conftest import FakeClock
 from tests.fakes.discord import (
     CHANNEL_ID,
@@ -593,3 +593,36 @@ async def test_two_adapters_with_their_own_urls_in_one_process(core: Core) -> No
         assert (await second.messenger.send_dm(ada, Reply("two"), key="k2")).status.name == "SENT"
         assert [m["embeds"][0]["title"] for m in one.messages if m.get("nonce")] == ["one"]
         assert [m["embeds"][0]["title"] for m in two.messages if m.get("nonce")] == ["two"]
+
+
+def _group_of(fake: FakeDiscord, slug: str) -> str:
+    """/career, or /career-more once the user commands overflow Discord's 25."""
+    for group in (GROUP, MORE):
+        options = fake.find_command(group, guild=fake.guild_id).get("options") or []
+        if any(o["name"] == slug for o in options):
+            return group
+    raise AssertionError(f"no /{slug}")
+
+
+@pytest.mark.parametrize(
+    ("slug", "prefix", "heading"),
+    [
+        ("roadmap-export", "careerbot-roadmap-", "# Roadmap to ML engineer"),
+        ("progress-export", "careerbot-progress-", "# My ML engineering progress"),
+    ],
+)
+async def test_markdown_exports_arrive_as_a_file(
+    env: Env, slug: str, prefix: str, heading: str
+) -> None:
+    await env.answer("roadmap-done", {"n": 1})
+    iid = await env.fake.slash(_group_of(env.fake, slug), slug)
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    (message,) = env.fake.messages_for(iid)
+    [name] = message["files"]  # sent as multipart/form-data with the file part
+    assert name.startswith(prefix) and name.endswith(".md")
+    [upload] = [u for u in env.fake.uploads if u["filename"] == name]
+    text = upload["data"].decode("utf-8")
+    assert text.startswith(heading + "\n")
+    assert f"- [x] 1. {env.core.bank.steps[0].title}" in text
+    assert env.fake.rejected == []

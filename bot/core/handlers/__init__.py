@@ -3,6 +3,7 @@
 from bot.core.handlers import (
     account,
     daily,
+    exports,
     general,
     habits,
     review,
@@ -16,6 +17,7 @@ from bot.core.handlers import (
 __all__ = [
     "account",
     "daily",
+    "exports",
     "general",
     "habits",
     "review",
