@@ -78,7 +78,7 @@ async def test_away_status_or_dnd_skips_the_dm_and_the_ledger_says_away(
 async def test_without_the_scopes_away_skip_says_why_and_tips_still_go(
     slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
 ) -> None:
-    slack.bot_scopes = ["commands", "chat:write", "im:write", "im:history", "users:read"]
+    slack.scopes = {"commands", "chat:write", "im:write", "im:history", "users:read"}
     async with running(core, slack, tmp_path) as adapter:
         assert (await command(slack, "daily 07:30")).text
         refused = await command(slack, "settings away-skip on")
@@ -96,7 +96,7 @@ async def test_a_missing_scope_at_delivery_time_sends_the_tip(
     async with running(core, slack, tmp_path) as adapter:
         assert (await command(slack, "daily 07:30")).text
         assert "Away-skip is on" in (await command(slack, "settings away-skip on")).text
-        slack.bot_scopes = ["commands", "chat:write", "im:write", "im:history", "users:read"]
+        slack.scopes = {"commands", "chat:write", "im:write", "im:history", "users:read"}
         slack.users["U1"]["profile"] = {"status_emoji": ":palm_tree:"}
         scheduler = scheduler_for(core, adapter, clock)
         clock.now = utc(2026, 3, 3, 6, 30)
