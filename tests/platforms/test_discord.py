@@ -239,9 +239,9 @@ async def test_source_on_a_shared_tip_shows_the_quote_ephemerally(env: Env) -> N
     [source] = [i for i in custom_ids(shared) if i.startswith("career:source ")]
     tip = env.core.bank.tips[source.split()[-1]]
     embed = shared["embeds"][0]
-    assert embed["footer"]["text"].splitlines()[0] == "📄 Source: " + env.core.bank.doc_title(
-        tip.source.doc
-    )
+    title = env.core.bank.doc_title(tip.source.doc)
+    assert embed["footer"]["text"].splitlines()[0] == f"📄 Source: {title}"
+    assert len(title) <= 60 and title != tip.source.doc  # the short title of documents.yaml
     assert tip.source.quote not in json.dumps(shared["embeds"], ensure_ascii=False)
     before = {k: shared[k] for k in ("content", "embeds", "components")}
     click = await env.fake.click(shared, source, member=user(77, "bea"))

@@ -111,6 +111,7 @@ async def test_source_under_a_shared_tip_shows_the_quote_privately(
 
 def _linked(bank: Bank, doc: str) -> str:
     info = bank.docs[doc]
+    assert len(info.title) <= 60  # the short title of documents.yaml
     return f"<{info.url}|{escape(info.title)}>" if info.url else escape(info.title)
 
 
