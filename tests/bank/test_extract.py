@@ -242,6 +242,8 @@ def test_extract_review_check_on_a_teams_own_bank(
     bank = _bank_with_seeds(tmp_path)
     source = bank / "seeds" / "first-mlops-job.txt"
     source.write_text(DOC, encoding="utf-8")
+    with (bank / "documents.yaml").open("a", encoding="utf-8") as titles:
+        titles.write('  - {doc: first-mlops-job.txt, title: "Our first MLOps job guide"}\n')
     monkeypatch.setenv("CAREERBOT_TIPS_DIR", str(bank))
     drafts = tmp_path / "drafts.yaml"
     assert main(["tips", "extract", str(source), "-o", str(drafts)]) == 0
