@@ -43,8 +43,8 @@ async def test_a_tip_saved_before_a_merge_shows_as_the_kept_tip(
     new = Chat(Core(new_bank, store, clock=clock), alice.user)
     saved = await new("saved")
     assert [f.name.split(" ")[0] for f in saved.fields] == ["t005"]
-    assert saved.fields[0].value == new_bank.tips["t005"].text
-    assert [b.command for b in saved.buttons] == ["unsave t005"]
+    assert saved.fields[0].value.startswith(new_bank.tips["t005"].text)
+    assert [b.command for b in saved.buttons if b.command.startswith("unsave")] == ["unsave t005"]
 
     # buttons on old messages still carry t031: they act on t005
     assert "t005" in (await new("save t031")).title
