@@ -31,15 +31,13 @@ Each step has its own time limit; a failure is logged and the next step still ru
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import importlib
 import logging
 import signal
-import sys
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -55,6 +53,8 @@ if TYPE_CHECKING:
     from bot.metrics import MetricsServer
 
 log = logging.getLogger(__name__)
+
+Report = Callable[[str], None]  # where a start-up failure's one line goes
 
 NO_PLATFORM = (
     "careerbot run: no chat platform is configured. Set {setup}. "
@@ -137,18 +137,32 @@ def no_platform(settings: Settings) -> str:
     return NO_PLATFORM.format(setup=setup)
 
 
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    """Entry point of ``careerbot run``; returns the exit status."""
-    platforms = platforms_for(settings, getattr(args, "platform", "all") or "all")
+def _log_failure(message: str) -> None:
+    log.error("%s", message)
+
+
+def run(
+    settings: Settings,
+    choice: str = "all",
+    options: Mapping[str, Any] | None = None,
+    report: Report = _log_failure,
+) -> int:
+    """Entry point of ``careerbot run``; returns the exit status.
+
+    ``choice`` is "all" or one platform's name; ``options`` are the platforms' run
+    arguments (e.g. Slack's HTTP mode). A start-up failure is one line handed to
+    ``report`` (the command line prints it).
+    """
+    platforms = platforms_for(settings, choice)
     if not platforms:
-        print(no_platform(settings), file=sys.stderr)
+        report(no_platform(settings))
         return 2
-    options = {k: v for k, v in vars(args).items() if k not in ("cmd", "platform")}
+    options = dict(options or {})
 
     def adapter_factory(platform: str, s: Settings, core: Core) -> Adapter:
         return make_adapter(platform, s, core, **options)
 
-    return asyncio.run(serve(settings, platforms, adapter_factory=adapter_factory))
+    return asyncio.run(serve(settings, platforms, adapter_factory=adapter_factory, report=report))
 
 
 async def serve(
@@ -159,17 +173,21 @@ async def serve(
     adapter_factory: AdapterFactory = make_adapter,
     scheduler_factory: SchedulerFactory = make_scheduler,
     heartbeat_interval: float | None = None,
+    report: Report = _log_failure,
 ) -> int:
     """Run until ``stop`` is set (by SIGTERM/SIGINT when not given); return the exit status.
 
-    ``heartbeat_interval`` defaults to ``settings.heartbeat_seconds``.
+    ``heartbeat_interval`` defaults to ``settings.heartbeat_seconds``; a start-up failure
+    is one line handed to ``report``.
     """
     beat = settings.heartbeat_seconds if heartbeat_interval is None else heartbeat_interval
     handled: list[signal.Signals] = []
     if stop is None:
         stop = _stop_on_signals(handled)
     try:
-        return await _serve(settings, platforms, stop, adapter_factory, scheduler_factory, beat)
+        return await _serve(
+            settings, platforms, stop, adapter_factory, scheduler_factory, beat, report
+        )
     finally:
         loop = asyncio.get_running_loop()
         for sig in handled:
@@ -183,6 +201,7 @@ async def _serve(
     adapter_factory: AdapterFactory,
     scheduler_factory: SchedulerFactory,
     heartbeat_interval: float,
+    report: Report,
 ) -> int:
     from bot.app import open_core
     from bot.bank import BankError
@@ -191,20 +210,19 @@ async def _serve(
     try:
         core = await assembly.__aenter__()  # the bank, the database (migrations run here)
     except (BankError, StoreError) as exc:
-        print(f"careerbot run: {exc}", file=sys.stderr)
+        report(f"careerbot run: {exc}")
         return 1
     try:
         lease = core.store.lease()
         if lease.exclusive and not await lease.acquire():
             holder = lease.holder()
-            print(
+            report(
                 ONE_PROCESS.format(
                     holder=f" ({holder})" if holder else "", where=core.store.location
-                ),
-                file=sys.stderr,
+                )
             )
             return 2
-        service = _Service(core, settings, stop, heartbeat_interval, lease)
+        service = _Service(core, settings, stop, heartbeat_interval, lease, report)
         return await service.run(platforms, adapter_factory, scheduler_factory)
     finally:
         # 3. last: the database (scheduler and adapters are stopped by now)
@@ -230,9 +248,16 @@ def _stop_on_signals(handled: list[signal.Signals]) -> asyncio.Event:
 
 class _Service:
     def __init__(
-        self, core: Core, settings: Settings, stop: asyncio.Event, beat: float, lease: Lease
+        self,
+        core: Core,
+        settings: Settings,
+        stop: asyncio.Event,
+        beat: float,
+        lease: Lease,
+        report: Report,
     ) -> None:
         self.core = core
+        self.report = report
         self.lease = lease
         self.leadership: Leadership | None = None
         self.settings = settings
@@ -278,7 +303,7 @@ class _Service:
                 if self.failed:
                     status = 1
         except ConfigError as exc:
-            print(f"careerbot run: {exc}", file=sys.stderr)
+            self.report(f"careerbot run: {exc}")
             status = 2
         finally:
             await self._shutdown(scheduler, scheduler_task, beat_task)
@@ -312,12 +337,12 @@ class _Service:
                 for task in done:
                     exc = task.exception()
                     if isinstance(exc, ConfigError):
-                        print(f"careerbot run: {exc}", file=sys.stderr)
+                        self.report(f"careerbot run: {exc}")
                         return 2
                     if exc is not None:
                         name = names[task]
                         log.error("the %s adapter failed to start: %s", name, exc, exc_info=exc)
-                        print(f"careerbot run: {name} failed to start: {exc}", file=sys.stderr)
+                        self.report(f"careerbot run: {name} failed to start: {exc}")
                         return 1
             return 0
         finally:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.bank import load_bank
+
 
 def careerbot(
     db: Path, *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
@@ -68,6 +70,20 @@ def test_console_answers_until_quit(db: Path) -> None:
     assert out.returncode == 0
     assert "Source:" in out.stdout and "Bye!" in out.stdout
     assert "careerbot: commands" not in out.stdout  # nothing after quit
+
+
+def test_console_prints_one_source_line_and_the_quote_on_request(db: Path) -> None:
+    bank = load_bank()
+    tip = next(iter(bank.tips.values()))
+    skill = bank.skills["pytorch"]
+    stdin = f"skill pytorch\nsource {tip.id}\nquit\n".encode()
+    out = careerbot(db, "console", stdin=stdin)
+    assert out.returncode == 0
+    card, quote = out.stdout.split(f"Where {tip.id} comes from")
+    [line] = [ln for ln in card.splitlines() if ln.startswith("Source:")]
+    assert line.startswith(f"Source: {bank.doc_title(skill.source.doc)}")
+    assert skill.source.quote not in card  # no quote paragraph under the card
+    assert quote.lstrip("\n").startswith(f"“{tip.source.quote}”") and "Document:" in quote
 
 
 def test_console_survives_bad_input(db: Path) -> None:

@@ -2,6 +2,11 @@
 
 Every problem found is collected (not just the first) and raised together as
 :class:`BankError`, so a self-hoster fixes a broken bank in one pass.
+
+``documents.yaml`` gives each seed document its short display title (and a URL when
+the seed has none): with it, every document the bank quotes needs an entry, and an
+entry must name a document in the seeds folder. A bank without the file (an older
+bank of your own) keeps the titles and URLs from the seeds' own headers.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ from bot.bank.model import (
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 FILES = ("skills.yaml", "tips.yaml", "roles.yaml", "roadmap.yaml")
+DOCUMENTS = "documents.yaml"  # optional: short titles of the seed documents
+DOC_TITLE_MAX = 60
+URL_RE = re.compile(r"^https?://\S+$")
 TIP_MAX = 280
 QUOTE_MIN = 40
 
@@ -91,10 +99,17 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 class _Reader:
     """Checks fields of one record, collecting problems against its file and lines."""
 
-    def __init__(self, file: str, problems: list[Problem], docs: Container[str] | None) -> None:
+    def __init__(
+        self,
+        file: str,
+        problems: list[Problem],
+        docs: Container[str] | None,
+        quoted: dict[str, tuple[str, int]] | None = None,
+    ) -> None:
         self.file = file
         self.problems = problems
         self.docs = docs
+        self.quoted = quoted if quoted is not None else {}  # doc -> where it is first quoted
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -162,6 +177,8 @@ class _Reader:
         doc = self.text(value, "doc", 200)
         if doc and self.docs is not None and doc not in self.docs:
             self.problem(self.line_of(value, "doc"), f"unknown source document '{doc}'")
+        if doc:
+            self.quoted.setdefault(doc, (self.file, self.line_of(value, "doc")))
         quote = self.text(value, "quote", 1000, min_len=QUOTE_MIN)
         return Source(doc, quote)
 
@@ -213,10 +230,11 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
     industries: dict[str, Industry] = {}
     steps: list[Step] = []
     pending: list[tuple[_Reader, _Map, str, tuple[str, ...], str]] = []
-    docs = _doc_infos(seeds_dir or paths.seeds_dir())
+    docs = _doc_infos(seeds_dir or paths.seeds_for(tips_dir))
     known_docs = docs or None  # without the documents (a bare bank dir) names are not checked
+    quoted: dict[str, tuple[str, int]] = {}  # every document a source names: where first
 
-    r = _Reader("skills.yaml", problems, known_docs)
+    r = _Reader("skills.yaml", problems, known_docs, quoted)
     seen: set[str] = set()
     for rec in read_records(tips_dir / "skills.yaml", "skills", problems):
         sid = r.ident(rec, seen)
@@ -243,7 +261,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         pending.append((r, rec, "related", skill.related, "skill"))
         pending.append((r, rec, "roles", skill.roles, "role"))
 
-    r = _Reader("tips.yaml", problems, known_docs)
+    r = _Reader("tips.yaml", problems, known_docs, quoted)
     seen = set()
     for rec in read_records(tips_dir / "tips.yaml", "tips", problems):
         tid = r.ident(rec, seen)
@@ -257,7 +275,9 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         tips[tid] = tip
         pending.append((r, rec, "skills", tip.skills, "skill"))
 
-    r = _Reader("roles.yaml", problems, known_docs)
+    merged = _read_merged(tips_dir / "tips.yaml", tips, problems)
+
+    r = _Reader("roles.yaml", problems, known_docs, quoted)
     seen = set()
     for rec in read_records(tips_dir / "roles.yaml", "roles", problems):
         rid = r.ident(rec, seen)
@@ -281,7 +301,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
             source=r.source(rec),
         )
 
-    r = _Reader("roadmap.yaml", problems, known_docs)
+    r = _Reader("roadmap.yaml", problems, known_docs, quoted)
     seen = set()
     for rec in read_records(tips_dir / "roadmap.yaml", "steps", problems):
         step = Step(
@@ -299,9 +319,80 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         table: dict[str, Any] = skills if kind == "skill" else roles
         _check_refs(reader, rec, key, values, table.__contains__, kind)
 
+    docs = _titles(tips_dir / DOCUMENTS, docs, quoted, problems)
     if problems:
         raise BankError(problems)
-    return Bank(skills, tips, roles, industries, tuple(steps), docs)
+    return Bank(skills, tips, roles, industries, tuple(steps), docs, merged)
+
+
+def _read_merged(path: Path, tips: Container[str], problems: list[Problem]) -> dict[str, str]:
+    """The optional top-level ``merged:`` mapping of tips.yaml: retired tip id -> the live
+    tip it was merged into (users' saves, votes and views of the old id follow it)."""
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}  # reported by read_records
+    if not isinstance(data, _Map) or "merged" not in data:
+        return {}
+    value = data["merged"]
+    line = data.key_lines.get("merged", 1)
+    if not isinstance(value, _Map):
+        problems.append(Problem(path.name, line, "'merged' must map old tip ids to kept ones"))
+        return {}
+    out: dict[str, str] = {}
+    for old, kept in value.items():
+        at = value.key_lines.get(old, line)
+        if not isinstance(kept, str) or not ID_RE.match(old):
+            problems.append(Problem(path.name, at, f"merged '{old}' needs a tip id, got {kept!r}"))
+        elif old in tips:
+            problems.append(
+                Problem(path.name, at, f"merged tip '{old}' is still a live tip: delete it")
+            )
+        elif kept not in tips:
+            problems.append(
+                Problem(path.name, at, f"merged '{old}' points at '{kept}', which is no live tip")
+            )
+        else:
+            out[old] = kept
+    return out
+
+
+def _titles(
+    path: Path,
+    seeds: dict[str, DocInfo],
+    quoted: dict[str, tuple[str, int]],
+    problems: list[Problem],
+) -> dict[str, DocInfo]:
+    """The seeds' infos with the short titles (and URLs) of ``documents.yaml``.
+
+    Without the file, the seeds' own titles. With it: a document the bank quotes needs
+    a title, and a title must be for a document in the seeds (when they are known).
+    """
+    if not path.is_file():
+        return seeds
+    r = _Reader(DOCUMENTS, problems, None)
+    out = dict(seeds)
+    seen: set[str] = set()
+    for rec in read_records(path, "documents", problems):
+        name = r.text(rec, "doc", 200)
+        title = r.text(rec, "title", DOC_TITLE_MAX)
+        url = rec.get("url")
+        if url is not None and not (isinstance(url, str) and URL_RE.match(url.strip())):
+            r.problem(r.line_of(rec, "url"), "'url' must be an http(s) URL")
+            url = None
+        if not name:
+            continue
+        if name in seen:
+            r.problem(r.line_of(rec, "doc"), f"duplicate document '{name}'")
+        seen.add(name)
+        if seeds and name not in seeds:
+            r.problem(r.line_of(rec, "doc"), f"a title for an unknown document '{name}'")
+        seed = seeds.get(name)
+        out[name] = DocInfo(name, title, url.strip() if url else seed.url if seed else None)
+    for name, (file, line) in sorted(quoted.items()):
+        if name not in seen and (not seeds or name in seeds):
+            problems.append(Problem(file, line, f"document '{name}' has no title in {DOCUMENTS}"))
+    return out
 
 
 def _doc_infos(seeds: Path) -> dict[str, DocInfo]:

@@ -100,8 +100,18 @@ class Bank:
     industries: dict[str, Industry]
     steps: tuple[Step, ...]
     docs: dict[str, DocInfo] = field(default_factory=dict)
+    # retired tip id -> the tip it was merged into (``merged:`` in tips.yaml)
+    merged: dict[str, str] = field(default_factory=dict)
     # derived look-up indexes, built on first use (see bot.core.lookup)
     cache: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def resolve(self, tip_id: str) -> str:
+        """The live id for a stored tip id: a merged tip's id leads to the kept one."""
+        return self.merged.get(tip_id, tip_id)
+
+    def merged_into(self, tip_id: str) -> tuple[str, ...]:
+        """The retired ids that now lead to ``tip_id``."""
+        return tuple(old for old, kept in self.merged.items() if kept == tip_id)
 
     def tips_for(self, skill_id: str) -> list[Tip]:
         return [t for t in self.tips.values() if skill_id in t.skills]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -23,4 +24,11 @@ def register(subparsers: Subparsers, platforms: Sequence[Platform]) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runner import run as serve
 
-    return serve(settings, args)
+    options = {
+        k: v for k, v in vars(args).items() if k not in ("cmd", "command", "platform", "run")
+    }
+    return serve(settings, getattr(args, "platform", None) or "all", options, _to_stderr)
+
+
+def _to_stderr(message: str) -> None:
+    print(message, file=sys.stderr)

@@ -22,7 +22,7 @@ PROG = "careerbot schedule"
 
 
 def register(subparsers: Subparsers) -> None:
-    from bot.delivery.cli import MAX_COUNT
+    from bot.delivery.preview import MAX_COUNT
 
     p = subparsers.add_parser(
         "schedule",
@@ -44,7 +44,7 @@ def register(subparsers: Subparsers) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.errors import UsageError
     from bot.core.schedule import iso_z
-    from bot.delivery.cli import preview
+    from bot.delivery.preview import preview
 
     try:
         instants = preview(args.at, args.tz, args.days, args.after, args.count)

@@ -32,11 +32,18 @@ def register(subparsers: Subparsers) -> None:
         default=None,
         help="bank directory (default: $CAREERBOT_TIPS_DIR, else the bundled bank)",
     )
-    c.add_argument("--seeds", type=Path, default=None, help="seed documents directory")
+    c.add_argument(
+        "--seeds",
+        type=Path,
+        default=None,
+        help="seed documents directory (default: the bank's seeds/ if it has one, else the "
+        "bundled documents)",
+    )
     c.add_argument(
         "--strict",
         action="store_true",
-        help="also check that each quote supports its tip, and near-duplicates by meaning",
+        help="accepted for old scripts: every check (quote support, duplicates by meaning, "
+        "card restatements) now runs by default",
     )
     e = sub.add_parser(
         "extract",
@@ -45,12 +52,17 @@ def register(subparsers: Subparsers) -> None:
     )
     e.add_argument("files", nargs="+", type=Path, metavar="FILE")
     e.add_argument("-o", "--output", type=Path, help="write YAML here (default: stdout)")
-    e.add_argument("--tips", type=Path, help="bank whose skills are recognised")
+    e.add_argument(
+        "--tips",
+        type=Path,
+        help="bank whose skills are recognised (default: $CAREERBOT_TIPS_DIR, else the "
+        "bundled bank)",
+    )
     e.add_argument("--all", action="store_true", help="keep advice naming no known skill")
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    return _check(args, settings) if args.action == "check" else _extract(args)
+    return _check(args, settings) if args.action == "check" else _extract(args, settings)
 
 
 def _check(args: argparse.Namespace, settings: Settings) -> int:
@@ -58,11 +70,11 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     from bot import paths
     from bot.bank import load_bank
     from bot.bank.check import check_bank
-    from bot.bank.clean import find_seeds_dir, load_seed_docs
+    from bot.bank.clean import load_seed_docs
 
     tips_dir: Path = args.tips or settings.tips_dir or paths.tips_dir()
-    seeds_dir: Path = args.seeds or find_seeds_dir()
-    problems = check_bank(tips_dir, seeds_dir, strict=args.strict)
+    seeds_dir: Path = args.seeds or paths.seeds_for(tips_dir)
+    problems = check_bank(tips_dir, seeds_dir)
     for p in problems:
         print(f"{p.file}:{p.line}: {p.message}")
     if problems:
@@ -77,13 +89,13 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _extract(args: argparse.Namespace) -> int:
+def _extract(args: argparse.Namespace, settings: Settings) -> int:
     """Draft tips as YAML on stdout or in ``-o FILE``; 2 for a FILE in the bank, 1 on errors."""
     from bot import paths
     from bot.bank import BankError, load_bank
     from bot.bank.extract import ExtractError, draft_files, render_drafts
 
-    tips_dir: Path = args.tips or paths.tips_dir()
+    tips_dir: Path = args.tips or settings.tips_dir or paths.tips_dir()
     if args.output and args.output.resolve().parent == tips_dir.resolve():
         print(f"refusing to write into the bank ({tips_dir}): review drafts first", file=sys.stderr)
         return 2
@@ -93,6 +105,14 @@ def _extract(args: argparse.Namespace) -> int:
     except (BankError, ExtractError) as exc:
         print(exc, file=sys.stderr)
         return 1
+    seeds = paths.seeds_for(tips_dir)
+    for path in args.files:
+        if path.suffix != ".txt" or not (seeds / path.name).is_file():
+            print(
+                f"note: for 'tips check' to verify its quotes, {path.name} must be in "
+                f"{seeds} as a .txt file",
+                file=sys.stderr,
+            )
     if args.output:
         args.output.write_text(render_drafts(drafts), encoding="utf-8")
         print(f"{len(drafts)} draft tip(s) written to {args.output}", file=sys.stderr)

@@ -7,17 +7,17 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.bank.model import Bank, Role, Skill, Tip
-from bot.core import lookup, messages, refs
+from bot.core import lookup, messages, progress, refs
 from bot.core.cards import source_ref
 from bot.core.commands import REGISTRY, Command, Registry, clean_text, clean_value, zone_names
 from bot.core.errors import CareerbotError, Forbidden, NotFound, UsageError
 from bot.core.ports import NoObserver, Observer, Store, UnitOfWork
-from bot.core.records import UserRow
+from bot.core.records import Prefs, UserRow
 from bot.core.replies import Reply, SourceRef
 from bot.core.requests import Request
 
@@ -40,6 +40,7 @@ class Context:
     now: datetime
     tx: UnitOfWork
     user: UserRow
+    _prefs: Prefs | None = field(default=None, repr=False)
 
     @property
     def bank(self) -> Bank:
@@ -54,9 +55,38 @@ class Context:
         """The user's local date (UTC until they tell us their zone)."""
         return self.now.astimezone(self.zone).date()
 
+    @property
+    def prefs(self) -> Prefs:
+        """The user's streak settings (read once per command)."""
+        if self._prefs is None:
+            self._prefs = self.tx.habits.prefs(self.user.pk)
+        return self._prefs
+
+    @property
+    def day(self) -> date:
+        """The user's day for streaks: their local date, turning at their day-start hour."""
+        return progress.activity_day(self.now, self.zone, self.prefs.day_start)
+
     def mark_active(self) -> None:
-        """Record a learning action today (streaks count local days with one)."""
-        self.tx.users.record_activity(self.user.pk, self.today)
+        """Record a learning action today (streaks count the user's days with one).
+
+        A day never goes back before the last recorded one, and the dates a move east
+        skips over are marked neutral (:func:`bot.core.progress.day_to_record`).
+        """
+        pk, prefs = self.user.pk, self.prefs
+        zone = self.user.tz or "UTC"
+        last = self.tx.habits.last_day(pk)
+        old = None
+        if prefs.days_zone is not None and prefs.days_zone != zone:
+            old = progress.activity_day(self.now, ZoneInfo(prefs.days_zone), prefs.day_start)
+        day, neutral = progress.day_to_record(self.day, last, old)
+        if day != last:
+            self.tx.users.record_activity(pk, day)
+        if neutral:
+            self.tx.habits.add_quiet(pk, neutral, "zone")
+        if prefs.days_zone != zone:
+            self._prefs = replace(prefs, days_zone=zone)
+            self.tx.habits.set_prefs(pk, self._prefs)
 
     def skill(self, query: str) -> Skill:
         found = lookup.find_skill(self.bank, query)
@@ -71,7 +101,7 @@ class Context:
         return found.match
 
     def tip(self, tip_id: str) -> Tip:
-        tip = self.bank.tips.get(tip_id.lower())
+        tip = self.bank.tips.get(self.bank.resolve(tip_id.lower()))  # merged ids too
         if tip is None:
             raise NotFound("tip", tip_id[:20], [], listing=None)
         return tip

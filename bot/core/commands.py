@@ -216,7 +216,11 @@ class Registry:
                 continue
             if opt.greedy and i == len(cmd.options) - 1:
                 raw[opt.name], rest = " ".join(rest), []
-            elif not opt.required and not _fits(opt, rest[0]) and not _looks_like(opt, rest[0]):
+            elif (
+                not opt.required
+                and not _fits(opt, rest[0])
+                and not _looks_like(opt, rest[0], i == len(cmd.options) - 1)
+            ):
                 raw[opt.name] = None  # an optional option that this word is not: skip it
             else:
                 raw[opt.name], rest = rest[0], rest[1:]
@@ -252,10 +256,13 @@ def _missing(cmd: Command, opt: Option) -> UsageError:
     return UsageError(f"'{cmd.name}' needs <{opt.name}>: {opt.help}.", cmd.usage)
 
 
-def _looks_like(opt: Option, word: str) -> bool:
-    """A word meant for this option even though it is wrong ("Mars/Olympus" is a zone):
-    report its own error instead of skipping to the next option."""
-    return opt.kind == "timezone" and "/" in word
+def _looks_like(opt: Option, word: str, last: bool = False) -> bool:
+    """A word meant for this option even though it is wrong ("Mars/Olympus" is a zone,
+    "25:00" a time, any word for a last option with choices: "level guru"): report its
+    own error instead of skipping to the next option."""
+    if opt.kind == "time":
+        return _TIME.fullmatch(word) is not None
+    return (opt.kind == "timezone" and "/" in word) or (last and opt.kind == "choice")
 
 
 def _fits(opt: Option, word: str) -> bool:

@@ -12,15 +12,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from bot.core.records import (
+    Changes,
     Cursor,
     DeliveryRow,
     Identity,
     LinkCode,
     Linked,
     Planned,
+    Prefs,
+    QuietPlan,
+    ReviewRow,
     SubRow,
     TenantRow,
     UserRow,
@@ -65,6 +69,29 @@ class Messenger(Protocol):
     async def send_channel(
         self, tenant: str, channel_id: str, reply: Reply, *, key: str
     ) -> SendResult: ...
+
+
+class Presence(Enum):
+    """What a platform says of a user at delivery time (:class:`AwayProbe`)."""
+
+    AWAY = "away"  # status says away (vacation, sick) or Do Not Disturb / snoozed
+    HERE = "here"
+    UNKNOWN = "unknown"  # it could not tell (a missing scope, an error): send anyway
+
+
+@dataclass(frozen=True, slots=True)
+class AwayResult:
+    presence: Presence
+    detail: str = ""  # why (the status emoji, "dnd", or the platform's error code)
+
+
+@runtime_checkable
+class AwayProbe(Protocol):
+    """An optional capability of a :class:`Messenger`: tell whether a user is away now.
+    The scheduler asks it before a daily DM to a user who turned away-skip on; a
+    messenger without it (a platform that can't tell) never skips."""
+
+    async def away(self, user: User) -> AwayResult: ...
 
 
 class Adapter(Protocol):
@@ -152,6 +179,14 @@ class Users(Protocol):
 
     def set_tz(self, pk: int, tz: str) -> None: ...
 
+    def level(self, pk: int) -> str | None:
+        """The tip level the user chose (aspiring, early, experienced); None: all."""
+        ...
+
+    def set_level(self, pk: int, level: str | None) -> None:
+        """Set (or with None clear: all levels) the user's tip level."""
+        ...
+
     def forget(self, pk: int) -> None:
         """Delete the user and everything about them (subscriptions and ledger too)."""
         ...
@@ -188,6 +223,12 @@ class Progress(Protocol):
 
     def set_step(self, pk: int, step_id: str, done: bool, now: datetime) -> None: ...
 
+    def changes(self, pk: int, since: datetime, until: datetime) -> Changes:
+        """What the user did with ``since <= t <= until``: tips last seen, skills whose
+        status changed, roadmap steps checked off, tips voted Helpful (for the weekly
+        report)."""
+        ...
+
 
 class Tips(Protocol):
     """What a user saw of the tips, and their votes and saved tips."""
@@ -202,15 +243,52 @@ class Tips(Protocol):
         """tip id -> (vote -1/0/1, saved_at ISO or None)."""
         ...
 
-    def set_vote(self, pk: int, tip_id: str, vote: int) -> None: ...
+    def set_vote(self, pk: int, tip_id: str, vote: int, now: datetime | None = None) -> None:
+        """Set the vote; ``now`` records when it was cast (the weekly report's Helpful)."""
+        ...
 
     def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None: ...
 
+    # spaced review (bot.core.review) -----------------------------------------------
+
+    def reviews(self, pk: int) -> list[ReviewRow]:
+        """The user's review states, by tip id; ``active`` when the tip is still saved
+        or voted Helpful."""
+        ...
+
+    def start_review(self, pk: int, tip_id: str, due_at: int) -> None:
+        """Make the tip reviewable, first due at ``due_at``; a known state is kept."""
+        ...
+
+    def answer_review(
+        self,
+        pk: int,
+        tip_id: str,
+        *,
+        seq: int,
+        remembered: bool,
+        due_at: int,
+        interval: int,
+        ease: int,
+        streak: int,
+        now: datetime,
+    ) -> bool:
+        """Record an answer to the state with ``seq`` answers so far (compare and set):
+        False, changing nothing, when the tip has no state or another answer came first."""
+        ...
+
+    def carry_review(self, pk: int, tip_id: str, local_date: str) -> None:
+        """Note that the daily tip of ``local_date`` carries this review."""
+        ...
+
 
 class Subscriptions(Protocol):
-    """Daily-tip subscriptions: one per user (DM) or per (platform, tenant, channel)."""
+    """Subscriptions: a user's daily tip and weekly report (``kind`` 'daily' / 'weekly',
+    at most one of each per user), and daily tips per (platform, tenant, channel)."""
 
-    def of_user(self, user_pk: int) -> SubRow | None: ...
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
+        """The user's subscription of that kind (their daily tip unless told)."""
+        ...
 
     def get(self, sub_id: int) -> SubRow | None: ...
 
@@ -230,8 +308,10 @@ class Subscriptions(Protocol):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
-        """Create or replace the user's subscription (active, unpaused); returns its id.
+        """Create or replace the user's subscription of ``kind`` (active, unpaused);
+        returns its id.
 
         The id survives changes and ``daily off``, so the ledger's one-row-per-local-date
         rule still holds when someone changes their time after today's tip went out.
@@ -302,8 +382,20 @@ class Deliveries(Protocol):
 
     def get(self, delivery_id: int) -> DeliveryRow | None: ...
 
-    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
-        """Fix the tip (and the missed count it reports) and count the attempt."""
+    def claim(
+        self,
+        delivery_id: int,
+        tip_id: str,
+        missed: int,
+        now: datetime,
+        review: tuple[str, int] | None = None,
+    ) -> None:
+        """Fix the tip (and the missed count it reports) and count the attempt;
+        ``review``: the (tip id, answer count) of the due review the card carries."""
+        ...
+
+    def review_of(self, delivery_id: int) -> tuple[str, int] | None:
+        """The (tip id, answer count) of the review the claimed card carries, if any."""
         ...
 
     def count_attempt(self, delivery_id: int, now: datetime) -> None: ...
@@ -401,6 +493,38 @@ class Installations(Protocol):
         ...
 
 
+class Habits(Protocol):
+    """Streak settings and quiet days (issue 14): a user's :class:`Prefs` and the dates
+    they are quiet on (kind ``skip``: 'daily skip'; ``away``: the platform said they were
+    away at delivery time; ``zone``: skipped over by a move east). Quiet days neither
+    count in a streak nor break it; no daily tip goes out on a ``skip`` day."""
+
+    def prefs(self, pk: int) -> Prefs: ...
+
+    def set_prefs(self, pk: int, prefs: Prefs) -> None: ...
+
+    def last_day(self, pk: int) -> date | None:
+        """The user's latest activity day (see ``Users.record_activity``)."""
+        ...
+
+    def quiet_days(self, pk: int) -> dict[date, str]:
+        """date -> kind, ascending."""
+        ...
+
+    def add_quiet(self, pk: int, days: Sequence[date], kind: str) -> int:
+        """Mark ``days`` quiet; a day already quiet keeps its kind. Returns how many are new."""
+        ...
+
+    def unskip(self, pk: int, since: date, days: Sequence[date] | None = None) -> int:
+        """Remove ``skip`` days from ``since`` on (only ``days`` when given); returns how
+        many went. Earlier days are history and stay."""
+        ...
+
+    def quiet_plans(self, pks: Sequence[int], since: date) -> dict[int, QuietPlan]:
+        """For the ledger: each of ``pks`` with quiet settings or ``skip`` days from
+        ``since`` on (the others are left out)."""
+
+
 class Links(Protocol):
     """One profile across platforms (``link`` / ``unlink``).
 
@@ -466,6 +590,9 @@ class UnitOfWork(Protocol):
 
     @property
     def installations(self) -> Installations: ...
+
+    @property
+    def habits(self) -> Habits: ...
 
     @property
     def links(self) -> Links: ...

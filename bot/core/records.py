@@ -7,6 +7,7 @@ never see a database type. Instants are Unix seconds (UTC); dates are ISO string
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class SubRow:
     reason: str
     user_id: str | None  # the platform's user id (DM subscriptions)
     display_name: str | None
+    kind: str = "daily"  # daily (a tip) or weekly (the weekly report; one weekday)
 
     @property
     def notify_pk(self) -> int | None:
@@ -86,6 +88,16 @@ def delivery_key(sub_id: int, local_date: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Changes:
+    """What a user did in a window of time (see ``Progress.changes``), for the weekly report."""
+
+    tips_seen: tuple[str, ...]  # tips last seen in the window, by id
+    skills: dict[str, str]  # skill id -> 'learning' | 'done', changed in the window
+    steps: tuple[str, ...]  # roadmap steps checked off in the window, by id
+    helpful: tuple[str, ...]  # tips voted Helpful in the window, latest vote first
+
+
+@dataclass(frozen=True, slots=True)
 class TenantRow:
     """A workspace that installed an app through OAuth (:class:`~bot.core.ports.Installations`)."""
 
@@ -96,6 +108,51 @@ class TenantRow:
     installed_at: str  # ISO instant
     uninstalled_at: str | None  # ISO instant; the grace period before the purge runs from it
     users: int  # its users known to careerbot
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """A user's spaced-review state of one tip (:mod:`bot.core.review`)."""
+
+    tip_id: str
+    due_at: int  # Unix seconds
+    interval: int  # days
+    ease: int  # hundredths (250 = 2.5)
+    streak: int  # Remembered answers in a row
+    answers: int  # answers so far (every answer adds one: the version buttons carry)
+    remembered: int  # Remembered answers so far
+    carried_on: str | None  # local date a daily tip last carried it
+    active: bool  # still reviewable: saved, or voted Helpful
+
+
+# streaks and quiet days (issue 14) ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Prefs:
+    """A user's habit settings (:class:`~bot.core.ports.Habits`); defaults until set."""
+
+    day_start: int = 0  # the local hour their day begins (0-23)
+    away_skip: bool = False  # skip the daily tip while the platform says they are away
+    weekends_since: str | None = None  # ISO date weekends are quiet from; None: not quiet
+    days_zone: str | None = None  # the zone their last activity day was recorded in
+
+
+@dataclass(frozen=True, slots=True)
+class QuietPlan:
+    """What the ledger needs to know of a subscriber's quiet days when planning."""
+
+    days: frozenset[str]  # ISO dates skipped ('daily skip')
+    weekends_since: str | None
+    away_skip: bool
+
+    def quiet(self, local_date: str) -> bool:
+        """Whether no tip goes out on ``local_date`` (an ISO date)."""
+        if local_date in self.days:
+            return True
+        if self.weekends_since is None or local_date < self.weekends_since:
+            return False
+        return date.fromisoformat(local_date).weekday() >= 5
 
 
 # one profile across platforms (issue 14, ``link``) ------------------------------------

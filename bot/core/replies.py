@@ -34,7 +34,11 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
-    """Where a tip or card comes from: the document's title, URL and the passage."""
+    """Where a tip or card comes from: the document's title, URL and the passage.
+
+    Renderers show it as ONE short line (the title, linked when there is a URL); the
+    quote is for the ``source`` command (a Source button) and for JSON output.
+    """
 
     doc: str
     title: str
@@ -89,11 +93,9 @@ class Reply:
                 parts.append(f"{f.name}:\n{_indent(f.value)}")
             else:
                 parts.append(f"{f.name}: {f.value}")
-        if self.source:
+        if self.source:  # one short line; the quote is behind the Source button
             where = f" <{self.source.url}>" if self.source.url else ""
             parts.append(f"Source: {self.source.title}{where}")
-            if self.source.quote:
-                parts.append(f"  “{self.source.quote}”")
         if self.footer:
             parts.append(self.footer)
         if self.attachment and self.attachment.content not in self.body:

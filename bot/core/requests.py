@@ -53,6 +53,10 @@ class Request:
     workspace: str | None = None
     # what is asked, by name, when the platform has typed options (else parse ``text``)
     invocation: Invocation | None = None
+    # whether the platform can tell the core the user is away at delivery time
+    # ('settings away-skip'): "ok", "missing_scope" (it could, with more scopes) or
+    # "unsupported" (it can't; the default)
+    away_check: str = "unsupported"
 
     @property
     def tenant(self) -> str:

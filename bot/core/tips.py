@@ -7,6 +7,10 @@ shown least so far). A user walks the rotation from their own starting place (st
 for one user, different between users); with skills they are learning, every other
 tip is one of those. Tips seen least often come first, so nothing repeats until every
 tip in scope has been seen; tips marked "not helpful" are never chosen again.
+
+A user's level (``level``: aspiring, early, experienced) narrows every scope to the tips
+that serve it (tips with no ``levels`` serve everyone); when it would leave a scope
+empty, the scope keeps all its tips rather than a dead end.
 """
 
 from __future__ import annotations
@@ -17,14 +21,19 @@ from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import cast
 
-from bot.bank.model import Bank, Tip
+from bot.bank.model import Bank, Tip, serves
 from bot.core.ports import UnitOfWork
 
 
-def scope(bank: Bank, skill_id: str | None) -> list[Tip]:
+def scope(bank: Bank, skill_id: str | None, level: str | None = None) -> list[Tip]:
+    """The tips of a scope (all, or one skill's) that serve ``level`` (None: any level);
+    all the scope's tips when none does."""
     if skill_id is None:
-        return list(bank.tips.values())
-    return [t for t in bank.tips.values() if skill_id in t.skills]
+        tips = list(bank.tips.values())
+    else:
+        tips = [t for t in bank.tips.values() if skill_id in t.skills]
+    mine = [t for t in tips if serves(t.levels, level)]
+    return mine or tips
 
 
 def _clash(a: Tip, b: Tip, common: str | None) -> bool:
@@ -32,12 +41,13 @@ def _clash(a: Tip, b: Tip, common: str | None) -> bool:
     return any(s != common and s in b.skills for s in a.skills)
 
 
-def rotation(bank: Bank, skill_id: str | None = None) -> list[Tip]:
+def rotation(bank: Bank, skill_id: str | None = None, level: str | None = None) -> list[Tip]:
     """The scope's tips in rotation order (cached on the bank)."""
-    key = f"rotation:{skill_id or ''}"
+    key = f"rotation:{skill_id or ''}:{level or ''}"
     cached = bank.cache.get(key)
     if cached is None:
-        cached = bank.cache[key] = _build_rotation(bank, scope(bank, skill_id), skill_id)
+        tips = scope(bank, skill_id, level)
+        cached = bank.cache[key] = _build_rotation(bank, tips, skill_id)
     return cast("list[Tip]", cached)
 
 
@@ -120,8 +130,9 @@ def next_tip(
     unhelpful: Set[str],
     learning: Set[str],
     skill_id: str | None = None,
+    level: str | None = None,
 ) -> Tip | None:
-    base = rotation(bank, skill_id)
+    base = rotation(bank, skill_id, level)
     if not base:
         return None
     offset = user_pk % len(base)  # each user starts the rotation at a different place
@@ -135,10 +146,13 @@ def next_tip(
     return next(t for t in order if views.get(t.id, 0) == least)
 
 
-def seen(bank: Bank, views: Mapping[str, int], skill_id: str | None) -> int:
-    """How many tips of the scope (:func:`scope`) ``views`` counts as seen at least once
-    (walks the views, which are fewer than the bank's tips)."""
-    tips = bank.tips
+def seen(
+    bank: Bank, views: Mapping[str, int], skill_id: str | None, level: str | None = None
+) -> int:
+    """How many tips of the scope (:func:`scope`) ``views`` counts as seen at least once."""
+    if level is not None:
+        return sum(1 for t in scope(bank, skill_id, level) if views.get(t.id, 0) > 0)
+    tips = bank.tips  # walks the views, which are fewer than the bank's tips
     return sum(
         1
         for tid, times in views.items()
@@ -148,13 +162,15 @@ def seen(bank: Bank, views: Mapping[str, int], skill_id: str | None) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """The chosen tip (None: nothing left in scope) and what it was chosen from."""
+    """The chosen tip (None: nothing left in scope) and what it was chosen from (the
+    scope as the user's ``level`` narrows it)."""
 
     tip: Tip | None
     in_scope: list[Tip]
     views: dict[str, int]  # tip id -> times shown (before this one)
     marks: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # vote, saved_at
     unhelpful: frozenset[str] = frozenset()
+    level: str | None = None
 
     @property
     def saved(self) -> bool:
@@ -180,7 +196,8 @@ def pick_tip(
     """The next tip for a user (``tip``, a daily DM) or a channel's daily post.
 
     A user's pick counts what they saw, skips what they rated unhelpful and favours
-    skills they are learning; a channel's counts what the subscription posted.
+    skills they are learning and keeps to the tips of their level (see :func:`scope`); a
+    channel's counts what the subscription posted (every level).
     Recording the view is the caller's (a command counts it, a resend does not).
     """
     if user_pk is None:
@@ -194,5 +211,6 @@ def pick_tip(
     statuses = tx.progress.skill_statuses(user_pk)
     unhelpful = frozenset(t for t, (vote, _) in marks.items() if vote < 0)
     learning = {s for s, st in statuses.items() if st == "learning"}
-    chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id)
-    return Pick(chosen, scope(bank, skill_id), views, marks, unhelpful)
+    level = tx.users.level(user_pk)
+    chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id, level)
+    return Pick(chosen, scope(bank, skill_id, level), views, marks, unhelpful, level)

@@ -6,10 +6,15 @@ Life of a delivery, each step its own transaction::
              catch-up window; the subscription counts it as missed) and the
              subscription's cursor moves to its next instant
     claim    pending row -> tip chosen once and stored (with the missed count it
-             reports), the view recorded, the attempt counted — all BEFORE sending
+             reports, and the due review a DM's card carries), the view recorded, the
+             attempt counted — all BEFORE sending
     finish   after the platform call -> 'sent' | still 'pending' with a later
              retry | 'failed' (and, for an unreachable user, the subscription suspended
              and a notice queued for their next command)
+
+A weekly report (a subscription of kind 'weekly', one weekday) goes the same way: its
+claim marks the row as tried (tip :data:`bot.core.weekly.CLAIMED`) and builds the report
+of the 7 local days ending on the row's date, up to its due instant, instead of a tip.
 
 A crash between the platform call and ``finish`` leaves the row 'pending' with its tip
 fixed; the resend uses the SAME key and the same card, and the platform layer dedups
@@ -19,18 +24,20 @@ fixed; the resend uses the SAME key and the same card, and the platform layer de
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from bot.core import messages, refs
 from bot.core.app import Core
 from bot.core.cards import delivery_card
 from bot.core.ports import SendResult, SendStatus, UnitOfWork
-from bot.core.records import Cursor, DeliveryRow, Planned, SubRow
+from bot.core.records import Cursor, DeliveryRow, Planned, QuietPlan, SubRow
 from bot.core.replies import Reply
 from bot.core.requests import User
+from bot.core.review import daily_pick
 from bot.core.schedule import epoch, from_epoch, schedule_of
 from bot.core.tips import pick_tip
+from bot.core.weekly import CLAIMED, read_week, weekly_report
 from bot.delivery.sender import Target
 
 log = logging.getLogger(__name__)
@@ -49,6 +56,9 @@ class Outgoing:
     target: Target
     reply: Reply
     resend: bool  # an earlier attempt may have reached the platform (crash, timeout)
+    # away-skip: ask the platform whether the user is away first; nothing is claimed yet
+    # (no tip fixed, no view): claim again with ``probed=True`` to send
+    probe: bool = False
 
 
 @dataclass
@@ -56,6 +66,7 @@ class PlanStats:
     subscriptions: int = 0
     pending: int = 0
     skipped: int = 0
+    quiet: int = 0  # days the subscriber skipped ('quiet' rows)
 
 
 class Ledger:
@@ -75,8 +86,12 @@ class Ledger:
             subs = tx.subscriptions.due(epoch(now), batch, platforms)
             pending: list[Planned] = []
             cursors: list[Cursor] = []
+            since = (now - self.catchup).date() - timedelta(days=2)
+            pks = [s.user_pk for s in subs if s.user_pk is not None]
+            quiet = tx.habits.quiet_plans(pks, since) if pks else {}
             for sub in subs:
-                self._plan_one(tx, sub, now, stats, pending, cursors)
+                plan = quiet.get(sub.user_pk) if sub.user_pk is not None else None
+                self._plan_one(tx, sub, now, stats, pending, cursors, plan)
             stats.pending += tx.deliveries.insert_pending(pending, now)
             tx.subscriptions.advance_many(cursors)
             return len(subs)
@@ -95,8 +110,10 @@ class Ledger:
         stats: PlanStats,
         pending: list[Planned],
         cursors: list[Cursor],
+        quiet: QuietPlan | None = None,
     ) -> None:
-        """Queue the subscription's pending rows and new cursor; skipped rows go in now."""
+        """Queue the subscription's pending rows and new cursor; skipped rows go in now,
+        and so do the 'quiet' rows of the subscriber's quiet days (no tip, not missed)."""
         plan = schedule_of(sub)
         horizon = now - self.catchup
         missed = 0
@@ -105,6 +122,10 @@ class Ledger:
                 cursors.append(Cursor(sub.id, epoch(moment), day.isoformat(), missed))
                 return
             if sub.paused_until is not None and epoch(moment) < sub.paused_until:
+                continue
+            if quiet is not None and quiet.quiet(day.isoformat()):
+                if tx.deliveries.insert(sub.id, day.isoformat(), epoch(moment), "quiet", now):
+                    stats.quiet += 1
                 continue
             if moment >= horizon:
                 pending.append(Planned(sub.id, day.isoformat(), epoch(moment)))
@@ -119,11 +140,32 @@ class Ledger:
             lambda tx: tx.deliveries.pending(epoch(now), platforms, limit)
         )
 
-    async def claim(self, delivery_id: int, now: datetime) -> Outgoing | None:
-        """Fix the tip and count the attempt; None when there is nothing to send."""
-        return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now))
+    async def claim(
+        self, delivery_id: int, now: datetime, *, probed: bool = False
+    ) -> Outgoing | None:
+        """Fix the tip and count the attempt; None when there is nothing to send. For a
+        subscriber with away-skip on, first an Outgoing with ``probe`` set (nothing
+        fixed) unless ``probed``."""
+        return await self.core.store.run(lambda tx: self._claim(tx, delivery_id, now, probed))
 
-    def _claim(self, tx: UnitOfWork, delivery_id: int, now: datetime) -> Outgoing | None:
+    async def away(self, out: Outgoing, detail: str, now: datetime) -> str:
+        """The subscriber is away: no tip today; the row becomes 'away' and the day is
+        quiet for their streak."""
+        return await self.core.store.run(lambda tx: self._away(tx, out, detail, now))
+
+    def _away(self, tx: UnitOfWork, out: Outgoing, detail: str, now: datetime) -> str:
+        row = tx.deliveries.get(out.delivery_id)
+        if row is None or row.state != "pending":
+            return "gone"
+        tx.deliveries.finish(row.id, "away", now, detail=detail)
+        sub = tx.subscriptions.get(row.sub_id)
+        if sub is not None and sub.user_pk is not None:
+            tx.habits.add_quiet(sub.user_pk, [date.fromisoformat(row.local_date)], "away")
+        return "away"
+
+    def _claim(
+        self, tx: UnitOfWork, delivery_id: int, now: datetime, probed: bool = False
+    ) -> Outgoing | None:
         row = tx.deliveries.get(delivery_id)
         if row is None or row.state != "pending":
             return None
@@ -137,8 +179,13 @@ class Ledger:
             if row.attempts == 0:
                 tx.subscriptions.advance(sub.id, sub.next_due, sub.next_date, 1)
             return None
+        if sub.kind == "weekly":
+            return self._claim_weekly(tx, row, sub, now)
         tip_id = row.tip_id
         missed = row.missed
+        away_skip = tip_id is None and not probed and sub.user_pk is not None
+        if away_skip and sub.user_pk is not None and tx.habits.prefs(sub.user_pk).away_skip:
+            return Outgoing(row.id, row.key, target_of(sub), Reply(title=""), False, True)
         if tip_id is None:
             pick = pick_tip(tx, self.core.bank, user_pk=sub.user_pk, channel_sub=sub.id)
             if pick.tip is None:
@@ -146,11 +193,13 @@ class Ledger:
                 return None
             tip_id = pick.tip.id
             missed = tx.subscriptions.take_missed(sub.id)
-            tx.deliveries.claim(row.id, tip_id, missed, now)
+            review = self._review(tx, sub, row, tip_id, now)
+            tx.deliveries.claim(row.id, tip_id, missed, now, review)
             if sub.user_pk is not None:
                 tx.tips.record_view(sub.user_pk, tip_id, now)
         else:
             tx.deliveries.count_attempt(row.id, now)
+            review = tx.deliveries.review_of(row.id)
         tip = self.core.bank.tips.get(tip_id)
         if tip is None:  # the bank changed under a pending resend
             tx.deliveries.finish(row.id, "skipped", now, detail="tip gone")
@@ -159,8 +208,45 @@ class Ledger:
         if sub.user_pk is not None:
             marks = tx.tips.marks(sub.user_pk)
             saved = marks.get(tip_id, (0, None))[1] is not None
-        reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved)
+        again = self.core.bank.tips.get(review[0]) if review else None
+        carried = (again, review[1]) if again is not None and review else None
+        reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved, review=carried)
         return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
+
+    def _claim_weekly(
+        self, tx: UnitOfWork, row: DeliveryRow, sub: SubRow, now: datetime
+    ) -> Outgoing | None:
+        """Count the attempt and build the weekly report (the same one on a resend)."""
+        if sub.user_pk is None:  # pragma: no cover (a weekly report is a user's)
+            tx.deliveries.finish(row.id, "skipped", now, detail="no user")
+            return None
+        missed = row.missed
+        if row.tip_id is None:
+            missed = tx.subscriptions.take_missed(sub.id)
+            tx.deliveries.claim(row.id, CLAIMED, missed, now)
+        else:
+            tx.deliveries.count_attempt(row.id, now)
+        day = date.fromisoformat(row.local_date)
+        week = read_week(tx, sub.user_pk, day, sub.tz, from_epoch(row.due_at))
+        reply = weekly_report(self.core.bank, week)
+        if missed:
+            reply = replace(reply, notices=(messages.WEEKLY_MISSED.format(n=missed),))
+        return Outgoing(row.id, row.key, target_of(sub), reply, resend=row.tip_id is not None)
+
+    def _review(
+        self, tx: UnitOfWork, sub: SubRow, row: DeliveryRow, tip_id: str, now: datetime
+    ) -> tuple[str, int] | None:
+        """The due review a DM's daily tip carries (at most one every few days, see
+        :func:`bot.core.review.daily_pick`), noted as carried; fixed with the row."""
+        if sub.user_pk is None:
+            return None
+        rows = tx.tips.reviews(sub.user_pk)
+        today = date.fromisoformat(row.local_date)
+        pick = daily_pick(rows, epoch(now), self.core.bank.tips, today, skip=tip_id)
+        if pick is None:
+            return None
+        tx.tips.carry_review(sub.user_pk, pick.tip_id, row.local_date)
+        return pick.tip_id, pick.answers
 
     # finish ----------------------------------------------------------------------------
 
@@ -202,7 +288,9 @@ class Ledger:
         log.info("daily subscription %d suspended: %s", sub.id, reason)
         if sub.notify_pk is None:
             return
-        if sub.channel_id is None:
+        if sub.kind == "weekly":
+            text = messages.WEEKLY_CANT_DM.format(reason=reason)
+        elif sub.channel_id is None:
             text = messages.DAILY_CANT_DM.format(reason=reason)
         else:
             where = refs.channel(sub.channel_id)

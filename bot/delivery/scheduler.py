@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.core.app import Clock, Core, utcnow
-from bot.core.ports import Messenger
+from bot.core.ports import AwayProbe, Messenger, Presence
 from bot.core.records import DeliveryRow
 from bot.delivery.ledger import Ledger, Outgoing
 from bot.delivery.sender import Limits, Sender
@@ -154,6 +154,10 @@ class Scheduler:
     async def _deliver(self, row: DeliveryRow) -> str:
         try:
             out = await self.ledger.claim(row.id, self.clock())
+            if out is not None and out.probe:
+                out, away = await self._probe(out)
+                if away:
+                    return away
             if out is None:
                 return "not sent"
             self.in_flight += 1
@@ -166,6 +170,20 @@ class Scheduler:
         except Exception:  # one bad row must not stop everyone's tips
             log.exception("daily delivery %d failed unexpectedly; it stays pending", row.id)
             return "error"
+
+    async def _probe(self, out: Outgoing) -> tuple[Outgoing | None, str]:
+        """Away-skip: ask the platform (an :class:`AwayProbe` messenger) whether the user
+        is away. Away: the ledger records it, nothing is sent (returns its state).
+        Otherwise (here, unknown, or a platform that can't tell) the tip is claimed."""
+        messenger = self.messengers.get(out.target.platform)
+        user = out.target.user
+        if isinstance(messenger, AwayProbe) and user is not None:
+            result = await messenger.away(user)
+            if result.presence is Presence.AWAY:
+                state = await self.ledger.away(out, result.detail, self.clock())
+                log.info("delivery %s: user away (%s); not sent", out.key, result.detail)
+                return None, state
+        return await self.ledger.claim(out.delivery_id, self.clock(), probed=True), ""
 
     async def _send(self, out: Outgoing) -> str:
         try:

@@ -48,6 +48,9 @@ TABLES = (
     "channel_tip_views",
     "installations",  # sealed: readable only with the same CAREERBOT_SECRET_KEY
     "oauth_states",
+    "tip_reviews",
+    "user_prefs",
+    "quiet_days",
     "link_codes",
     "link_failures",
 )

@@ -108,3 +108,12 @@ def test_roadmap_order_starts_with_foundations_and_ends_with_applying(bank: Bank
     assert ids[0] == "foundation" and ids[-1] == "apply"
     assert ids.index("programming") < ids.index("projects") < ids.index("deployment")
     assert all(s.skills for s in bank.steps)
+
+
+def test_every_tip_says_whom_it_serves(bank: Bank) -> None:
+    assert all(t.levels for t in bank.tips.values())
+    # beginner advice goes to beginners only (issue 15)
+    for tid in ("t001", "t129", "t134"):
+        assert bank.tips[tid].levels == ("aspiring",), tid
+    per_level = Counter(level for t in bank.tips.values() for level in t.levels)
+    assert set(per_level) == {"aspiring", "early", "experienced"}

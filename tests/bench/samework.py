@@ -51,11 +51,20 @@ NOTICES = "DELETE FROM notices WHERE user_pk = ? RETURNING id, text"
 SKILLS = "SELECT skill_id, status FROM skill_status WHERE user_pk = ?"
 VIEWS = "SELECT tip_id, times FROM tip_views WHERE user_pk = ?"
 MARKS = "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?"
+LEVEL = "SELECT level FROM users WHERE id = ?"
 VIEW = (
     "INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)"
     " ON CONFLICT (user_pk, tip_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen"
 )
 ACTIVE = "INSERT INTO activity (user_pk, day) VALUES (?, ?) ON CONFLICT DO NOTHING"
+PREFS = "SELECT day_start, away_skip, weekends_since, days_zone FROM user_prefs WHERE user_pk = ?"
+LAST_DAY = "SELECT max(day) FROM activity WHERE user_pk = ?"
+SET_PREFS = (
+    "INSERT INTO user_prefs (user_pk, day_start, away_skip, weekends_since, days_zone)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_pk) DO UPDATE SET"
+    " day_start = excluded.day_start, away_skip = excluded.away_skip,"
+    " weekends_since = excluded.weekends_since, days_zone = excluded.days_zone"
+)
 
 
 class DbThread:
@@ -146,8 +155,14 @@ class Work:
                     db.execute(VIEWS, (pk,)).fetchall()
                     db.execute(MARKS, (pk,)).fetchall()
                     db.execute(SKILLS, (pk,)).fetchall()
+                    db.execute(LEVEL, (pk,)).fetchone()
                     db.execute(VIEW, (pk, tip_id, stamp, stamp))
-                    db.execute(ACTIVE, (pk, now.date().isoformat()))
+                    prefs = db.execute(PREFS, (pk,)).fetchall()  # the streak's day (UTC here)
+                    [(last,)] = db.execute(LAST_DAY, (pk,)).fetchall()
+                    if last != now.date().isoformat():
+                        db.execute(ACTIVE, (pk, now.date().isoformat()))
+                    if not prefs or prefs[0][3] != "UTC":
+                        db.execute(SET_PREFS, (pk, 0, 0, None, "UTC"))
                 else:
                     db.execute(SKILLS, (pk,)).fetchall()
             except BaseException:

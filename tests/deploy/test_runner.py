@@ -151,6 +151,7 @@ def serve(
         stop=stop,
         adapter_factory=adapter,
         scheduler_factory=scheduler,
+        report=lambda line: print(line, file=sys.stderr),  # as `careerbot run` does
     )
 
 

@@ -17,6 +17,8 @@ What it records (plain dicts, as sent by the client):
   response or a webhook follow-up. Keys: ``id``, ``channel_id``, ``content``, ``embeds``,
   ``components``, ``nonce``, ``flags`` (64 = ephemeral), ``files`` (names), ``source``
   ("channel", "interaction", "followup"); edits update the record in place.
+- ``uploads``    every file part of a multipart body (``files[n]``): filename, content
+  type and bytes.
 - ``callbacks``  interaction callbacks: ``{"interaction_id", "type", "data"}``.
 - ``commands``   synced definitions: ``commands[None]`` global, ``commands[guild_id]``.
 - ``requests``   ``(method, path)`` of every REST call; ``rejected`` every 4xx it sent
@@ -216,6 +218,7 @@ class FakeDiscord:
         self.callbacks: list[dict[str, Any]] = []
         self.commands: dict[int | None, list[dict[str, Any]]] = {}
         self.requests: list[tuple[str, str]] = []
+        self.uploads: list[dict[str, Any]] = []  # {"filename", "content_type", "data"}
         self.rejected: list[tuple[str, str]] = []
         self.dm_closed: set[str] = set()  # user ids that answer 50007
         self._refused: dict[str, tuple[int, int, str]] = {}  # channel -> status, code, message
@@ -596,7 +599,13 @@ class FakeDiscord:
         if request.content_type.startswith("multipart/"):
             form = await request.post()
             body = json.loads(str(form.get("payload_json") or "{}"))
-            files = [f.filename for k, f in form.items() if k.startswith("files[")]
+            parts = [f for k, f in form.items() if k.startswith("files[")]
+            for f in parts:
+                data = f.file.read()
+                self.uploads.append(
+                    {"filename": f.filename, "content_type": f.content_type, "data": data}
+                )
+            files = [f.filename for f in parts]
             return body, files
         text = await request.text()
         return (json.loads(text) if text else {}), []

@@ -12,7 +12,14 @@ What it serves
 - Web API at ``slack.api_url`` (``/api/<method>``; GET query, form or JSON bodies):
   auth.test, chat.postMessage, chat.postEphemeral, chat.update, conversations.open,
   conversations.history (``include_all_metadata``), users.info, views.publish,
-  apps.connections.open. Other methods answer ``unknown_method``.
+  apps.connections.open, and the file upload of Slack's docs in three steps:
+  files.getUploadURLExternal (``filename`` + ``length`` -> ``upload_url`` + ``file_id``;
+  ``length`` 0 -> ``missing_argument``), a POST of the bytes (raw or multipart) to that
+  ``upload_url`` (HTTP 200, "OK - <bytes>"), files.completeUploadExternal (``files`` JSON
+  ``[{"id", "title"}]``, ``channel_id``: shares the file there, recorded in ``files``
+  and as a message via ``files.completeUploadExternal``; an id never issued or never
+  uploaded -> ``file_not_found``; answers ``files: [{id, title, name, …}]``). Other
+  methods answer ``unknown_method``.
 - OAuth (several workspaces): :meth:`FakeSlack.add_team` registers a workspace; the
   browser's ``GET /oauth/v2/authorize`` (client id, scope, state, redirect_uri) is
   approved at once as the workspace named by ``installing`` and redirected to the
@@ -31,6 +38,10 @@ What it enforces (answering exactly as Slack does: HTTP 200 with ``ok: false``)
 - tokens: bot methods need ``bot_token`` or an installed workspace's token
   (``not_authed`` / ``invalid_auth`` /
   ``not_allowed_token_type``); apps.connections.open needs ``app_token``.
+- scopes: each method needs its bot scope (:data:`SCOPE_OF`: files.* need
+  ``files:write``, chat.* ``chat:write``, conversations.open ``im:write``, …); the
+  token's scopes are ``scopes`` (all of careerbot's by default) -> ``missing_scope``
+  with ``needed`` and ``provided``, as Slack answers.
 - Block Kit limits (:func:`block_errors`): 50 blocks per message, 100 per view, header
   150, section text 3000, 10 fields of 2000, context 10 elements, actions 25 elements,
   button text 75, value 2000, action_id/block_id 255 and unique action ids ->
@@ -78,6 +89,25 @@ from aiohttp import WSMsgType, web
 
 TEAM_ID = "T0CAREER"
 TOKEN_AWARE = frozenset({"auth.test", "chat.postMessage"})  # answers depend on the workspace
+# The bot scope each method needs (Slack's method pages, "Scopes: Bot token").
+SCOPE_OF = {
+    "chat.postMessage": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.open": "im:write",
+    "conversations.history": "im:history",
+    "users.info": "users:read",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "users.profile.get": "users.profile:read",
+    "dnd.info": "dnd:read",
+}
+SCOPES = frozenset(
+    {
+        "commands", "chat:write", "im:write", "im:history", "users:read", "files:write",
+        "users.profile:read", "dnd:read",
+    }
+)  # fmt: skip
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-1-fake-app-token"
 BOT_USER_ID = "UCAREERBOT"
@@ -102,6 +132,21 @@ class Message:
     response_type: str | None = None  # response_url posts: "ephemeral" / "in_channel"
     replace_original: bool = False
     url: str | None = None  # the response_url it came through
+
+
+@dataclass
+class SlackFile:
+    """A file upload: issued by files.getUploadURLExternal, filled by the POST to its
+    upload URL, shared by files.completeUploadExternal."""
+
+    id: str
+    filename: str
+    length: int
+    data: bytes | None = None  # None until the bytes arrive at the upload URL
+    title: str | None = None
+    channel: str | None = None  # where completeUploadExternal shared it
+    initial_comment: str | None = None
+    completed: bool = False
 
 
 @dataclass
@@ -156,6 +201,10 @@ class FakeSlack:
     installing: str = ""  # the workspace the next browser at /oauth/v2/authorize approves
     redirect_url: str = ""  # where the authorize page sends the browser without redirect_uri
     expires_in: int = 43200  # seconds a rotating token lives (Slack: 12 hours)
+    # the bot token's scopes (x-oauth-scopes; a method needing another answers missing_scope)
+    scopes: set[str] = field(default_factory=lambda: set(SCOPES))
+    dnd: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> dnd.info fields
+    files: list[SlackFile] = field(default_factory=list)  # every upload, in order
 
     def __post_init__(self) -> None:
         self._failures: dict[str, _Failure] = {}
@@ -187,6 +236,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_post("/upload/v1/{key}", self._upload)
         app.router.add_get("/socket", self._socket)
         app.router.add_get("/oauth/v2/authorize", self._authorize)
         self._runner = web.AppRunner(app, access_log=None)
@@ -394,6 +444,12 @@ class FakeSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             return _json({"ok": False, "error": "unknown_method"})
+        needed = SCOPE_OF.get(method)
+        if needed is not None and needed not in self.scopes:
+            provided = ",".join(sorted(self.scopes))
+            return _json(
+                {"ok": False, "error": "missing_scope", "needed": needed, "provided": provided}
+            )
         result = handler(params, token) if method in TOKEN_AWARE else handler(params)
         if self._drops.get(method):
             self._drops[method] -= 1
@@ -408,7 +464,8 @@ class FakeSlack:
                 self.held -= 1
         if isinstance(result, web.Response):
             return result
-        return _json(result)
+        # Slack names the token's scopes on every Web API answer
+        return _json(result, headers={"x-oauth-scopes": ",".join(sorted(self.scopes))})
 
     def _token_error(self, token: str | None, want_app: bool) -> str | None:
         if not token:
@@ -471,7 +528,7 @@ class FakeSlack:
             "ok": True,
             "access_token": token,
             "token_type": "bot",
-            "scope": "commands,chat:write,im:write,im:history,users:read",
+            "scope": ",".join(sorted(self.scopes)),
             "bot_user_id": self.bot_user_id,
             "app_id": "ACAREERBOT",
             "team": None if team.enterprise else {"id": team.id, "name": team.name},
@@ -507,6 +564,33 @@ class FakeSlack:
         if user is None:
             return {"ok": False, "error": "user_not_found"}
         return {"ok": True, "user": user}
+
+    def _m_users_profile_get(self, p: dict[str, Any]) -> dict[str, Any]:
+        """users.profile.get (users.profile:read): the user's profile, custom status
+        included (status_text, status_emoji, status_expiration)."""
+        user = self.users.get(str(p.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {"status_text": "", "status_emoji": "", "status_expiration": 0}
+        profile.update(user.get("profile") or {})
+        return {"ok": True, "profile": profile}
+
+    def _m_dnd_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        """dnd.info (dnd:read): dnd_enabled, next_dnd_start_ts, next_dnd_end_ts. As Slack
+        documents, the snooze_* fields are only visible when the queried user is the
+        token's own user — never for a bot asking about a person — and snooze_endtime /
+        snooze_remaining only while snooze_enabled."""
+        user = str(p.get("user", ""))
+        if user not in self.users:
+            return {"ok": False, "error": "user_not_found"}
+        info: dict[str, Any] = {"dnd_enabled": False, "next_dnd_start_ts": 1, "next_dnd_end_ts": 1}
+        info.update(self.dnd.get(user, {}))
+        if user != self.bot_user_id:
+            info = {k: v for k, v in info.items() if not k.startswith("snooze_")}
+        elif not info.get("snooze_enabled"):
+            info.pop("snooze_endtime", None)
+            info.pop("snooze_remaining", None)
+        return {"ok": True, **info}
 
     def _m_conversations_open(self, p: dict[str, Any]) -> dict[str, Any]:
         users = str(p.get("users", "")).split(",")
@@ -593,6 +677,71 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_blocks", "errors": errors}
         self.views.append({"user_id": user_id, "view": view})
         return {"ok": True, "view": {"id": f"V{next(self._ts):06d}", **view}}
+
+    def _m_files_getUploadURLExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        filename = str(p.get("filename") or "")
+        length = str(p.get("length") or "")
+        if not filename or not length.isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        if int(length) == 0:
+            return {"ok": False, "error": "missing_argument"}
+        file = SlackFile(f"F{next(self._ts):08d}", filename, int(length))
+        self.files.append(file)
+        url = f"http://127.0.0.1:{self.port}/upload/v1/{file.id}"
+        return {"ok": True, "upload_url": url, "file_id": file.id}
+
+    def _m_files_completeUploadExternal(self, p: dict[str, Any]) -> dict[str, Any]:
+        wanted = _json_value(p.get("files"))
+        if not isinstance(wanted, list) or not wanted:
+            return {"ok": False, "error": "invalid_arguments"}
+        found: list[tuple[SlackFile, dict[str, Any]]] = []
+        for item in wanted:
+            fid = item.get("id") if isinstance(item, dict) else None
+            file = next((f for f in self.files if f.id == fid), None)
+            if file is None or file.data is None or file.completed:
+                return {"ok": False, "error": "file_not_found"}
+            found.append((file, item))
+        channel = str(p.get("channel_id") or "") or None
+        if channel is not None and (error := self._post_error(channel)):
+            return {"ok": False, "error": error}
+        comment = str(p.get("initial_comment") or "") or None
+        out = []
+        for file, item in found:
+            file.title = str(item.get("title") or file.filename)
+            file.channel, file.initial_comment, file.completed = channel, comment, True
+            if channel is not None:  # the share appears in the conversation
+                self.messages.append(
+                    Message(
+                        channel, self._next_ts(), comment or "", [], "files.completeUploadExternal"
+                    )
+                )
+            out.append(
+                {
+                    "id": file.id,
+                    "name": file.filename,
+                    "title": file.title,
+                    "size": len(file.data or b""),
+                    "channels": [channel] if channel and not channel.startswith("D") else [],
+                    "ims": [channel] if channel and channel.startswith("D") else [],
+                }
+            )
+        return {"ok": True, "files": out}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the file's bytes, raw or as a multipart form part."""
+        file = next((f for f in self.files if f.id == request.match_info["key"]), None)
+        if file is None or file.data is not None:
+            return web.Response(status=404, text="invalid upload url")
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            part = next((v for v in form.values() if isinstance(v, web.FileField)), None)
+            data = part.file.read() if part is not None else b""
+        else:
+            data = await request.read()
+        if not data:
+            return web.Response(status=400, text="no file data")
+        file.data = data
+        return web.Response(text=f"OK - {len(data)}")
 
     def _rate_limited(self, channel: str, team: str) -> web.Response | None:
         now = time.monotonic()

@@ -49,3 +49,18 @@ class Env:
         iid = await self.slash(sub, options, **kw)
         callback = await self.fake.wait_callback(iid)
         return callback, self.fake.messages_for(iid)
+
+
+def top_of(fake: FakeDiscord, sub: str) -> str:
+    """The synced top-level command holding subcommand ``sub``: /career, or its overflow
+    /career-more once /career holds 25 (bot.platforms.discord.tree)."""
+    from bot.platforms.discord.tree import GROUP, MORE
+
+    for top in (GROUP, MORE):
+        try:
+            command = fake.find_command(top, guild=False)
+        except KeyError:
+            continue
+        if any(o["name"] == sub for o in command["options"]):
+            return top
+    raise KeyError(sub)

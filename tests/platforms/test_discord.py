@@ -21,7 +21,7 @@ from bot.core.replies import Button, Reply
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.delivery import Scheduler
 from bot.platforms.discord.routes import api_base
-from bot.platforms.discord.tree import ADMIN, GROUP
+from bot.platforms.discord.tree import ADMIN, GROUP, MORE
 from tests.conftest import FakeClock
 from tests.fakes.discord import (
     CHANNEL_ID,
@@ -32,7 +32,7 @@ from tests.fakes.discord import (
     command_problems,
     user,
 )
-from tests.platforms.discord_env import Env, running
+from tests.platforms.discord_env import Env, running, top_of
 
 
 @pytest.fixture
@@ -151,7 +151,9 @@ async def test_slash_tip_is_an_ephemeral_embed_with_persistent_buttons(env: Env)
     assert callback["data"]["flags"] & EPHEMERAL
     embed = message["embeds"][0]
     assert embed["title"] == "Tip · Rust"
-    assert embed["footer"]["text"].startswith("t")
+    source, footer = embed["footer"]["text"].split("\n")
+    assert source.startswith("📄 Source: ") and footer.startswith("t")  # one source line
+    assert "fields" not in embed or all(f["name"] != "Source" for f in embed["fields"])
     ids = custom_ids(message)
     assert ids[0] == "career:tip rust"
     assert any(i.startswith("career:save t") for i in ids)
@@ -203,7 +205,7 @@ async def test_share_button_posts_publicly(env: Env) -> None:
     callback = await env.fake.wait_callback(click)
     assert callback["type"] == 4
     assert not (callback["data"].get("flags") or 0) & EPHEMERAL
-    assert callback["data"]["embeds"][0]["footer"]["text"] == "Shared by Ada"
+    assert callback["data"]["embeds"][0]["footer"]["text"].endswith("\nShared by Ada")
 
 
 async def _shared_tip(env: Env) -> dict[str, Any]:
@@ -225,6 +227,30 @@ async def test_get_my_own_tip_on_a_shared_tip_answers_privately(env: Env) -> Non
     assert callback["type"] == 4  # a new message, never UPDATE_MESSAGE (7) of the shared one
     assert callback["data"]["flags"] & EPHEMERAL
     assert callback["data"]["embeds"][0]["title"].startswith("Tip")
+    assert "edits" not in shared
+    assert {k: shared[k] for k in ("content", "embeds", "components")} == before
+    assert env.fake.rejected == []
+
+
+async def test_source_on_a_shared_tip_shows_the_quote_ephemerally(env: Env) -> None:
+    """The card names its source in one footer line; the Source button answers the clicker
+    alone (flag 64) with the quote and its document; the shared card stays as it was."""
+    shared = await _shared_tip(env)
+    [source] = [i for i in custom_ids(shared) if i.startswith("career:source ")]
+    tip = env.core.bank.tips[source.split()[-1]]
+    embed = shared["embeds"][0]
+    title = env.core.bank.doc_title(tip.source.doc)
+    assert embed["footer"]["text"].splitlines()[0] == f"📄 Source: {title}"
+    assert len(title) <= 60 and title != tip.source.doc  # the short title of documents.yaml
+    assert tip.source.quote not in json.dumps(shared["embeds"], ensure_ascii=False)
+    before = {k: shared[k] for k in ("content", "embeds", "components")}
+    click = await env.fake.click(shared, source, member=user(77, "bea"))
+    callback = await env.fake.wait_callback(click)
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    answer = callback["data"]["embeds"][0]
+    assert answer["title"] == f"Where {tip.id} comes from"
+    assert answer["description"] == f"“{tip.source.quote}”"
+    assert answer["fields"][0]["value"].startswith(env.core.bank.doc_title(tip.source.doc))
     assert "edits" not in shared
     assert {k: shared[k] for k in ("content", "embeds", "components")} == before
     assert env.fake.rejected == []
@@ -428,7 +454,7 @@ SLASH_SAMPLES: dict[str, Any] = {
     "word": "language",
     "text": "tip",  # free text: help's <command>; skills' <category> below
 }
-SLASH_SAMPLES_BY_NAME: dict[str, Any] = {"category": "soft skill"}
+SLASH_SAMPLES_BY_NAME: dict[str, Any] = {"category": "soft skill", "when": "tomorrow"}
 
 
 async def test_every_command_answers_through_discord(env: Env) -> None:
@@ -447,7 +473,10 @@ async def test_every_command_answers_through_discord(env: Env) -> None:
                 options[opt.name] = dict(channel)
             else:
                 options[opt.name] = SLASH_SAMPLES_BY_NAME.get(opt.name, SLASH_SAMPLES[opt.kind])
-        top, sub = (ADMIN, cmd.slug.removeprefix("admin-")) if cmd.admin else (GROUP, cmd.slug)
+        if cmd.admin:
+            top, sub = ADMIN, cmd.slug.removeprefix("admin-")
+        else:
+            top, sub = top_of(env.fake, cmd.slug), cmd.slug
         iid = await env.fake.slash(top, sub, options, admin=cmd.admin)
         callback = await env.fake.wait_callback(iid)
         assert callback["type"] == 4, cmd.name
@@ -566,3 +595,36 @@ async def test_two_adapters_with_their_own_urls_in_one_process(core: Core) -> No
         assert (await second.messenger.send_dm(ada, Reply("two"), key="k2")).status.name == "SENT"
         assert [m["embeds"][0]["title"] for m in one.messages if m.get("nonce")] == ["one"]
         assert [m["embeds"][0]["title"] for m in two.messages if m.get("nonce")] == ["two"]
+
+
+def _group_of(fake: FakeDiscord, slug: str) -> str:
+    """/career, or /career-more once the user commands overflow Discord's 25."""
+    for group in (GROUP, MORE):
+        options = fake.find_command(group, guild=fake.guild_id).get("options") or []
+        if any(o["name"] == slug for o in options):
+            return group
+    raise AssertionError(f"no /{slug}")
+
+
+@pytest.mark.parametrize(
+    ("slug", "prefix", "heading"),
+    [
+        ("roadmap-export", "careerbot-roadmap-", "# Roadmap to ML engineer"),
+        ("progress-export", "careerbot-progress-", "# My ML engineering progress"),
+    ],
+)
+async def test_markdown_exports_arrive_as_a_file(
+    env: Env, slug: str, prefix: str, heading: str
+) -> None:
+    await env.answer("roadmap-done", {"n": 1})
+    iid = await env.fake.slash(_group_of(env.fake, slug), slug)
+    callback = await env.fake.wait_callback(iid)
+    assert callback["type"] == 4 and callback["data"]["flags"] & EPHEMERAL
+    (message,) = env.fake.messages_for(iid)
+    [name] = message["files"]  # sent as multipart/form-data with the file part
+    assert name.startswith(prefix) and name.endswith(".md")
+    [upload] = [u for u in env.fake.uploads if u["filename"] == name]
+    text = upload["data"].decode("utf-8")
+    assert text.startswith(heading + "\n")
+    assert f"- [x] 1. {env.core.bank.steps[0].title}" in text
+    assert env.fake.rejected == []

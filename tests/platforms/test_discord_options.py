@@ -12,7 +12,7 @@ from bot.bank import Bank
 from bot.core import messages
 from bot.core.app import Core
 from bot.core.requests import Request, User
-from bot.platforms.discord.tree import ADMIN, GROUP
+from bot.platforms.discord.tree import ADMIN, GROUP, MORE
 from bot.storage.sqlite import SqliteStore as Store
 from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
@@ -175,3 +175,62 @@ async def test_a_bad_value_gets_the_same_answer_as_typed_text(
     assert not typed.ok
     assert embed["title"] == typed.title == messages.ERROR_TITLE
     assert embed["description"] == typed.body
+
+
+async def test_level_option_offers_its_choices_and_sets_the_level(env: Env) -> None:
+    synced = [c for cmds in env.fake.commands.values() for c in cmds]
+    top, spec = next(
+        (c["name"], o)
+        for c in synced
+        if c["name"] in (GROUP, MORE)
+        for o in c["options"]
+        if o["name"] == "level"
+    )
+    option = next(o for o in spec["options"] if o["name"] == "level")
+    assert option["type"] == 3 and not option.get("required", False)
+    choices = [(c["name"], c["value"]) for c in option["choices"]]
+    assert choices == [(c, c) for c in ("aspiring", "early", "experienced", "all")]
+
+    iid = await env.fake.slash(top, "level", {"level": "early"})
+    embed = _embed(await env.fake.wait_callback(iid))
+    assert embed["title"] == "Level: early-career"
+    embed = _embed(await env.fake.wait_callback(await env.fake.slash(top, "level")))
+    assert embed["title"] == "Level: early-career"  # no choice: shows the current level
+    assert env.fake.rejected == []
+
+
+def _top_of(fake: FakeDiscord, sub: str) -> str:
+    """/career or its overflow /career-more: whichever holds ``sub``."""
+    for top in (GROUP, MORE):
+        try:
+            command = fake.find_command(top, guild=False)
+        except KeyError:
+            continue
+        if any(o["name"] == sub for o in command["options"]):
+            return top
+    raise KeyError(sub)
+
+
+async def test_streak_settings_are_typed_options(env: Env) -> None:
+    """Issue 14: day-start is an integer 0-23, away-skip a choice; both answer."""
+    top = _top_of(env.fake, "settings-day-start")
+    hour = _sub_option(env.fake, top, "settings-day-start", "hour")
+    assert (hour["type"], hour["min_value"], hour["max_value"]) == (4, 0, 23)
+    state = _sub_option(
+        env.fake, _top_of(env.fake, "settings-away-skip"), "settings-away-skip", "state"
+    )
+    assert [c["value"] for c in state["choices"]] == ["off", "on"]
+    skip = _sub_option(env.fake, _top_of(env.fake, "daily-skip"), "daily-skip", "when")
+    assert skip["type"] == 3 and "next <N> days" in skip["description"]
+
+    iid = await env.fake.slash(top, "settings-day-start", {"hour": 4})
+    assert "04:00" in _embed(await env.fake.wait_callback(iid))["title"]
+    away_top = _top_of(env.fake, "settings-away-skip")
+    iid = await env.fake.slash(away_top, "settings-away-skip", {"state": "on"})
+    refused = _embed(await env.fake.wait_callback(iid))
+    assert refused["title"] == messages.ERROR_TITLE
+    assert "Discord doesn't tell careerbot when you are away" in refused["description"]
+    iid = await env.fake.slash(
+        _top_of(env.fake, "daily-skip"), "daily-skip", {"when": "next 2 days"}
+    )
+    assert "2026-03-02 to 2026-03-03" in _embed(await env.fake.wait_callback(iid))["title"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -203,7 +204,8 @@ def test_too_many_commands_overflow_into_a_second_valid_command() -> None:
 
 def test_registry_tree_has_typed_options() -> None:
     defs = {d["name"]: d for d in _definitions(list(REGISTRY))}
-    subs = {o["name"]: o for o in defs[GROUP]["options"]}
+    # /career and its overflow /career-more (more than 25 user commands)
+    subs = {o["name"]: o for top in (GROUP, MORE) for o in defs.get(top, {}).get("options", [])}
     assert not {c.slug for c in REGISTRY if c.button_only} & set(subs)
     tip = subs["tip"]["options"][0]
     assert (tip["type"], tip["autocomplete"], tip["required"]) == (3, True, False)
@@ -212,3 +214,16 @@ def test_registry_tree_has_typed_options() -> None:
     assert (step["type"], step["min_value"], step["max_value"]) == (4, 1, n.max_value)
     forget = subs["forget"]["options"][0]
     assert forget["choices"] == [{"name": "confirm", "value": "confirm"}]
+
+
+def test_the_source_is_one_footer_line_without_the_quote() -> None:
+    src = SourceRef("d", "Short title", "https://example.org/doc", quote="the verbatim quote")
+    (page,) = check(Reply(title="Tip", body="Do this.", source=src, footer="t001 · 1 of 5"))
+    [embed] = page.embeds
+    assert embed.footer.text == "📄 Source: Short title\nt001 · 1 of 5"
+    assert embed.url == "https://example.org/doc"  # the title links to the document
+    assert all(f.name != "Source" for f in embed.fields)
+    assert "verbatim quote" not in json.dumps([e.to_dict() for e in page.embeds])
+    (bare,) = check(Reply(title="Skill", source=SourceRef("d", "Short title")))
+    assert bare.embeds[0].footer.text == "📄 Source: Short title"
+    assert bare.embeds[0].url is None

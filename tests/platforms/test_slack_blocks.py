@@ -88,6 +88,8 @@ def sample_arg(opt: Option, bank: Bank) -> str:
         return opt.choices[0]
     if opt.kind == "role":
         return next(iter(bank.roles))
+    if opt.name == "when":  # daily skip / unskip
+        return "tomorrow"
     if opt.kind == "tip" or opt.name == "tip":
         return next(iter(bank.tips))
     return SAMPLE.get(opt.kind, "x")
@@ -240,7 +242,9 @@ def test_notices_source_footer_and_escaping() -> None:
     assert (
         context["elements"][0]["text"] == "📄 Source: <https://example.org/a?b=1&c=2|A &lt;doc&gt;>"
     )
-    assert context["elements"][2]["text"] == "t001 · 1 of 5"
+    # one source line, then the footer: the quote is behind the Source button, not here
+    assert [e["text"] for e in context["elements"][1:]] == ["t001 · 1 of 5"]
+    assert "qqqq" not in all_text(pages) and "qqqq" not in pages[0]["text"]
 
 
 @pytest.mark.parametrize("limit", [20, 100, 3000])

@@ -62,6 +62,9 @@ def test_manifest_has_what_the_adapter_needs() -> None:
         "im:write",
         "im:history",
         "users:read",
+        "users.profile:read",
+        "dnd:read",
+        "files:write",
     }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
     assert m["settings"]["socket_mode_enabled"] is True

@@ -10,9 +10,13 @@ clicker's DM with the bot — may be replaced by the answer.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from bot.bank import Bank
 from bot.platforms.slack.adapter import SlackAdapter
+from bot.platforms.slack.blocks import escape
 from tests.fakes.slack import FakeSlack, Message, block_actions, slash_command
 from tests.platforms.slack_env import answer, buttons, header, slack, socket_adapter, via_url
 
@@ -75,10 +79,40 @@ async def test_get_my_own_tip_under_a_shared_tip_answers_privately(
     slack: FakeSlack, socket_adapter: SlackAdapter, channel: str, user_id: str
 ) -> None:
     shared = await share_a_tip(slack, channel)
-    assert buttons(shared) == {"career:tip": "tip"}  # "Get my own tip"
+    [source] = [v for v in buttons(shared).values() if v.startswith("source ")]
+    assert buttons(shared) == {"career:tip": "tip", f"career:{source}": source}  # own tip, Source
     got = await click(slack, shared, "tip", user_id=user_id)
     assert_answered_privately(slack, got, user_id)
     assert header(got).startswith("Tip")
+
+
+@pytest.mark.parametrize("user_id", ["U2", "U1"], ids=["someone else", "the sharer"])
+async def test_source_under_a_shared_tip_shows_the_quote_privately(
+    slack: FakeSlack, socket_adapter: SlackAdapter, fixture_bank: Bank, user_id: str
+) -> None:
+    """The card names its source in one context line (no quote paragraph); the Source
+    button answers the clicker alone with the quote; the shared card is left as it was."""
+    shared = await share_a_tip(slack, "C1")
+    [source] = [v for v in buttons(shared).values() if v.startswith("source ")]
+    tip = fixture_bank.tips[source.split()[-1]]
+    context = [e["text"] for b in shared.blocks if b["type"] == "context" for e in b["elements"]]
+    assert [t for t in context if "Source" in t] == [
+        "📄 Source: " + _linked(fixture_bank, tip.source.doc)
+    ]
+    quote = escape(tip.source.quote)
+    assert quote not in json.dumps(shared.blocks, ensure_ascii=False)
+    assert quote not in shared.text
+    got = await click(slack, shared, source, user_id=user_id)
+    assert_answered_privately(slack, got, user_id)
+    assert header(got) == f"Where {tip.id} comes from"
+    sections = [b["text"]["text"] for b in got.blocks if b["type"] == "section" and "text" in b]
+    assert f"“{quote}”" in sections
+
+
+def _linked(bank: Bank, doc: str) -> str:
+    info = bank.docs[doc]
+    assert len(info.title) <= 60  # the short title of documents.yaml
+    return f"<{info.url}|{escape(info.title)}>" if info.url else escape(info.title)
 
 
 @pytest.mark.parametrize(

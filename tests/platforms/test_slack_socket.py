@@ -73,9 +73,9 @@ async def test_user_zone_reaches_the_core(
     env = await slack.send_envelope(
         "slash_commands", slash_command("export", response_url=url, channel_id="D1")
     )
-    msg = await answer(slack, url, await slack.wait_ack(env))
-    exported = "\n".join(b["text"]["text"] for b in msg.blocks if b["type"] == "section")
-    assert "Europe/Berlin" in exported
+    await answer(slack, url, await slack.wait_ack(env))
+    [exported] = slack.files  # the export is a file in the DM (tests/platforms/test_slack_files.py)
+    assert "Europe/Berlin" in (exported.data or b"").decode("utf-8")
 
 
 async def test_button_click_replaces_the_ephemeral_message(
@@ -261,3 +261,20 @@ async def test_unreachable_api_url_error_hides_credentials_and_query(
 )
 def test_redact_url(url: str, safe: str) -> None:
     assert redact_url(url) == safe
+
+
+async def test_level_is_typed_text_and_a_bad_value_names_the_choices(
+    slack: FakeSlack, socket_adapter: SlackAdapter
+) -> None:
+    async def say(text: str) -> str:
+        url = slack.new_response_url("C1", "U1")
+        env = await slack.send_envelope("slash_commands", slash_command(text, response_url=url))
+        msg = await answer(slack, url, await slack.wait_ack(env))
+        return f"{header(msg)}\n{msg.text}"
+
+    assert (await say("level early")).startswith("Level: early-career")
+    bad = await say("level guru")
+    assert bad.startswith("That didn't work")
+    assert "aspiring, early, experienced, all" in bad
+    assert (await say("level")).startswith("Level: early-career")  # unchanged
+    assert "Level: early-career" in await say("progress")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ import pytest
 from bot.cli import main
 from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
-from bot.core.records import Planned
+from bot.core.records import Planned, Prefs
 from bot.storage import open_store
 from bot.storage.copy import TABLES, compare, copy
 from tests.storage.postgres_server import PgServer
@@ -39,6 +39,8 @@ def fill(tx: UnitOfWork, n: int = 3) -> None:
         tx.tips.record_view(pk, "t001", NOW)
         tx.tips.set_vote(pk, "t002", -1)
         tx.tips.set_saved(pk, "t003", NOW)
+        tx.tips.start_review(pk, "t003", 1_900_000_000)
+        tx.tips.carry_review(pk, "t003", "2030-03-16")
         tx.progress.set_step(pk, "s1", True, NOW)
         tx.users.record_activity(pk, NOW.date())
         tx.users.push_notice(pk, ODD, NOW)
@@ -53,11 +55,16 @@ def fill(tx: UnitOfWork, n: int = 3) -> None:
     tx.subscriptions.set_pause(chan, 1_900_000_000, 2_000_000_000, "2033-05-18", NOW)
     tx.deliveries.insert_pending([Planned(chan, f"2026-01-0{d}", 10 * d) for d in (1, 2, 3)], NOW)
     for row in tx.deliveries.pending(100, ["slack"], 10):
-        tx.deliveries.claim(row.id, f"t00{row.id % 3 + 1}", 2, NOW)
+        tx.deliveries.claim(row.id, f"t00{row.id % 3 + 1}", 2, NOW, ("t003", row.id))
         if row.due_at < 30:
             tx.deliveries.finish(row.id, "sent", NOW, message_id="m1", detail=ODD)
     assert tx.deliveries.prune(15, 10) == 1  # folded into channel_tip_views
     tx.deliveries.insert(chan, "2026-01-04", 40, "skipped", NOW)
+    tx.deliveries.insert(chan, "2026-01-05", 50, "quiet", NOW)
+    tx.deliveries.insert(chan, "2026-01-06", 60, "away", NOW)
+    tx.habits.set_prefs(pks[0], Prefs(4, True, "2026-01-03", "Europe/Berlin"))
+    tx.habits.add_quiet(pks[0], [NOW.date(), date(2026, 1, 9)], "skip")
+    tx.habits.add_quiet(pks[1], [NOW.date()], "away")
     tx.installations.install("slack", "T1", ODD, "sealed-opaque-bytes", NOW)
     tx.installations.issue_state("s-1", 1_000, 2_000)
     # the Discord account links to the first Slack one (a reference to an older row),

@@ -13,7 +13,6 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -118,30 +117,27 @@ async def test_upgrading_v1_with_data_adds_the_scan_indexes(pg_server: PgServer)
     url = pg_server.fresh()
     old = await PostgresStore.open(url, migrate_to=1)
 
-    def first(tx: UnitOfWork) -> int:
-        # V1's rows in its own SQL (today's code reads columns of later versions)
-        repo: Any = tx.users
-        pk = repo.fetchone(
+    await old.close()
+    with psycopg.connect(url) as conn:  # schema 1's rows, written in schema 1's SQL
+        conn.execute(
             "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
-            " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', %s) RETURNING id",
+            " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', %s)",
             (NOW.isoformat(),),
-        )[0]
-        sub = int(
-            repo.fetchone(
-                """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days,
-                       status, next_due, next_date, created_at, updated_at)
-                   VALUES (%s, 'slack', 'T1', 600, 'UTC', 127, 'active', 100, '2026-03-02',
-                           %s, %s) RETURNING id""",
-                (pk, NOW.isoformat(), NOW.isoformat()),
-            )[0]
         )
-        assert tx.deliveries.insert(sub, "2026-03-01", 50, "pending", NOW)
-        return sub
-
-    try:
-        sub = await old.run(first)
-    finally:
-        await old.close()
+        row = conn.execute(
+            """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
+                   next_due, next_date, created_at, updated_at)
+               SELECT id, 'slack', 'T1', 600, 'UTC', 127, 'active', 100, '2026-03-02', %s, %s
+               FROM users RETURNING id""",
+            (NOW.isoformat(), NOW.isoformat()),
+        ).fetchone()
+        assert row is not None
+        sub = int(row[0])
+        conn.execute(
+            "INSERT INTO deliveries (sub_id, local_date, due_at, state, key, retry_at, updated_at)"
+            " VALUES (%s, '2026-03-01', 50, 'pending', %s, 50, %s)",
+            (sub, f"d{sub}-20260301", NOW.isoformat()),
+        )
 
     def indexes() -> set[str]:
         with psycopg.connect(url) as conn:

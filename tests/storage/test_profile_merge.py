@@ -11,7 +11,7 @@ from bot.core.app import Core
 from bot.core.requests import GLOBAL_TENANT, Request, User
 from bot.storage.sqlite import SqliteStore as Store
 from bot.storage.sqlite.migrations import LATEST, migrate
-from bot.storage.sqlite.profile_merge import USER_TABLES
+from bot.storage.sqlite.profile_merge import USER_TABLES, merge_discord_profiles
 from tests.conftest import FakeClock
 
 DAY = "2026-{}T09:00:00+00:00"
@@ -145,7 +145,7 @@ async def test_a_discord_users_profiles_merge_into_one(
         (1, "t001", 3, DAY.format("01-02"), DAY.format("02-01")),
         (1, "t003", 1, DAY.format("01-06"), DAY.format("01-06")),
     ]
-    assert query(path, "SELECT * FROM tip_marks ORDER BY 1, 2") == [
+    assert query(path, "SELECT user_pk, tip_id, vote, saved_at FROM tip_marks ORDER BY 1, 2") == [
         (1, "t001", 1, DAY.format("01-02")),  # the earliest save, and the vote
         (1, "t002", -1, None),
         (1, "t004", 0, DAY.format("02-02")),
@@ -230,3 +230,39 @@ async def test_a_database_without_discord_users_is_untouched(tmp_path: Path) -> 
     ]
     assert query(path, "SELECT * FROM activity") == [(1, "2026-02-01")]
     assert query(path, "SELECT name FROM sqlite_temp_master") == []
+
+
+async def test_with_kinds_of_subscription_the_merge_keeps_one_of_each_kind(tmp_path: Path) -> None:
+    """The rule applied to a schema whose subscriptions have kinds (the weekly report):
+    one daily tip AND one weekly report are kept, and only a dropped daily tip is told."""
+    path = tmp_path / "kinds.db"
+    store = await Store.open(path)  # the latest schema
+    await store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executemany(
+        "INSERT INTO users (id, platform, tenant, user_id, display_name, tz, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        USERS[:2],
+    )
+    subs = [  # (id, user, kind, status, updated)
+        (1, 1, "daily", "active", DAY.format("01-01")),
+        (2, 2, "daily", "active", DAY.format("01-05")),
+        (3, 1, "weekly", "active", DAY.format("01-02")),
+        (4, 2, "weekly", "off", DAY.format("01-09")),
+    ]
+    db.executemany(
+        "INSERT INTO subscriptions (id, user_pk, platform, tenant, minute, tz, days, status,"
+        " next_due, next_date, created_at, updated_at, kind)"
+        " VALUES (?, ?, 'discord', 'x', 600, 'UTC', 16, ?, 1, '2026-03-06', 'x', ?, ?)",
+        [(i, u, status, updated, kind) for i, u, kind, status, updated in subs],
+    )
+    db.execute("BEGIN")
+    merge_discord_profiles(db)
+    db.execute("COMMIT")
+    db.close()
+    assert query(path, "SELECT id, user_pk, kind FROM subscriptions ORDER BY id") == [
+        (2, 1, "daily"),  # the daily changed last
+        (3, 1, "weekly"),  # the weekly report that is on
+    ]
+    [notice] = query(path, "SELECT text FROM notices")
+    assert "You had 2 daily tips set up" in notice[0]

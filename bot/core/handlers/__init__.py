@@ -1,5 +1,31 @@
 """Command handlers. Importing this package declares every command in the registry."""
 
-from bot.core.handlers import account, daily, general, link, roadmap, roles, skills, tips
+from bot.core.handlers import (
+    account,
+    daily,
+    exports,
+    general,
+    habits,
+    link,
+    review,
+    roadmap,
+    roles,
+    skills,
+    tips,
+    weekly,
+)
 
-__all__ = ["account", "daily", "general", "link", "roadmap", "roles", "skills", "tips"]
+__all__ = [
+    "account",
+    "daily",
+    "exports",
+    "general",
+    "habits",
+    "link",
+    "review",
+    "roadmap",
+    "roles",
+    "skills",
+    "tips",
+    "weekly",
+]

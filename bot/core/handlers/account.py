@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
 from bot.core.handlers import link
-from bot.core.progress import bar, streaks
+from bot.core.progress import Streak, bar, streak, weekend_days
 from bot.core.replies import Attachment, Button, Field, Reply
+from bot.core.review import due
+from bot.core.schedule import epoch
 
 
 @command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
@@ -19,7 +22,7 @@ def progress(ctx: Context) -> Reply:
     views = ctx.tx.tips.tip_views(pk)
     marks = ctx.tx.tips.marks(pk)
     steps_done = ctx.tx.progress.roadmap_done(pk)
-    current, best = streaks(ctx.tx.users.activity_days(pk), ctx.today)
+    run = streak_of(ctx)
     bank = ctx.bank
 
     def names(status: str) -> str:
@@ -30,7 +33,7 @@ def progress(ctx: Context) -> Reply:
 
     learning = sum(1 for s in statuses.values() if s == "learning")
     done = sum(1 for s in statuses.values() if s == "done")
-    seen = sum(1 for t in views if t in bank.tips)
+    seen = len({bank.resolve(t) for t in views} & bank.tips.keys())
     n_steps = len(bank.steps)
     roadmap_done = sum(1 for s in bank.steps if s.id in steps_done)
     fields: tuple[Field, ...] = (
@@ -41,7 +44,9 @@ def progress(ctx: Context) -> Reply:
         Field("Tips read", f"{bar(seen, len(bank.tips))} · {seen}/{len(bank.tips)}", inline=True),
         Field("Saved tips", str(sum(1 for _, at in marks.values() if at)), inline=True),
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
-        Field("Streak", f"🔥 {current} day(s) · best {best}", inline=True),
+        Field("Streak", messages.STREAK_VALUE.format(**_streak_values(run)), inline=True),
+        Field("Level", messages.LEVEL_SHORT[ctx.tx.users.level(pk) or "all"], inline=True),
+        _reviews(ctx),
     )
     linked = link.status_line(ctx)
     if linked:
@@ -57,6 +62,29 @@ def progress(ctx: Context) -> Reply:
         ),
         replace=ctx.request.via_button,
     )
+
+
+def _reviews(ctx: Context) -> Field:
+    """Spaced review: answers given, and reviews due now."""
+    rows = ctx.tx.tips.reviews(ctx.user.pk)
+    done = sum(r.answers for r in rows)
+    waiting = len(due(rows, epoch(ctx.now), ctx.bank.tips))
+    return Field("Reviews", messages.REVIEW_PROGRESS.format(done=done, due=waiting), inline=True)
+
+
+def streak_of(ctx: Context) -> Streak:
+    """The user's streak: their activity days, with quiet days and weekends neutral."""
+    pk = ctx.user.pk
+    today = ctx.day
+    neutral = set(ctx.tx.habits.quiet_days(pk))
+    since = ctx.prefs.weekends_since
+    if since is not None:
+        neutral.update(weekend_days(date.fromisoformat(since), today))
+    return streak(ctx.tx.users.activity_days(pk), today, neutral)
+
+
+def _streak_values(run: Streak) -> dict[str, int]:
+    return {"current": run.current, "best": run.best, "freezes": run.freezes}
 
 
 @command("export", "All your data as JSON", group="Your data")

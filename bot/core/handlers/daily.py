@@ -13,6 +13,7 @@ from bot.core.app import Context
 from bot.core.commands import Option, command, format_days
 from bot.core.errors import UsageError
 from bot.core.ports import UnitOfWork
+from bot.core.records import QuietPlan
 from bot.core.replies import Button, Reply
 from bot.core.schedule import (
     ALL_DAYS,
@@ -37,8 +38,10 @@ def first_open(
     plan: Daily,
     after: datetime,
     not_before: datetime | None = None,
+    quiet: QuietPlan | None = None,
 ) -> tuple[date, datetime]:
-    """The first delivery after ``after`` whose local date has no finished ledger row.
+    """The first delivery after ``after`` whose local date has no finished ledger row
+    (and is not a quiet day of the subscriber's).
 
     Changing the time after today's tip went out must not promise (or send) a second
     one today: the ledger holds one row per (subscription, local date).
@@ -47,9 +50,26 @@ def first_open(
     for day, moment in plan.occurrences(after):
         if not_before is not None and moment < not_before:
             continue
+        if quiet is not None and quiet.quiet(day.isoformat()):
+            continue
         if done.get(day.isoformat()) in (None, "pending"):
             return day, moment
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def quiet_of(ctx: Context) -> QuietPlan | None:
+    """The user's quiet days from today on (None: none)."""
+    return ctx.tx.habits.quiet_plans([ctx.user.pk], ctx.today).get(ctx.user.pk)
+
+
+def _skipping(quiet: QuietPlan | None, today: date) -> str | None:
+    """'Skipping: 2026-12-24, weekends.' for the status of a daily tip; None: nothing."""
+    if quiet is None:
+        return None
+    parts = sorted(d for d in quiet.days if d >= today.isoformat())
+    if quiet.weekends_since is not None:
+        parts.append(messages.DAILY_WEEKENDS_QUIET)
+    return messages.DAILY_SKIPPING.format(days=", ".join(parts)) if parts else None
 
 
 def _label(plan: Daily) -> dict[str, str]:
@@ -84,7 +104,8 @@ def daily(
         ctx.tx.users.set_tz(pk, tz)
     chosen = days if days else (mask_days(current.days) if current else ALL_DAYS)
     plan = Daily(time, tz, chosen)
-    day, moment = first_open(ctx.tx, current.id if current else None, plan, ctx.now)
+    quiet = quiet_of(ctx)
+    day, moment = first_open(ctx.tx, current.id if current else None, plan, ctx.now, quiet=quiet)
     user = ctx.request.user
     ctx.tx.subscriptions.save_user(
         user_pk=pk,
@@ -97,9 +118,13 @@ def daily(
         next_date=day.isoformat(),
         now=ctx.now,
     )
+    lines = [messages.DAILY_NEXT.format(**_when(moment, tz, ctx.now))]
+    skipping = _skipping(quiet, ctx.today)
+    if skipping:
+        lines.append(skipping)
     return Reply(
         title=messages.DAILY_TITLE.format(**_label(plan)),
-        body=messages.DAILY_NEXT.format(**_when(moment, tz, ctx.now)),
+        body="\n".join(lines),
         kind="daily",
         buttons=(Button("Pause a week", "daily pause 7"), Button("Turn off", "daily off")),
     )
@@ -128,7 +153,9 @@ def daily_pause(ctx: Context, n: int) -> Reply:
         return Reply(title=messages.DAILY_SUSPENDED.format(reason=current.reason), kind="notice")
     plan = schedule_of(current)
     until = ctx.now + timedelta(days=n)
-    day, moment = first_open(ctx.tx, current.id, plan, ctx.now, not_before=until)
+    day, moment = first_open(
+        ctx.tx, current.id, plan, ctx.now, not_before=until, quiet=quiet_of(ctx)
+    )
     ctx.tx.subscriptions.set_pause(
         current.id, epoch(until), epoch(moment), day.isoformat(), ctx.now
     )
@@ -151,11 +178,19 @@ def next_(ctx: Context) -> Reply:
     plan = schedule_of(current)
     states = ctx.tx.deliveries.states(current.id)
     lines = [messages.DAILY_TITLE.format(**_label(plan))]
+    quiet = quiet_of(ctx)
     if "pending" in states.values():
         lines.append(messages.DAILY_ON_ITS_WAY)
     else:
         moment = max(from_epoch(current.next_due), ctx.now)
+        if quiet is not None:  # the next real delivery, past the quiet days
+            after = from_epoch(current.next_due) - timedelta(seconds=1)
+            _, moment = first_open(ctx.tx, current.id, plan, after, quiet=quiet)
+            moment = max(moment, ctx.now)
         lines.append(messages.DAILY_NEXT.format(**_when(moment, plan.tz, ctx.now)))
+    skipping = _skipping(quiet, ctx.today)
+    if skipping:
+        lines.append(skipping)
     if current.paused_until and current.paused_until > epoch(ctx.now):
         until = describe_local(from_epoch(current.paused_until), plan.tz)
         lines.append(messages.DAILY_PAUSED_UNTIL.format(when=until))

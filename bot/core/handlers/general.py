@@ -8,6 +8,7 @@ from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import REGISTRY, Command, Option, command
 from bot.core.errors import UnknownCommand
+from bot.core.progress import FREEZE_CAP, FREEZE_EVERY
 from bot.core.replies import Field, Reply
 
 
@@ -23,14 +24,26 @@ def help_(ctx: Context, command: str | None = None) -> Reply:
     for cmd in _visible(ctx):
         groups.setdefault(cmd.group, []).append(f"`{cmd.usage}` — {cmd.summary}")
     fields = tuple(Field(name, "\n".join(lines)) for name, lines in groups.items())
-    return Reply(title=messages.HELP_TITLE, body=messages.HELP_BODY, fields=fields, kind="help")
+    body = f"{messages.HELP_BODY}\n{messages.HELP_TOPICS}"
+    return Reply(title=messages.HELP_TITLE, body=body, fields=fields, kind="help")
 
 
 def _visible(ctx: Context) -> list[Command]:
     return [c for c in REGISTRY if not c.button_only and (ctx.request.is_admin or not c.admin)]
 
 
+def _topic(name: str) -> Reply | None:
+    """Help on a topic rather than a command (listed in help's body)."""
+    if name in ("streak", "streaks", "freeze", "freezes"):
+        text = messages.STREAK_HELP.format(every=FREEZE_EVERY, cap=FREEZE_CAP)
+        return Reply(title=messages.STREAK_HELP_TITLE, body=text, kind="help")
+    return None
+
+
 def _one(ctx: Context, name: str) -> Reply:
+    topic = _topic(name)
+    if topic is not None:
+        return topic
     cmd = REGISTRY.get(name)
     if cmd is None or cmd.button_only:
         names = [c.name for c in _visible(ctx)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.bank.model import serves
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
@@ -16,13 +17,22 @@ STEP = Option("n", "int", "the step number", min_value=1, max_value=99)
 @command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
 def roadmap(ctx: Context) -> Reply:
     done = ctx.tx.progress.roadmap_done(ctx.user.pk)
+    level = ctx.tx.users.level(ctx.user.pk)
     steps = ctx.bank.steps
     fields = []
-    for n, step in enumerate(steps, 1):
+    for n, step in enumerate(steps, 1):  # every step keeps its number ('roadmap done n')
         mark = "✅" if step.id in done else "⬜"
-        fields.append(Field(f"{mark} {n}. {step.title}", step.done_when))
+        other = ""
+        if not serves(step.levels, level):
+            names = ", ".join(messages.LEVEL_SHORT[x] for x in step.levels)
+            other = messages.ROADMAP_OTHER_LEVEL.format(levels=names)
+        fields.append(Field(f"{mark} {n}. {step.title}{other}", step.done_when))
     finished = sum(1 for s in steps if s.id in done)
-    next_open = next((n for n, s in enumerate(steps, 1) if s.id not in done), None)
+    next_open = next(
+        (n for n, s in enumerate(steps, 1) if s.id not in done and serves(s.levels, level)),
+        next((n for n, s in enumerate(steps, 1) if s.id not in done), None),
+    )
+    label = messages.LEVEL_SHORT[level or "all"]
     buttons = (
         (Button(f"Mark step {next_open} done", f"roadmap done {next_open}", "primary"),)
         if next_open
@@ -30,7 +40,10 @@ def roadmap(ctx: Context) -> Reply:
     )
     return Reply(
         title=messages.ROADMAP_TITLE,
-        body=f"{bar(finished, len(steps))}  {messages.ROADMAP_HINT}",
+        body=(
+            f"{bar(finished, len(steps))}  {messages.ROADMAP_HINT}\n"
+            + messages.LEVEL_LINE.format(label=label)
+        ),
         fields=tuple(fields),
         buttons=buttons,
         kind="roadmap",

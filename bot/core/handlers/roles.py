@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core import messages
 from bot.core.app import Context
+from bot.core.cards import source_button
 from bot.core.commands import Option, command
 from bot.core.progress import bar, coverage
 from bot.core.replies import Button, Field, Reply
@@ -46,7 +47,7 @@ def role(ctx: Context, name: str) -> Reply:
     todo = [sid for sid in found.skills if statuses.get(sid) is None]
     buttons = tuple(
         Button(f"Learn {ctx.bank.skills[sid].name}"[:40], f"learn {sid}") for sid in todo[:3]
-    )
+    ) + (source_button(found.id),)
     return Reply(
         title=found.name,
         body=found.summary,

@@ -7,6 +7,7 @@ import difflib
 from bot.bank.model import CATEGORIES, Skill
 from bot.core import messages
 from bot.core.app import Context
+from bot.core.cards import source_button
 from bot.core.commands import Option, command
 from bot.core.errors import NotFound
 from bot.core.replies import Button, Field, Reply
@@ -38,6 +39,9 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
         fields.append(Field("Related skills", ", ".join(related), inline=True))
     if roles:
         fields.append(Field("Roles", ", ".join(roles), inline=True))
+    if s.levels:  # shown to everyone: a card is never hidden by the user's level
+        levels = ", ".join(messages.LEVEL_SHORT[x] for x in s.levels)
+        fields.append(Field(messages.CARD_LEVELS, levels, inline=True))
     fields.append(Field("Your status", messages.SKILL_STATUS[status], inline=True))
     buttons = []
     if status != "learning":
@@ -47,6 +51,7 @@ def skill_card(ctx: Context, s: Skill, status: str | None) -> Reply:
     buttons.append(Button("Tips", f"tip {s.id}"))
     if status is not None:
         buttons.append(Button("Drop", f"drop {s.id}", "danger"))
+    buttons.append(source_button(s.id))
     return Reply(
         title=f"{s.name} ({s.category})",
         body=s.what,

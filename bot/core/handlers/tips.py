@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.bank.model import Tip
 from bot.core import messages
 from bot.core.app import Context
-from bot.core.cards import tip_card
+from bot.core.cards import source_button, tip_card
 from bot.core.commands import Option, command
+from bot.core.errors import NotFound
 from bot.core.replies import Button, Field, Reply
+from bot.core.review import start as start_review
 from bot.core.tips import pick_tip
 from bot.core.tips import seen as seen_in
 
@@ -32,7 +35,7 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
     ctx.tx.tips.record_view(ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     views[chosen.id] = views.get(chosen.id, 0) + 1
-    seen = seen_in(ctx.bank, views, skill_id)
+    seen = seen_in(ctx.bank, views, skill_id, pick.level)
     card = tip_card(
         ctx.bank,
         chosen,
@@ -48,6 +51,8 @@ def tip(ctx: Context, skill: str | None = None) -> Reply:
 def save(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
     ctx.tx.tips.set_saved(ctx.user.pk, chosen.id, ctx.now)
+    # saved tips come back for spaced review
+    start_review(ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     return Reply(title=messages.SAVED_OK.format(tip_id=chosen.id), kind="notice")
 
@@ -61,7 +66,8 @@ def save(ctx: Context, tip: str) -> Reply:
 )
 def unsave(ctx: Context, tip: str) -> Reply:
     chosen = ctx.tip(tip)
-    ctx.tx.tips.set_saved(ctx.user.pk, chosen.id, None)
+    for tip_id in (chosen.id, *ctx.bank.merged_into(chosen.id)):  # saved before a merge
+        ctx.tx.tips.set_saved(ctx.user.pk, tip_id, None)
     return Reply(title=messages.UNSAVED_OK.format(tip_id=chosen.id), kind="notice")
 
 
@@ -75,7 +81,10 @@ def unsave(ctx: Context, tip: str) -> Reply:
 )
 def rate(ctx: Context, tip: str, vote: str) -> Reply:
     chosen = ctx.tip(tip)
-    ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1)
+    ctx.tx.tips.set_vote(ctx.user.pk, chosen.id, 1 if vote == "up" else -1, ctx.now)
+    if vote == "up":
+        # helpful tips come back for spaced review
+        start_review(ctx.tx.tips, ctx.user.pk, chosen.id, ctx.now)
     ctx.mark_active()
     text = messages.VOTE_UP if vote == "up" else messages.VOTE_DOWN
     return Reply(title=text.format(tip_id=chosen.id), kind="notice")
@@ -98,21 +107,81 @@ def share(ctx: Context, tip: str) -> Reply:
         saved=False,
         footer=messages.SHARED_BY.format(name=who),
     )
-    return replace(card, ephemeral=False, buttons=(Button("Get my own tip", "tip", "primary"),))
+    buttons = (Button("Get my own tip", "tip", "primary"), source_button(chosen.id))
+    return replace(card, ephemeral=False, buttons=buttons)
 
 
 @command("saved", "Your saved tips", group=G)
 def saved(ctx: Context) -> Reply:
-    marks = ctx.tx.tips.marks(ctx.user.pk)
-    items = sorted(
-        ((at, t) for t, (_, at) in marks.items() if at and t in ctx.bank.tips), reverse=True
-    )
+    latest: dict[str, str] = {}  # a tip saved under a merged id shows as the kept tip
+    for t, (_, at) in ctx.tx.tips.marks(ctx.user.pk).items():
+        tid = ctx.bank.resolve(t)
+        if at and tid in ctx.bank.tips and at > latest.get(tid, ""):
+            latest[tid] = at
+    items = sorted(((at, t) for t, at in latest.items()), reverse=True)
     if not items:
         return Reply(title=messages.SAVED_TITLE, body=messages.SAVED_EMPTY, kind="saved")
-    fields = tuple(Field(f"{tid} · saved {at[:10]}", ctx.bank.tips[tid].text) for at, tid in items)
+    fields = tuple(_saved_field(ctx, tid, at) for at, tid in items)
+    shown = [tid for _, tid in items[:5]]
+    unsave = tuple(Button(f"Unsave {tid}", f"unsave {tid}") for tid in shown)
+    sources = tuple(Button(f"{messages.SOURCE_BUTTON} {tid}", f"source {tid}") for tid in shown)
+    return Reply(title=messages.SAVED_TITLE, fields=fields, kind="saved", buttons=unsave + sources)
+
+
+def _saved_field(ctx: Context, tip_id: str, saved_at: str) -> Field:
+    """A saved tip with its one short source line."""
+    tip = ctx.bank.tips[tip_id]
+    title = ctx.bank.doc_title(tip.source.doc)
+    line = messages.SOURCE_LINE.format(title=title)
+    return Field(f"{tip_id} · saved {saved_at[:10]}", f"{tip.text}\n{line}")
+
+
+@command(
+    "source",
+    "Where a tip, skill or role comes from: the quote and its document",
+    Option("tip", "word", "a tip id (t001), or a skill or role id"),
+    group=G,
+    button_only=True,
+)
+def source(ctx: Context, tip: str) -> Reply:
+    key = tip.lower()
+    bank = ctx.bank
+    found = bank.tips.get(key) or bank.skills.get(key) or bank.roles.get(key)
+    if found is None:
+        raise NotFound(messages.SOURCE_NOT_FOUND_KIND, tip[:40], [], listing=None)
+    ref = ctx.source(found)
+    document = f"{ref.title}\n{ref.url}" if ref.url else ref.title
+    what = found.id if isinstance(found, Tip) else found.name
     return Reply(
-        title=messages.SAVED_TITLE,
-        fields=fields,
-        kind="saved",
-        buttons=tuple(Button(f"Unsave {tid}", f"unsave {tid}") for _, tid in items[:5]),
+        title=messages.SOURCE_TITLE.format(what=what),
+        body=f"“{ref.quote}”",
+        fields=(Field(messages.SOURCE_DOCUMENT, document),),
+        kind="source",
+    )
+
+
+@command(
+    "level",
+    "Who your tips are for: aspiring, early-career, experienced or all",
+    Option("level", "choice", messages.LEVEL_HELP, required=False, choices=messages.LEVEL_CHOICES),
+    group=G,
+)
+def level(ctx: Context, level: str | None = None) -> Reply:
+    current = ctx.tx.users.level(ctx.user.pk) or "all"
+    if level is None:
+        label = messages.LEVEL_LABELS[current]
+        return Reply(
+            title=messages.LEVEL_TITLE.format(label=label),
+            body=messages.LEVEL_SHOW.format(label=label),
+            kind="notice",
+        )
+    label = messages.LEVEL_LABELS[level]
+    if level == current:
+        return Reply(title=messages.LEVEL_SAME.format(label=label), kind="notice")
+    ctx.tx.users.set_level(ctx.user.pk, None if level == "all" else level)
+    return Reply(
+        title=messages.LEVEL_TITLE.format(label=label),
+        body=messages.LEVEL_ALL if level == "all" else messages.LEVEL_SET.format(label=label),
+        kind="notice",
+        buttons=(Button("Next tip", "tip", "primary"),),
     )

@@ -174,14 +174,20 @@ def _items(reply: Reply) -> list[Field]:
         for i, chunk in enumerate(split(value, FIELD_VALUE)):
             label = name if i == 0 else trim(f"{name} (cont.)", FIELD_NAME)
             items.append(Field(label, chunk, f.inline))
+    return items
+
+
+def footer_of(reply: Reply) -> str:
+    """The footer: the source as one short line (the embed's title links to it), then
+    the reply's own footer. The quote is behind the card's Source button."""
+    lines = []
     if reply.source is not None:
         src = reply.source
-        title = src.title.strip() or src.doc.strip() or "source"  # a field value is never empty
-        where = f"[{title}]({src.url})" if src.url else title
-        quote = (src.quote or "").strip()
-        text = f"{where}\n> {quote}" if quote else where
-        items.append(Field("Source", trim(text, FIELD_VALUE)))
-    return items
+        title = " ".join(src.title.split()) or src.doc.strip() or "source"
+        lines.append(f"📄 Source: {title}")
+    if reply.footer.strip():
+        lines.append(reply.footer.strip())
+    return "\n".join(lines)
 
 
 def _size(item: Field) -> int:
@@ -192,7 +198,7 @@ def render(reply: Reply) -> list[Page]:
     """The reply as one or more Discord messages, each within every limit."""
     reply = with_mentions(reply)
     title = trim(reply.title.strip() or "careerbot", TITLE)
-    footer = trim(reply.footer.strip(), FOOTER)
+    footer = trim(footer_of(reply), FOOTER)
     colour = COLOURS.get("error" if not reply.ok else reply.kind, 0x3498DB)
     notices = "\n".join(f"⚠️ {n}" for n in reply.notices)
     url = reply.source.url if reply.source and (reply.source.url or "").startswith("http") else None

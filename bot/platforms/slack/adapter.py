@@ -17,6 +17,12 @@ message.
   the answer comes as a new ephemeral message to the clicker.
 - ``app_home_opened``: the ``progress`` reply published as the Home tab; clicks there
   re-publish the Home tab with the answer and a way back to the dashboard.
+- A reply with an attachment (``export``, ``roadmap export``, ``progress export``): the
+  file is uploaded (``files_upload_v2``: files.getUploadURLExternal, the bytes to its
+  upload URL, files.completeUploadExternal) into the user's DM with the bot, and the
+  answer says so ("sent to your DMs", or "in this conversation" from that DM). Without
+  the ``files:write`` scope (``missing_scope``) the file comes as code blocks with one
+  line saying why; any other failure, as code blocks.
 - HTTP mode: ``POST /slack/events`` (signature checked by bolt: 401 when it is missing,
   wrong or older than 5 minutes) and ``GET /healthz``.
 - OAuth mode (``SLACK_CLIENT_ID`` + ``SLACK_CLIENT_SECRET``, HTTP mode): any number of
@@ -36,6 +42,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
@@ -54,7 +61,7 @@ from slack_bolt.oauth.async_callback_options import (
 from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -89,7 +96,13 @@ EVENTS_PATH = "/slack/events"
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 # the bot scopes an install asks for (deploy/slack-manifest.oauth.yaml lists the same)
-SCOPES = ("commands", "chat:write", "im:write", "im:history", "users:read")
+SCOPES = (
+    "commands", "chat:write", "im:write", "im:history", "users:read",
+    "files:write",  # exports as files
+    "users.profile:read", "dnd:read",  # away-skip: status emoji and Do Not Disturb
+)  # fmt: skip
+FILE_SCOPE = "files:write"  # uploads (exports as files)
+AWAY_SCOPES = frozenset({"users.profile:read", "dnd:read"})
 STATE_SECONDS = 600  # an install must finish within 10 minutes of opening the page
 PURGE_INTERVAL = 3600.0  # seconds between looks for uninstalled workspaces to purge
 # A /career answer ready within this many seconds goes back in the ack itself (one round
@@ -97,6 +110,12 @@ PURGE_INTERVAL = 3600.0  # seconds between looks for uninstalled workspaces to p
 # Slack's deadline for the ack is 3 s.
 INLINE_BUDGET = 1.0
 SORRY = "Sorry, that answer could not be delivered. It has been logged; please try again."
+SENT_TO_DM = "📎 Sent {filename} to your direct messages with careerbot."
+SENT_HERE = "📎 {filename} is in this conversation."
+NEEDS_FILES_WRITE = (
+    "careerbot needs the files:write permission to send files (a workspace admin can add "
+    "it and reinstall the app), so here it is as text."
+)
 WEB_ERRORS = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError)
 
 
@@ -145,6 +164,9 @@ class SlackAdapter:
         self._site: web.TCPSite | None = None
         self._own_dms: dict[tuple[str, str], str] = {}  # (team, user) -> the bot's DM
         self._purger: asyncio.Task[None] | None = None
+        # the bot token's scopes (auth.test's x-oauth-scopes); None: not known (OAuth
+        # installs ask for SCOPES)
+        self.scopes: frozenset[str] | None = None
 
     # lifecycle -------------------------------------------------------------------------
 
@@ -173,6 +195,7 @@ class SlackAdapter:
                 f"SLACK_API_URL: cannot reach Slack at {redact_url(url)} ({detail})"
             ) from None
         self.team_id = str(auth.get("team_id") or "")
+        self.scopes = _granted(auth.headers)
         self.app = self.build_app()
         if self.http:
             await self._start_http(self.app)
@@ -439,7 +462,7 @@ class SlackAdapter:
         user_id = str(body.get("user_id") or "")
         work = asyncio.ensure_future(self._command_reply(body, client))
         done, _ = await asyncio.wait({work}, timeout=self.inline_budget)
-        if work in done and work.exception() is None:
+        if work in done and work.exception() is None and work.result().attachment is None:
             pages = render(work.result())
             if len(pages) == 1:  # the whole answer fits in the HTTP / envelope response
                 reply = work.result()
@@ -452,8 +475,9 @@ class SlackAdapter:
         await ack()
         try:
             reply = await work
+            team = str(body.get("team_id") or self.team_id)
             await self._respond(
-                client, respond, reply, replace=False, channel=channel, user_id=user_id
+                client, respond, reply, replace=False, channel=channel, user_id=user_id, team=team
             )
         except Exception:
             log.exception("/career failed after the ack")
@@ -504,6 +528,7 @@ class SlackAdapter:
                 replace=reply.replace and personal,
                 channel=channel,
                 user_id=user_id,
+                team=team,
             )
         except Exception:
             log.exception("a button click failed after the ack")
@@ -552,16 +577,48 @@ class SlackAdapter:
             return True
         if not channel.startswith("D") or not user_id:
             return False
+        try:
+            own = await self._own_dm(client, team, user_id)
+        except WEB_ERRORS as exc:
+            log.warning("conversations.open failed; answering privately: %s", _code(exc))
+            return False
+        return channel == own
+
+    async def _own_dm(self, client: AsyncWebClient, team: str, user_id: str) -> str:
+        """The id of the user's DM with the bot (conversations.open, remembered)."""
         key = (team, user_id)
         own = self._own_dms.get(key)
         if own is None:
-            try:
-                resp = await client.conversations_open(users=user_id)
-            except WEB_ERRORS as exc:
-                log.warning("conversations.open failed; answering privately: %s", _code(exc))
-                return False
+            resp = await client.conversations_open(users=user_id)
             own = self._own_dms[key] = str((resp.get("channel") or {}).get("id") or "")
-        return channel == own
+        return own
+
+    async def _send_file(
+        self, client: AsyncWebClient, reply: Reply, *, channel: str, user_id: str, team: str
+    ) -> Reply:
+        """Upload the reply's attachment into the user's DM with the bot; the reply to
+        show instead: what was sent where, or (upload impossible) the file as text."""
+        att = reply.attachment
+        if att is None or not user_id:
+            return reply
+        try:
+            dm = await self._own_dm(client, team, user_id)
+            await client.files_upload_v2(
+                channel=dm, content=att.content, filename=att.filename, title=reply.title
+            )
+        except SlackApiError as exc:
+            log.warning("uploading %s failed: %s", att.filename, _code(exc))
+            if exc.response.get("error") == "missing_scope" and FILE_SCOPE in str(
+                exc.response.get("needed") or ""
+            ):
+                return replace(reply, notices=(*reply.notices, NEEDS_FILES_WRITE))
+            return reply
+        except (TimeoutError, SlackRequestError, aiohttp.ClientError) as exc:
+            log.warning("uploading %s failed: %s", att.filename, type(exc).__name__)
+            return reply
+        sent = (SENT_HERE if channel == dm else SENT_TO_DM).format(filename=att.filename)
+        body = f"{reply.body}\n{sent}" if reply.body else sent
+        return replace(reply, body=body, attachment=None)
 
     async def _request(
         self,
@@ -584,6 +641,9 @@ class SlackAdapter:
             via_button=via_button,
             is_admin=bool(profile and profile.is_admin),
             tz_hint=profile.tz if profile else None,
+            away_check="ok"
+            if self.scopes is None or self.scopes >= AWAY_SCOPES
+            else "missing_scope",
         )
 
     async def _respond(
@@ -595,8 +655,14 @@ class SlackAdapter:
         replace: bool,
         channel: str,
         user_id: str,
+        team: str,
     ) -> None:
-        """Send the pages through the response_url; chat.postEphemeral if that fails."""
+        """Send the pages through the response_url; chat.postEphemeral if that fails.
+        An attachment goes to the user's DM as a file first (:meth:`_send_file`)."""
+        if reply.attachment is not None:
+            reply = await self._send_file(
+                client, reply, channel=channel, user_id=user_id, team=team
+            )
         response_type = "ephemeral" if reply.ephemeral else "in_channel"
         for i, page in enumerate(render(reply)):
             replace_page = replace and i == 0
@@ -644,6 +710,15 @@ class SlackAdapter:
             await client.views_publish(user_id=user_id, view=home_view(reply, dashboard=dashboard))
         except WEB_ERRORS as exc:
             log.warning("views.publish failed: %s", _code(exc))
+
+
+def _granted(headers: Any) -> frozenset[str] | None:
+    """The scopes Slack names in an answer's x-oauth-scopes header; None when absent."""
+    for name, value in (headers or {}).items():
+        if name.lower() == "x-oauth-scopes":
+            raw = value[0] if isinstance(value, list) else value
+            return frozenset(s.strip() for s in str(raw).split(",") if s.strip())
+    return None
 
 
 def _base_url(url: str) -> str:

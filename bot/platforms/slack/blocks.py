@@ -1,7 +1,7 @@
 """Block Kit rendering of the neutral :class:`~bot.core.replies.Reply`, inside Slack's limits.
 
 A reply becomes one or more *pages* (Slack messages): a header, notices, the body,
-fields, the attachment, the source and footer as context, and the buttons last. Long
+fields, the attachment, the source (one line) and footer as context, and the buttons last. Long
 text is split at paragraph, line or word boundaries into several sections; what does
 not fit in 50 blocks flows onto a continuation page (a slash command's response_url
 takes up to 5 posts), and only beyond :data:`MAX_PAGES` pages is anything trimmed, with
@@ -200,9 +200,8 @@ def content_blocks(reply: Reply) -> list[Block]:
     if reply.source:
         src = reply.source
         title = escape(src.title)
+        # one short line; the quote is one click away (the card's Source button)
         context.append(f"📄 Source: <{src.url}|{title}>" if src.url else f"📄 Source: {title}")
-        if src.quote:
-            context.append(f"“{escape(src.quote)}”")
     if reply.footer:
         context.append(escape(reply.footer))
     footer = _context(*context)

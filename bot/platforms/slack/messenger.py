@@ -25,6 +25,7 @@ It only sends: what Slack knows about users (users.info) is the adapter's busine
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,7 +33,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.ports import SendResult, SendStatus
+from bot.core.ports import AwayResult, Presence, SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
 from bot.platforms.slack.blocks import render
@@ -56,11 +57,26 @@ SEND_ERRORS = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
 HISTORY_LIMIT = 20  # recent DM messages searched for a delivery key
 NOT_INSTALLED = "not_installed"
 
+# status emoji that mean "away" for away-skip: on vacation, out sick
+AWAY_EMOJI = frozenset({":palm_tree:", ":face_with_thermometer:"})
+
 TokenOf = Callable[[str], Awaitable[str | None]]  # workspace -> its bot token, or None
 
 
 class NotInstalled(Exception):
     """The workspace has no installation (OAuth mode): nothing is sent."""
+
+
+def dnd_now(info: dict[str, Any], now: float) -> bool:
+    """Whether a dnd.info answer means Do Not Disturb now: snoozed until later, or inside
+    the scheduled window (``dnd_enabled``, next_dnd_start_ts <= now < next_dnd_end_ts)."""
+    if info.get("snooze_enabled") and float(info.get("snooze_endtime") or 0) > now:
+        return True
+    if not info.get("dnd_enabled"):
+        return False
+    start = float(info.get("next_dnd_start_ts") or 0)
+    end = float(info.get("next_dnd_end_ts") or 0)
+    return start <= now < end
 
 
 def retry_after(exc: SlackApiError) -> float | None:
@@ -109,6 +125,7 @@ class SlackMessenger:
         self.history_limit = history_limit
         self.tokens = tokens  # OAuth mode; None: the client's own token
         self._dm_channels: dict[tuple[str, str], str] = {}
+        self.clock: Callable[[], float] = time.time  # Unix seconds, for Do Not Disturb windows
 
     # sending ---------------------------------------------------------------------------
 
@@ -125,6 +142,28 @@ class SlackMessenger:
             return await self._post(channel, reply, key, auth)
         except Exception as exc:
             return self._not_sent(exc, f"DM {key}")
+
+    async def away(self, user: User) -> AwayResult:
+        """Whether ``user`` is away now (:class:`~bot.core.ports.AwayProbe`): a status
+        emoji of :data:`AWAY_EMOJI` (users.profile.get, scope users.profile:read), or Do
+        Not Disturb on or snoozed (dnd.info, scope dnd:read). Any error (e.g.
+        ``missing_scope``) is UNKNOWN: the tip goes out."""
+        try:
+            auth = await self._auth(user.tenant)
+            profile = await self.client.users_profile_get(user=user.user_id, **auth)
+            emoji = str((profile.get("profile") or {}).get("status_emoji") or "")
+            if emoji in AWAY_EMOJI:
+                return AwayResult(Presence.AWAY, emoji)
+            dnd = await self.client.dnd_info(user=user.user_id, **auth)
+        except Exception as exc:
+            if not isinstance(exc, (NotInstalled, *SEND_ERRORS)):
+                raise
+            code = exc.response.get("error", "error") if isinstance(exc, SlackApiError) else ""
+            log.warning("Slack away check failed: %s", code or type(exc).__name__)
+            return AwayResult(Presence.UNKNOWN, code or "error")
+        if dnd_now(dnd.data if isinstance(dnd.data, dict) else {}, self.clock()):
+            return AwayResult(Presence.AWAY, "dnd")
+        return AwayResult(Presence.HERE)
 
     async def send_channel(
         self, tenant: str, channel_id: str, reply: Reply, *, key: str

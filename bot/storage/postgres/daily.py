@@ -21,7 +21,7 @@ from bot.storage.postgres.repos import Repo
 SUB_SELECT = (
     "SELECT s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz,"
     " s.days, s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason,"
-    " u.user_id, u.display_name FROM subscriptions s"
+    " u.user_id, u.display_name, s.kind FROM subscriptions s"
     # the account a DM goes to: the one the subscription was set up on (bot/storage/link.py)
     " LEFT JOIN users u ON u.id = coalesce(s.identity_pk, s.user_pk)"
 )
@@ -39,8 +39,8 @@ def _sub(row: Any) -> SubRow:
 class PgSubscriptions(Repo):
     __slots__ = ()
 
-    def of_user(self, user_pk: int) -> SubRow | None:
-        row = self.fetchone(SUB_SELECT + " WHERE s.user_pk = %s", (user_pk,))
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
+        row = self.fetchone(SUB_SELECT + " WHERE s.user_pk = %s AND s.kind = %s", (user_pk, kind))
         return _sub(row) if row else None
 
     def get(self, sub_id: int) -> SubRow | None:
@@ -50,7 +50,7 @@ class PgSubscriptions(Repo):
     def of_channels(self, platform: str, tenant: str) -> list[SubRow]:
         rows = self.fetchall(
             SUB_SELECT + " WHERE s.platform = %s AND s.tenant = %s AND s.channel_id IS NOT NULL"
-            " ORDER BY s.id",
+            " AND s.kind = 'daily' ORDER BY s.id",
             (platform, tenant),
         )
         return [_sub(r) for r in rows]
@@ -67,16 +67,17 @@ class PgSubscriptions(Repo):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
         row = self.fetchone(
             # identity_pk: the linked account on this platform and tenant, when it is not
             # the profile's own (bot/storage/link.py); a change moves the tip there
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at, identity_pk)
-               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s,
+                   next_due, next_date, created_at, updated_at, kind, identity_pk)
+               VALUES (%s, %s, %s, %s, %s, %s, 'active', %s, %s, %s, %s, %s,
                        (SELECT id FROM users WHERE profile_pk = %s AND platform = %s
                           AND tenant = %s))
-               ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+               ON CONFLICT (user_pk, kind) WHERE user_pk IS NOT NULL DO UPDATE SET
                  platform = excluded.platform, tenant = excluded.tenant,
                  identity_pk = excluded.identity_pk,
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
@@ -85,7 +86,7 @@ class PgSubscriptions(Repo):
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat(), user_pk, platform, tenant),
+             now.isoformat(), kind, user_pk, platform, tenant),
         )  # fmt: skip
         return int(row[0])
 
@@ -258,13 +259,33 @@ class PgDeliveries(Repo):
         row = self.fetchone(DELIVERY_SELECT + " WHERE d.id = %s FOR UPDATE", (delivery_id,))
         return DeliveryRow(*row) if row else None
 
-    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+    def claim(
+        self,
+        delivery_id: int,
+        tip_id: str,
+        missed: int,
+        now: datetime,
+        review: tuple[str, int] | None = None,
+    ) -> None:
         self.execute(
             """UPDATE deliveries SET tip_id = %s, missed = %s, attempts = attempts + 1,
                  updated_at = %s
                WHERE id = %s""",
             (tip_id, missed, now.isoformat(), delivery_id),
         )
+        if review is not None:  # the due review the card carries (spaced review)
+            self.execute(
+                "UPDATE deliveries SET review_tip_id = %s, review_seq = %s WHERE id = %s",
+                (*review, delivery_id),
+            )
+
+    def review_of(self, delivery_id: int) -> tuple[str, int] | None:
+        row = self.fetchone(
+            "SELECT review_tip_id, review_seq FROM deliveries WHERE id = %s", (delivery_id,)
+        )
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), int(row[1] or 0)
 
     def count_attempt(self, delivery_id: int, now: datetime) -> None:
         self.execute(

@@ -173,8 +173,71 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
-# V5 (issue 14): one profile across platforms, as SQLite's V6 (bot/storage/link.py).
+# V5 (issue 15): the tip level a user chose with ``level`` (NULL: all levels).
 V5 = """
+ALTER TABLE users ADD COLUMN level text CHECK (level IN ('aspiring', 'early', 'experienced'))
+"""
+
+# Weekly report (issue 14), as SQLite's: a subscription's ``kind`` ('daily' or 'weekly'),
+# one of each per user; ``tip_marks.voted_at`` for the report's Helpful votes of the week.
+V_WEEKLY = """
+ALTER TABLE subscriptions ADD COLUMN kind text NOT NULL DEFAULT 'daily'
+    CHECK (kind IN ('daily', 'weekly'));
+DROP INDEX subscriptions_by_user;
+CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
+    WHERE user_pk IS NOT NULL;
+ALTER TABLE tip_marks ADD COLUMN voted_at text
+"""
+
+# Spaced review (issue 14), as SQLite's: a review state per (user, tip); tips already
+# saved or voted Helpful become reviewable; the ledger row fixes the review its card
+# carries.
+V_REVIEW = """
+CREATE TABLE tip_reviews (
+    user_pk     bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id      text NOT NULL,
+    due_at      bigint NOT NULL,
+    interval_days integer NOT NULL DEFAULT 1 CHECK (interval_days >= 1),
+    ease        integer NOT NULL DEFAULT 250 CHECK (ease BETWEEN 130 AND 300),
+    streak      integer NOT NULL DEFAULT 0,
+    answers     integer NOT NULL DEFAULT 0,
+    remembered  integer NOT NULL DEFAULT 0,
+    reviewed_at text,
+    carried_on  text,
+    PRIMARY KEY (user_pk, tip_id)
+);
+INSERT INTO tip_reviews (user_pk, tip_id, due_at)
+    SELECT user_pk, tip_id,
+           coalesce(extract(epoch FROM saved_at::timestamptz), extract(epoch FROM now()))::bigint
+           + 86400
+    FROM tip_marks WHERE saved_at IS NOT NULL OR vote = 1;
+ALTER TABLE deliveries ADD COLUMN review_tip_id text;
+ALTER TABLE deliveries ADD COLUMN review_seq integer
+"""
+
+# Streaks and quiet days (issue 14), as SQLite's: streak settings, quiet days, and the
+# ledger's states 'quiet' (a skipped day) and 'away' (the user was away).
+HABITS = """
+CREATE TABLE user_prefs (
+    user_pk        bigint PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    day_start      integer NOT NULL DEFAULT 0 CHECK (day_start BETWEEN 0 AND 23),
+    away_skip      integer NOT NULL DEFAULT 0 CHECK (away_skip IN (0, 1)),
+    weekends_since text,
+    days_zone      text
+);
+CREATE TABLE quiet_days (
+    user_pk bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     text NOT NULL,
+    kind    text NOT NULL CHECK (kind IN ('skip', 'away', 'zone')),
+    PRIMARY KEY (user_pk, day)
+);
+ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
+ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check
+    CHECK (state IN ('pending', 'sent', 'skipped', 'failed', 'quiet', 'away'))
+"""
+
+# Link (issue 14): one profile across platforms, as SQLite's V6 (bot/storage/link.py).
+V_LINK = """
 ALTER TABLE users ADD COLUMN profile_pk bigint REFERENCES users(id) ON DELETE CASCADE;
 CREATE INDEX users_by_profile ON users (profile_pk) WHERE profile_pk IS NOT NULL;
 ALTER TABLE subscriptions ADD COLUMN identity_pk bigint REFERENCES users(id) ON DELETE CASCADE;
@@ -199,7 +262,7 @@ CREATE INDEX link_failures_by_account ON link_failures (platform, tenant, user_i
 CREATE INDEX link_failures_by_time ON link_failures (at)
 """
 
-MIGRATIONS: list[str] = [V1, V2, V3, V4, V5]
+MIGRATIONS: list[str] = [V1, V2, V3, V4, V5, V_WEEKLY, V_REVIEW, HABITS, V_LINK]
 LATEST = len(MIGRATIONS)
 
 TABLES = (
@@ -215,6 +278,9 @@ TABLES = (
     "channel_tip_views",
     "installations",
     "oauth_states",
+    "tip_reviews",
+    "user_prefs",
+    "quiet_days",
     "link_codes",
     "link_failures",
 )

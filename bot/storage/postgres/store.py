@@ -37,6 +37,7 @@ from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.link import StoreLinks
 from bot.storage.postgres.daily import PgDeliveries, PgSubscriptions
+from bot.storage.postgres.habits import PgHabits
 from bot.storage.postgres.installations import PgInstallations
 from bot.storage.postgres.lease import PgLease
 from bot.storage.postgres.migrations import LATEST, TABLES, SchemaTooNew, current_version, migrate
@@ -55,6 +56,7 @@ class PgUnit:
 
     __slots__ = (
         "deliveries",
+        "habits",
         "installations",
         "links",
         "progress",
@@ -70,6 +72,7 @@ class PgUnit:
         self.subscriptions = PgSubscriptions(cur)
         self.deliveries = PgDeliveries(cur)
         self.installations = PgInstallations(cur)
+        self.habits = PgHabits(cur)
         self.links = StoreLinks(self.users, "%s", self.subscriptions.get)
 
 

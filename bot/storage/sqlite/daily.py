@@ -17,7 +17,7 @@ from bot.storage.sqlite.repos import Repo
 SUB_COLUMNS = (
     "s.id, s.user_pk, s.platform, s.tenant, s.channel_id, s.owner_pk, s.minute, s.tz, s.days,"
     " s.status, s.paused_until, s.next_due, s.next_date, s.missed, s.reason, u.user_id,"
-    " u.display_name"
+    " u.display_name, s.kind"
 )
 # the account a DM goes to: the one the subscription was set up on (bot/storage/link.py)
 SUB_FROM = "subscriptions s LEFT JOIN users u ON u.id = coalesce(s.identity_pk, s.user_pk)"
@@ -38,10 +38,10 @@ class SqliteSubscriptions(Repo):
 
     # subscriptions ---------------------------------------------------------------------
 
-    def of_user(self, user_pk: int) -> SubRow | None:
+    def of_user(self, user_pk: int, kind: str = "daily") -> SubRow | None:
         row = self.fetchone(
-            f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ?",  # noqa: S608 (constants)
-            (user_pk,),
+            f"SELECT {SUB_COLUMNS} FROM {SUB_FROM} WHERE s.user_pk = ? AND s.kind = ?",  # noqa: S608 (constants)
+            (user_pk, kind),
         )
         return _sub(row) if row else None
 
@@ -55,7 +55,8 @@ class SqliteSubscriptions(Repo):
     def of_channels(self, platform: str, tenant: str) -> list[SubRow]:
         rows = self.fetchall(
             f"SELECT {SUB_COLUMNS} FROM {SUB_FROM}"  # noqa: S608 (constants)
-            " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL ORDER BY s.id",
+            " WHERE s.platform = ? AND s.tenant = ? AND s.channel_id IS NOT NULL"
+            " AND s.kind = 'daily' ORDER BY s.id",
             (platform, tenant),
         )
         return [_sub(r) for r in rows]
@@ -72,6 +73,7 @@ class SqliteSubscriptions(Repo):
         next_due: int,
         next_date: str,
         now: datetime,
+        kind: str = "daily",
     ) -> int:
         """Create or replace the user's subscription (active, unpaused); returns its id.
 
@@ -82,11 +84,11 @@ class SqliteSubscriptions(Repo):
             # identity_pk: the linked account on this platform and tenant, when it is not
             # the profile's own (bot/storage/link.py); a change moves the tip there
             """INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,
-                   next_due, next_date, created_at, updated_at, identity_pk)
-               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?,
+                   next_due, next_date, created_at, updated_at, kind, identity_pk)
+               VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?,
                        (SELECT id FROM users WHERE profile_pk = ? AND platform = ?
                           AND tenant = ?))
-               ON CONFLICT (user_pk) WHERE user_pk IS NOT NULL DO UPDATE SET
+               ON CONFLICT (user_pk, kind) WHERE user_pk IS NOT NULL DO UPDATE SET
                  platform = excluded.platform, tenant = excluded.tenant,
                  identity_pk = excluded.identity_pk,
                  minute = excluded.minute, tz = excluded.tz, days = excluded.days,
@@ -95,7 +97,7 @@ class SqliteSubscriptions(Repo):
                  updated_at = excluded.updated_at
                RETURNING id""",
             (user_pk, platform, tenant, minute, tz, days, next_due, next_date, now.isoformat(),
-             now.isoformat(), user_pk, platform, tenant),
+             now.isoformat(), kind, user_pk, platform, tenant),
         )  # fmt: skip
         return int(row[0])
 
@@ -269,13 +271,33 @@ class SqliteDeliveries(Repo):
         )
         return DeliveryRow(*row) if row else None
 
-    def claim(self, delivery_id: int, tip_id: str, missed: int, now: datetime) -> None:
+    def claim(
+        self,
+        delivery_id: int,
+        tip_id: str,
+        missed: int,
+        now: datetime,
+        review: tuple[str, int] | None = None,
+    ) -> None:
         """Fix the tip (and the missed count it reports) and count the attempt, before sending."""
         self.execute(
             """UPDATE deliveries SET tip_id = ?, missed = ?, attempts = attempts + 1, updated_at = ?
                WHERE id = ?""",
             (tip_id, missed, now.isoformat(), delivery_id),
         )
+        if review is not None:  # the due review the card carries (spaced review)
+            self.execute(
+                "UPDATE deliveries SET review_tip_id = ?, review_seq = ? WHERE id = ?",
+                (*review, delivery_id),
+            )
+
+    def review_of(self, delivery_id: int) -> tuple[str, int] | None:
+        row = self.fetchone(
+            "SELECT review_tip_id, review_seq FROM deliveries WHERE id = ?", (delivery_id,)
+        )
+        if row is None or row[0] is None:
+            return None
+        return str(row[0]), int(row[1] or 0)
 
     def count_attempt(self, delivery_id: int, now: datetime) -> None:
         self.execute(

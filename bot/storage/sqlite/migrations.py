@@ -161,12 +161,109 @@ CREATE INDEX oauth_states_expiry ON oauth_states (expires_at);
 CREATE INDEX subscriptions_by_tenant ON subscriptions (platform, tenant);
 """
 
-# V6 (issue 14): one profile across platforms (bot/storage/link.py). ``profile_pk``: the
+# V6 (issue 15): the tip level a user chose with ``level`` (NULL: all levels).
+V6 = """
+ALTER TABLE users ADD COLUMN level TEXT CHECK (level IN ('aspiring', 'early', 'experienced'))
+"""
+
+# Weekly report (issue 14): a subscription has a ``kind``, 'daily' (the daily tip, a
+# user's DM or a channel's post) or 'weekly' (a user's weekly report: one weekday in
+# ``days``); a user holds at most one of each. The ledger is unchanged: one row per
+# (subscription, local date). ``tip_marks.voted_at``: when the vote was cast (NULL for
+# votes older than this), so the report finds the tips voted Helpful in its week.
+V_WEEKLY = """
+ALTER TABLE subscriptions ADD COLUMN kind TEXT NOT NULL DEFAULT 'daily'
+    CHECK (kind IN ('daily', 'weekly'));
+DROP INDEX subscriptions_by_user;
+CREATE UNIQUE INDEX subscriptions_by_user_kind ON subscriptions (user_pk, kind)
+    WHERE user_pk IS NOT NULL;
+ALTER TABLE tip_marks ADD COLUMN voted_at TEXT
+"""
+
+# Spaced review (issue 14): a user's review state per tip (bot/core/review.py: ease in
+# hundredths, intervals in days, instants in Unix seconds). Tips already saved or voted
+# Helpful become reviewable: a saved one due a day after it was saved, a helpful one a
+# day after the upgrade. A daily delivery fixes the review its card carries at claim
+# time (tip id and the review's answer count), so a resend carries the identical card.
+V_REVIEW = """
+CREATE TABLE tip_reviews (
+    user_pk     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    tip_id      TEXT NOT NULL,
+    due_at      INTEGER NOT NULL,
+    interval_days INTEGER NOT NULL DEFAULT 1 CHECK (interval_days >= 1),
+    ease        INTEGER NOT NULL DEFAULT 250 CHECK (ease BETWEEN 130 AND 300),
+    streak      INTEGER NOT NULL DEFAULT 0,
+    answers     INTEGER NOT NULL DEFAULT 0,
+    remembered  INTEGER NOT NULL DEFAULT 0,
+    reviewed_at TEXT,
+    carried_on  TEXT,
+    PRIMARY KEY (user_pk, tip_id)
+) WITHOUT ROWID;
+INSERT INTO tip_reviews (user_pk, tip_id, due_at)
+    SELECT user_pk, tip_id,
+           coalesce(CAST(strftime('%s', saved_at) AS INTEGER), CAST(strftime('%s') AS INTEGER))
+           + 86400
+    FROM tip_marks WHERE saved_at IS NOT NULL OR vote = 1;
+ALTER TABLE deliveries ADD COLUMN review_tip_id TEXT;
+ALTER TABLE deliveries ADD COLUMN review_seq INTEGER
+"""
+
+# Streaks and quiet days (issue 14): a user's streak settings (the hour their day begins,
+# away-skip, quiet weekends) and their quiet days (skipped, away, or passed over by a
+# move east): neutral in a streak. The ledger gets two states for days no tip went out
+# on purpose: 'quiet' (a skipped day) and 'away' (the platform said the user was away).
+HABITS = """
+CREATE TABLE user_prefs (
+    user_pk        INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    day_start      INTEGER NOT NULL DEFAULT 0 CHECK (day_start BETWEEN 0 AND 23),
+    away_skip      INTEGER NOT NULL DEFAULT 0 CHECK (away_skip IN (0, 1)),
+    weekends_since TEXT,
+    days_zone      TEXT
+);
+CREATE TABLE quiet_days (
+    user_pk INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    day     TEXT NOT NULL,
+    kind    TEXT NOT NULL CHECK (kind IN ('skip', 'away', 'zone')),
+    PRIMARY KEY (user_pk, day)
+) WITHOUT ROWID
+"""
+OLD_STATES = "CHECK (state IN ('pending', 'sent', 'skipped', 'failed'))"
+NEW_STATES = "CHECK (state IN ('pending', 'sent', 'skipped', 'failed', 'quiet', 'away'))"
+
+
+def add_habits(db: sqlite3.Connection) -> None:
+    """The HABITS tables, and the ledger's CHECK widened by SQLite's documented way: a
+    new table from the current definition (whatever columns it has by now), the rows
+    copied with their ids, the old one dropped, the indexes made again. No table
+    references ``deliveries`` (dropping it would cascade)."""
+    for statement in HABITS.split(";"):
+        db.execute(statement)
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'deliveries'")
+    sql = str(row.fetchone()[0])
+    if OLD_STATES not in sql:
+        raise RuntimeError("the deliveries table is not as migration V2 made it")
+    indexes = [
+        str(r[0])
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries'"
+            " AND sql IS NOT NULL"
+        )
+    ]
+    new = sql.replace(OLD_STATES, NEW_STATES).replace("deliveries", "deliveries_new", 1)
+    db.execute(new)
+    db.execute("INSERT INTO deliveries_new SELECT * FROM deliveries")
+    db.execute("DROP TABLE deliveries")
+    db.execute("ALTER TABLE deliveries_new RENAME TO deliveries")
+    for index in indexes:
+        db.execute(index)
+
+
+# Link (issue 14): one profile across platforms (bot/storage/link.py). ``profile_pk``: the
 # account whose profile this one uses (NULL: its own); a subscription's ``identity_pk``:
 # the account it delivers to when that is not the profile's own; one-time link codes
 # (only their hash) and the wrong codes of the last minutes (the rate limit; by account
 # key, so ``forget`` does not reset it).
-V6 = """
+V_LINK = """
 ALTER TABLE users ADD COLUMN profile_pk INTEGER REFERENCES users(id) ON DELETE CASCADE;
 CREATE INDEX users_by_profile ON users (profile_pk) WHERE profile_pk IS NOT NULL;
 ALTER TABLE subscriptions ADD COLUMN identity_pk INTEGER REFERENCES users(id) ON DELETE CASCADE;
@@ -194,7 +291,18 @@ CREATE INDEX link_failures_by_time ON link_failures (at)
 # A migration is an SQL script, or a function for data that SQL alone cannot
 # move (it gets the connection, inside the transaction, and must not commit).
 Migration = str | Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [V1, V2, merge_discord_profiles, V4, V5, V6]
+MIGRATIONS: list[Migration] = [
+    V1,
+    V2,
+    merge_discord_profiles,
+    V4,
+    V5,
+    V6,
+    V_WEEKLY,
+    V_REVIEW,
+    add_habits,
+    V_LINK,
+]
 LATEST = len(MIGRATIONS)
 
 

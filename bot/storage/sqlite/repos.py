@@ -10,7 +10,8 @@ import sqlite3
 from datetime import date, datetime
 from typing import Any
 
-from bot.core.records import UserRow
+from bot.core.records import Changes, ReviewRow, UserRow
+from bot.core.schedule import as_utc
 
 
 class Repo:
@@ -88,6 +89,13 @@ class SqliteUsers(Repo):
     def set_tz(self, pk: int, tz: str) -> None:
         self.execute("UPDATE users SET tz = ? WHERE id = ?", (tz, pk))
 
+    def level(self, pk: int) -> str | None:
+        row = self.fetchone("SELECT level FROM users WHERE id = ?", (pk,))
+        return row[0] if row else None
+
+    def set_level(self, pk: int, level: str | None) -> None:
+        self.execute("UPDATE users SET level = ? WHERE id = ?", (level, pk))
+
     def forget(self, pk: int) -> None:
         self.execute("DELETE FROM users WHERE id = ?", (pk,))
 
@@ -121,11 +129,11 @@ class SqliteUsers(Repo):
         """Every row about the user, table by table (for ``export``)."""
         out: dict[str, Any] = {}
         row = self.fetchone(
-            "SELECT platform, tenant, user_id, display_name, tz, created_at"
+            "SELECT platform, tenant, user_id, display_name, tz, created_at, level"
             " FROM users WHERE id = ?",
             (pk,),
         )
-        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at")
+        keys = ("platform", "tenant", "user_id", "display_name", "tz", "created_at", "level")
         out["user"] = dict(zip(keys, row, strict=True)) if row else {}
         for table, sql in EXPORT_QUERIES.items():
             cur = self.db.execute(sql, (pk,))
@@ -174,6 +182,36 @@ class SqliteProgress(Repo):
                 "DELETE FROM roadmap_done WHERE user_pk = ? AND step_id = ?", (pk, step_id)
             )
 
+    def changes(self, pk: int, since: datetime, until: datetime) -> Changes:
+        """What the user did in ``[since, until]`` (ISO UTC instants compare as text)."""
+        window = (pk, as_utc(since).isoformat(), as_utc(until).isoformat())
+        seen = self.fetchall(
+            "SELECT tip_id FROM tip_views WHERE user_pk = ? AND last_seen BETWEEN ? AND ?"
+            " ORDER BY tip_id",
+            window,
+        )
+        skills = self.fetchall(
+            "SELECT skill_id, status FROM skill_status"
+            " WHERE user_pk = ? AND updated_at BETWEEN ? AND ? ORDER BY updated_at, skill_id",
+            window,
+        )
+        steps = self.fetchall(
+            "SELECT step_id FROM roadmap_done WHERE user_pk = ? AND done_at BETWEEN ? AND ?"
+            " ORDER BY done_at, step_id",
+            window,
+        )
+        helpful = self.fetchall(
+            "SELECT tip_id FROM tip_marks WHERE user_pk = ? AND vote = 1"
+            " AND voted_at BETWEEN ? AND ? ORDER BY voted_at DESC, tip_id",
+            window,
+        )
+        return Changes(
+            tips_seen=tuple(r[0] for r in seen),
+            skills={r[0]: r[1] for r in skills},
+            steps=tuple(r[0] for r in steps),
+            helpful=tuple(r[0] for r in helpful),
+        )
+
 
 class SqliteTips(Repo):
     __slots__ = ()
@@ -200,11 +238,13 @@ class SqliteTips(Repo):
         )
         return {r[0]: (int(r[1]), r[2]) for r in rows}
 
-    def set_vote(self, pk: int, tip_id: str, vote: int) -> None:
+    def set_vote(self, pk: int, tip_id: str, vote: int, now: datetime | None = None) -> None:
+        stamp = now.isoformat() if now else None
         self.execute(
-            """INSERT INTO tip_marks (user_pk, tip_id, vote) VALUES (?, ?, ?)
-               ON CONFLICT (user_pk, tip_id) DO UPDATE SET vote = excluded.vote""",
-            (pk, tip_id, vote),
+            """INSERT INTO tip_marks (user_pk, tip_id, vote, voted_at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO UPDATE SET
+                 vote = excluded.vote, voted_at = excluded.voted_at""",
+            (pk, tip_id, vote, stamp),
         )
 
     def set_saved(self, pk: int, tip_id: str, saved_at: datetime | None) -> None:
@@ -215,6 +255,61 @@ class SqliteTips(Repo):
             (pk, tip_id, stamp),
         )
 
+    # spaced review -----------------------------------------------------------------
+
+    def reviews(self, pk: int) -> list[ReviewRow]:
+        rows = self.fetchall(
+            """SELECT r.tip_id, r.due_at, r.interval_days, r.ease, r.streak, r.answers,
+                      r.remembered,
+                      r.carried_on, coalesce(m.saved_at IS NOT NULL OR m.vote = 1, false)
+               FROM tip_reviews r
+               LEFT JOIN tip_marks m ON m.user_pk = r.user_pk AND m.tip_id = r.tip_id
+               WHERE r.user_pk = ? ORDER BY r.tip_id""",
+            (pk,),
+        )
+        return [_review(r) for r in rows]
+
+    def start_review(self, pk: int, tip_id: str, due_at: int) -> None:
+        self.execute(
+            """INSERT INTO tip_reviews (user_pk, tip_id, due_at) VALUES (?, ?, ?)
+               ON CONFLICT (user_pk, tip_id) DO NOTHING""",
+            (pk, tip_id, due_at),
+        )
+
+    def answer_review(
+        self,
+        pk: int,
+        tip_id: str,
+        *,
+        seq: int,
+        remembered: bool,
+        due_at: int,
+        interval: int,
+        ease: int,
+        streak: int,
+        now: datetime,
+    ) -> bool:
+        changed = self.execute(
+            """UPDATE tip_reviews SET due_at = ?, interval_days = ?, ease = ?, streak = ?,
+                 answers = answers + 1, remembered = remembered + ?, reviewed_at = ?
+               WHERE user_pk = ? AND tip_id = ? AND answers = ?""",
+            (due_at, interval, ease, streak, int(remembered), now.isoformat(), pk, tip_id, seq),
+        )
+        return changed == 1
+
+    def carry_review(self, pk: int, tip_id: str, local_date: str) -> None:
+        self.execute(
+            "UPDATE tip_reviews SET carried_on = ? WHERE user_pk = ? AND tip_id = ?",
+            (local_date, pk, tip_id),
+        )
+
+
+def _review(row: Any) -> ReviewRow:
+    return ReviewRow(
+        str(row[0]), int(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]),
+        int(row[6]), row[7], bool(row[8]),
+    )  # fmt: skip
+
 
 # Tables holding per-user data; later migrations add theirs here so export stays whole.
 EXPORT_QUERIES: dict[str, str] = {
@@ -224,13 +319,24 @@ EXPORT_QUERIES: dict[str, str] = {
     "roadmap": "SELECT step_id, done_at FROM roadmap_done WHERE user_pk = ?",
     "activity_days": "SELECT day FROM activity WHERE user_pk = ? ORDER BY day",
     "notices": "SELECT text, created_at FROM notices WHERE user_pk = ?",
+    "streak_settings": "SELECT day_start, away_skip, weekends_since, days_zone FROM user_prefs"
+    " WHERE user_pk = ?",
+    "quiet_days": "SELECT day, kind FROM quiet_days WHERE user_pk = ? ORDER BY day",
     "daily": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
-    " FROM subscriptions WHERE user_pk = ?",
+    " FROM subscriptions WHERE user_pk = ? AND kind = 'daily'",
     "linked_accounts": "SELECT platform, tenant, user_id, display_name, created_at FROM users"
     " WHERE profile_pk = ? ORDER BY id",
     "link_codes": "SELECT c.created_at, c.expires_at, c.used_at FROM link_codes c"
     " JOIN users u ON u.id = c.identity_pk WHERE coalesce(u.profile_pk, u.id) = ?",
     "daily_deliveries": "SELECT d.local_date, d.state, d.tip_id, d.attempts, d.updated_at"
-    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id WHERE s.user_pk = ?"
-    " ORDER BY d.local_date",
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"
+    " WHERE s.user_pk = ? AND s.kind = 'daily' ORDER BY d.local_date",
+    # the weekly report (issue 14): its subscription and its deliveries
+    "weekly": "SELECT minute, tz, days, status, paused_until, reason, created_at, updated_at"
+    " FROM subscriptions WHERE user_pk = ? AND kind = 'weekly'",
+    "weekly_deliveries": "SELECT d.local_date, d.state, d.attempts, d.updated_at"
+    " FROM deliveries d JOIN subscriptions s ON s.id = d.sub_id"
+    " WHERE s.user_pk = ? AND s.kind = 'weekly' ORDER BY d.local_date",
+    "reviews": "SELECT tip_id, due_at, interval_days, ease, streak, answers, remembered,"
+    " reviewed_at, carried_on FROM tip_reviews WHERE user_pk = ? ORDER BY tip_id",
 }

@@ -34,6 +34,7 @@ from bot.core.errors import StoreError
 from bot.core.ports import UnitOfWork
 from bot.storage.link import StoreLinks
 from bot.storage.sqlite.daily import SqliteDeliveries, SqliteSubscriptions
+from bot.storage.sqlite.habits import SqliteHabits
 from bot.storage.sqlite.installations import SqliteInstallations
 from bot.storage.sqlite.lease import SqliteLease
 from bot.storage.sqlite.migrations import LATEST, SchemaTooNew, migrate
@@ -76,6 +77,7 @@ class SqliteUnit:
     __slots__ = (
         "db",
         "deliveries",
+        "habits",
         "installations",
         "links",
         "progress",
@@ -92,6 +94,7 @@ class SqliteUnit:
         self.subscriptions = SqliteSubscriptions(db)
         self.deliveries = SqliteDeliveries(db)
         self.installations = SqliteInstallations(db)
+        self.habits = SqliteHabits(db)
         self.links = StoreLinks(self.users, "?", self.subscriptions.get)
 
 

@@ -16,15 +16,20 @@ import pytest
 
 from bot.core.ports import Store
 from bot.storage.postgres import PostgresStore
+from bot.storage.postgres.migrations import HABITS as PG_HABITS
 from bot.storage.postgres.migrations import LATEST as PG_LATEST
+from bot.storage.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
+from bot.storage.postgres.migrations import V_REVIEW as PG_REVIEW
 from bot.storage.sqlite import SqliteStore
-from bot.storage.sqlite.migrations import LATEST
+from bot.storage.sqlite.migrations import LATEST, MIGRATIONS, V_REVIEW, add_habits
 from tests.storage.postgres_server import PgServer
 
 
 class Backend(Protocol):
     latest: int
     bounded_ledger: int  # the version that added the ledger's pruning (issue 12)
+    spaced_review: int  # the version that added spaced review (issue 14)
+    habits: int  # the version that added streak settings and quiet days (issue 14)
 
     async def open(self) -> Store: ...
 
@@ -34,6 +39,8 @@ class Backend(Protocol):
 class SqliteBackend:
     latest = LATEST
     bounded_ledger = 4
+    spaced_review = MIGRATIONS.index(V_REVIEW) + 1
+    habits = MIGRATIONS.index(add_habits) + 1
 
     def __init__(self, tmp_path: Path) -> None:
         self.path = tmp_path / "contract.db"
@@ -48,6 +55,8 @@ class SqliteBackend:
 class PostgresBackend:
     latest = PG_LATEST
     bounded_ledger = 3
+    spaced_review = PG_MIGRATIONS.index(PG_REVIEW) + 1
+    habits = PG_MIGRATIONS.index(PG_HABITS) + 1
 
     def __init__(self, server: PgServer) -> None:
         self.server = server

@@ -42,6 +42,23 @@ async def test_display_name_and_zone_refresh(store: Store) -> None:
     assert hinted.tz == "UTC"
 
 
+async def test_level_is_stored_cleared_and_exported(store: Store) -> None:
+    pk = await store.run(ada)
+    other = await store.run(lambda tx: tx.users.user("slack", "T1", "U2", "Bo", NOW).pk)
+    assert await store.run(lambda tx: tx.users.level(pk)) is None  # default: all levels
+    await store.run(lambda tx: tx.users.set_level(pk, "aspiring"))
+    assert await store.run(lambda tx: tx.users.level(pk)) == "aspiring"
+    assert await store.run(lambda tx: tx.users.level(other)) is None  # only hers
+    assert (await store.run(lambda tx: tx.users.export(pk)))["user"]["level"] == "aspiring"
+    await store.run(lambda tx: tx.users.set_level(pk, "experienced"))
+    assert await store.run(lambda tx: tx.users.level(pk)) == "experienced"
+    await store.run(lambda tx: tx.users.set_level(pk, None))
+    assert await store.run(lambda tx: tx.users.level(pk)) is None
+    with pytest.raises(Exception):  # noqa: B017 - the schema refuses an unknown level
+        await store.run(lambda tx: tx.users.set_level(pk, "guru"))
+    assert await store.run(lambda tx: tx.users.level(pk)) is None
+
+
 async def test_notices_pop_oldest_first_once(store: Store) -> None:
     def push(tx: UnitOfWork) -> int:
         pk = ada(tx)
@@ -74,6 +91,7 @@ def everything(tx: UnitOfWork) -> tuple[int, int]:
     tx.tips.record_view(pk, "t001", NOW)
     tx.tips.set_vote(pk, "t002", 1)
     tx.tips.set_saved(pk, "t003", NOW)
+    tx.tips.start_review(pk, "t003", 100)
     tx.users.record_activity(pk, NOW.date())
     tx.users.push_notice(pk, "hello", NOW)
     sub = tx.subscriptions.save_user(
@@ -96,7 +114,7 @@ def everything(tx: UnitOfWork) -> tuple[int, int]:
 # what export must hold for a user with a record of every kind (every per-user table)
 EXPORT_SECTIONS = (
     "user", "skills", "tips_seen", "tip_marks", "roadmap", "activity_days", "notices", "daily",
-    "daily_deliveries", "linked_accounts", "link_codes",
+    "daily_deliveries", "reviews", "linked_accounts", "link_codes",
 )  # fmt: skip
 
 
@@ -124,6 +142,7 @@ async def test_forget_deletes_everything_about_the_user(store: Store) -> None:
         assert tx.progress.skill_statuses(pk) == {}
         assert tx.progress.roadmap_done(pk) == set()
         assert tx.tips.tip_views(pk) == {} and tx.tips.marks(pk) == {}
+        assert tx.tips.reviews(pk) == []
         assert tx.users.activity_days(pk) == [] and tx.users.pop_notices(pk) == []
         assert tx.subscriptions.of_user(pk) is None
         data = tx.users.export(pk)
