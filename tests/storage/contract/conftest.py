@@ -8,10 +8,12 @@ PostgreSQL runs on the session's throwaway server (``pg_server`` in tests/confte
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import psycopg
 import pytest
 
 from bot.core.ports import Store
@@ -20,14 +22,16 @@ from bot.storage.postgres.migrations import HABITS as PG_HABITS
 from bot.storage.postgres.migrations import LATEST as PG_LATEST
 from bot.storage.postgres.migrations import MIGRATIONS as PG_MIGRATIONS
 from bot.storage.postgres.migrations import V_REVIEW as PG_REVIEW
+from bot.storage.postgres.migrations import V_WEEKLY as PG_WEEKLY
 from bot.storage.sqlite import SqliteStore
-from bot.storage.sqlite.migrations import LATEST, MIGRATIONS, V_REVIEW, add_habits
+from bot.storage.sqlite.migrations import LATEST, MIGRATIONS, V_REVIEW, V_WEEKLY, add_habits
 from tests.storage.postgres_server import PgServer
 
 
 class Backend(Protocol):
     latest: int
     bounded_ledger: int  # the version that added the ledger's pruning (issue 12)
+    weekly: int  # the version that added the weekly report (issue 14)
     spaced_review: int  # the version that added spaced review (issue 14)
     habits: int  # the version that added streak settings and quiet days (issue 14)
 
@@ -39,6 +43,7 @@ class Backend(Protocol):
 class SqliteBackend:
     latest = LATEST
     bounded_ledger = 4
+    weekly = MIGRATIONS.index(V_WEEKLY) + 1
     spaced_review = MIGRATIONS.index(V_REVIEW) + 1
     habits = MIGRATIONS.index(add_habits) + 1
 
@@ -55,6 +60,7 @@ class SqliteBackend:
 class PostgresBackend:
     latest = PG_LATEST
     bounded_ledger = 3
+    weekly = PG_MIGRATIONS.index(PG_WEEKLY) + 1
     spaced_review = PG_MIGRATIONS.index(PG_REVIEW) + 1
     habits = PG_MIGRATIONS.index(PG_HABITS) + 1
 
@@ -70,6 +76,31 @@ class PostgresBackend:
         if not self.fresh:  # an old schema needs a database of its own
             self.url, self.fresh = self.server.fresh(), True
         return await PostgresStore.open(self.url, migrate_to=version)
+
+
+Statement = str | tuple[str, tuple[Any, ...]]  # SQL with ``?`` marks, and its values
+
+
+def old_sql(backend: Backend, *statements: Statement) -> list[tuple[Any, ...]]:
+    """Statements in an old schema's own SQL, on the database ``open_old`` opened (the
+    repositories speak the latest schema); returns the last statement's rows."""
+    rows: list[tuple[Any, ...]] = []
+    steps = [(s, ()) if isinstance(s, str) else s for s in statements]
+    if isinstance(backend, SqliteBackend):
+        db = sqlite3.connect(backend.path)
+        try:
+            with db:
+                for sql, params in steps:
+                    rows = db.execute(sql, params).fetchall()
+        finally:
+            db.close()
+    else:
+        assert isinstance(backend, PostgresBackend)
+        with psycopg.connect(backend.url) as conn:
+            for sql, params in steps:
+                cur = conn.execute(sql.replace("?", "%s").encode(), params)
+                rows = cur.fetchall() if cur.description else []
+    return rows
 
 
 BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Backend]] = {

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 
 from bot.core.ports import Store, UnitOfWork
-from bot.core.records import Prefs, QuietPlan
-from tests.storage.contract.conftest import Backend
+from bot.core.records import Prefs, QuietPlan, delivery_key
+from tests.storage.contract.conftest import Backend, old_sql
 
 CHECK_FAILED = (sqlite3.IntegrityError, psycopg.errors.CheckViolation)
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -118,27 +118,35 @@ async def test_the_ledger_takes_quiet_and_away_rows_and_nothing_else(store: Stor
 
 async def test_upgrade_keeps_the_ledger_rows_ids_and_indexes(backend: Backend) -> None:
     old = await backend.open_old(backend.habits - 1)
-
-    def before(tx: UnitOfWork) -> tuple[int, dict[str, int]]:
-        pk = ada(tx)
-        sub = tx.subscriptions.save_user(
-            user_pk=pk, platform="slack", tenant="T1", minute=450, tz="Europe/Berlin",
-            days=127, next_due=1, next_date="2026-03-03", now=NOW,
-        )  # fmt: skip
-        for day, due in (("2026-01-01", 10), ("2026-01-02", 20)):
-            assert tx.deliveries.insert(sub, day, due, "pending", NOW)
-        ids = {}
-        for row in tx.deliveries.pending(100, ["slack"], 10):
-            ids[row.local_date] = row.id
-            tx.deliveries.claim(row.id, "t1", 0, NOW)
-            if row.due_at == 10:
-                tx.deliveries.finish(row.id, "sent", NOW, message_id="m1")
-        return sub, ids
-
-    try:
-        sub, ids = await old.run(before)
-    finally:
-        await old.close()
+    await old.close()
+    at = NOW.isoformat()
+    [(sub,)] = old_sql(
+        backend,
+        (
+            "INSERT INTO users (platform, tenant, user_id, display_name, tz, created_at)"
+            " VALUES ('slack', 'T1', 'U1', 'Ada', 'Europe/Berlin', ?)",
+            (at,),
+        ),
+        (
+            "INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,"
+            " next_due, next_date, created_at, updated_at) SELECT id, 'slack', 'T1', 450,"
+            " 'Europe/Berlin', 127, 'active', 1, '2026-03-03', ?, ? FROM users RETURNING id",
+            (at, at),
+        ),
+    )
+    # one sent, one claimed (its tip fixed, one attempt) and still pending
+    rows = old_sql(
+        backend,
+        (
+            "INSERT INTO deliveries (sub_id, local_date, due_at, state, key, tip_id, attempts,"
+            " retry_at, message_id, updated_at) VALUES"
+            " (?, '2026-01-01', 10, 'sent', ?, 't1', 1, 10, 'm1', ?),"
+            " (?, '2026-01-02', 20, 'pending', ?, 't1', 1, 20, NULL, ?)"
+            " RETURNING local_date, id",
+            (sub, delivery_key(sub, "2026-01-01"), at, sub, delivery_key(sub, "2026-01-02"), at),
+        ),
+    )
+    ids = {str(day): int(pk) for day, pk in rows}
 
     store = await backend.open()
     try:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.core.ports import Store, UnitOfWork
 from bot.core.records import ReviewRow
-from tests.storage.contract.conftest import Backend
+from tests.storage.contract.conftest import Backend, old_sql
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 DAY = 86400
@@ -118,19 +118,31 @@ async def test_forget_deletes_the_review_states(store: Store) -> None:
 
 async def test_the_upgrade_makes_saved_and_helpful_tips_reviewable(backend: Backend) -> None:
     old = await backend.open_old(backend.spaced_review - 1)
-
-    def before(tx: UnitOfWork) -> int:
-        pk = tx.users.user("slack", "T1", "U1", "Ada", NOW).pk
-        tx.tips.set_saved(pk, "t001", NOW)  # due a day after it was saved
-        tx.tips.set_vote(pk, "t002", 1)  # due a day after the upgrade
-        tx.tips.set_vote(pk, "t003", -1)  # not reviewable
-        tx.tips.record_view(pk, "t004", NOW)  # only seen: not reviewable
-        return pk
-
-    try:
-        pk = await old.run(before)
-    finally:
-        await old.close()
+    await old.close()
+    at = NOW.isoformat()
+    [(pk,)] = old_sql(
+        backend,
+        (
+            "INSERT INTO users (platform, tenant, user_id, display_name, created_at)"
+            " VALUES ('slack', 'T1', 'U1', 'Ada', ?) RETURNING id",
+            (at,),
+        ),
+    )
+    old_sql(
+        backend,
+        (
+            "INSERT INTO tip_marks (user_pk, tip_id, vote, saved_at) VALUES"
+            " (?, 't001', 0, ?),"  # due a day after it was saved
+            " (?, 't002', 1, NULL),"  # due a day after the upgrade
+            " (?, 't003', -1, NULL)",  # not reviewable
+            (pk, at, pk, pk),
+        ),
+        (  # only seen: not reviewable
+            "INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen)"
+            " VALUES (?, 't004', 1, ?, ?)",
+            (pk, at, at),
+        ),
+    )
     upgraded_at = int(datetime.now(UTC).timestamp())  # the migration reads the clock
     store = await backend.open()
     try:

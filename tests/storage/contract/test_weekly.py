@@ -3,14 +3,11 @@ week's changes (``Progress.changes``), the time of a vote, export, and the upgra
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
-
-import psycopg
 
 from bot.core.ports import Store, UnitOfWork
 from bot.core.records import Changes
-from tests.storage.contract.conftest import Backend, PostgresBackend, SqliteBackend
+from tests.storage.contract.conftest import Backend, old_sql
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 WEEK_START = NOW - timedelta(days=6)
@@ -125,25 +122,15 @@ async def test_export_has_the_weekly_report_apart_from_the_daily_tip(store: Stor
     assert [d["local_date"] for d in data["weekly_deliveries"]] == ["2026-03-06"]
 
 
-def _sql(backend: Backend, *statements: str) -> None:
-    """Statements in the old schema's own SQL (the repositories speak the latest one)."""
-    if isinstance(backend, SqliteBackend):
-        with sqlite3.connect(backend.path) as db:
-            for s in statements:
-                db.execute(s)
-        db.close()
-    else:
-        assert isinstance(backend, PostgresBackend)
-        with psycopg.connect(backend.url) as conn:
-            for s in statements:
-                conn.execute(s.encode())
-
-
 async def test_upgrade_makes_every_subscription_a_daily_one(backend: Backend) -> None:
-    old = await backend.open_old(backend.latest - 1)
-    pk = await old.run(lambda tx: user(tx))
+    old = await backend.open_old(backend.weekly - 1)
     await old.close()
-    _sql(  # the only user is ``pk``
+    [(pk,)] = old_sql(
+        backend,
+        "INSERT INTO users (platform, tenant, user_id, display_name, created_at)"
+        " VALUES ('slack', 'T1', 'U1', 'u1', 'x') RETURNING id",
+    )
+    old_sql(  # the only user is ``pk``
         backend,
         "INSERT INTO subscriptions (user_pk, platform, tenant, minute, tz, days, status,"
         " next_due, next_date, created_at, updated_at) SELECT id, 'slack', 'T1', 450,"
