@@ -337,8 +337,9 @@ LINK_STATUS = "Linked: {accounts}"
 LINK_NONE = "Not linked yet: this profile is only on {account}."
 LINK_DONE_TITLE = "Profiles linked"
 LINK_DONE = (
-    "Your profiles on {accounts} are one now: skills, roadmap, tips read, saved tips, votes "
-    "and streak days are merged; 'progress' shows the same on each. 'unlink' separates them."
+    "Your profiles on {accounts} are one now: skills, roadmap, tips read, saved tips, votes, "
+    "reviews, streak days and settings are merged; 'progress' shows the same on each. "
+    "'unlink' separates them."
 )
 LINK_KEPT_DAILY = "Kept your daily tip at {time} {zone} on {kept}; the one on {dropped} is off."
 LINK_WRONG = "That code doesn't work. Check it, or type 'link' on your other account for a new one."
@@ -359,3 +360,9 @@ UNLINK_DONE = (
 UNLINK_DAILY = "Your daily tip stays with the account it is delivered to ({where})."
 UNLINK_NOT_LINKED = "This account is not linked to another one."
 FORGET_LINKED = "This also deletes your linked accounts: {accounts}."
+
+# link with the weekly report (issue 14: link / unlink after the weekly report) --------
+LINK_KEPT_WEEKLY = (
+    "Kept your weekly report on {day} at {time} {zone} on {kept}; the one on {dropped} is off."
+)
+UNLINK_WEEKLY = "Your weekly report stays with the account it is delivered to ({where})."

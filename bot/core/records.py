@@ -183,8 +183,11 @@ class LinkCode:
 @dataclass(frozen=True, slots=True)
 class Linked:
     """What ``Links.link`` did: the profile both accounts now use, and the daily tip kept
-    (``dropped``: the one that was on and is off now, or None)."""
+    (``dropped``: the one that was on and is off now, or None); the same of the weekly
+    report (``weekly_kept``, ``weekly_dropped``)."""
 
     profile_pk: int
     kept: SubRow | None
     dropped: SubRow | None
+    weekly_kept: SubRow | None = None
+    weekly_dropped: SubRow | None = None

@@ -4,24 +4,41 @@ An account is a ``users`` row (platform, tenant, user id). ``users.profile_pk`` 
 for an account that uses its own profile, else the id of the account whose profile it
 uses (always a lower id: the older profile stays, so a copy in id order never meets a
 reference to a row not written yet). Every per-user record belongs to the profile; a
-daily subscription belongs to the profile too (``user_pk``) and ``identity_pk`` names
-the account it delivers to when that is not the profile's own.
+user's subscription (the daily tip, the weekly report) belongs to the profile too
+(``user_pk``) and ``identity_pk`` names the account it delivers to when that is not the
+profile's own.
 
 ``link`` merges the newer profile into the older with the rules of migration 3
 (:mod:`bot.storage.sqlite.profile_merge`), see :data:`RULES`:
 
 - skills: done beats learning, else the later change; tips seen: views add up; tip
-  marks: the earliest save, a vote beats none and "not helpful" beats "helpful";
-  roadmap steps: the earliest completion; activity days (streaks): the union;
+  marks: the earliest save, a vote beats none and "not helpful" beats "helpful", and
+  the vote's time (``voted_at``, the weekly report's "voted Helpful this week") comes
+  with the vote that wins (of two equal votes the earlier time); roadmap steps: the
+  earliest completion; activity days (streaks): the union;
+- spaced review (``tip_reviews``): per tip the state that got further, the one with more
+  answers, else the later due date (all its columns together: interval, ease and
+  streak only make sense as one);
+- streak settings (``user_prefs``, one row per profile): the kept profile's, each unset
+  one filled from the other's (a day start of 0, the default midnight, counts as unset;
+  quiet weekends and the zone of the last streak day when NULL); away-skip is on if it
+  was on for either;
+- quiet days (streaks): the union; on a date both have, the user's own ``skip`` beats
+  ``away``, which beats ``zone`` (a skip is a plan ``daily unskip`` can still undo);
 - notices and the channel subscriptions the user set up as an admin move over;
-- daily tips: ONE subscription is kept, the most recently changed that is not off; the
-  dropped one's ledger merges into it per local date, the row that got furthest
-  winning, so nobody gets a second tip that day;
-- the profile's settings (:data:`PROFILE_COLUMNS`): the older profile's, else the other's.
+- subscriptions: ONE per kind is kept (one daily tip, one weekly report), the most
+  recently changed that is not off; the dropped one's ledger merges into it per local
+  date, the row that got furthest winning (:data:`DELIVERY_RANK`), so nobody gets a
+  second tip or report that day. A ledger row moves whole: the review its card carried
+  (``review_tip_id``, ``review_seq``) goes with it (a card whose review state lost the
+  merge answers "already answered", as a stale one does);
+- the profile's settings (:data:`PROFILE_COLUMNS`: the zone, the tip ``level``): the
+  older profile's, else the other's.
 
-``unlink`` gives the account a profile of its own again: a copy of the shared records
-as they are now (both then diverge); the daily subscription stays with the account it
-delivers to; notices stay with the shared profile.
+``unlink`` gives the account a profile of its own again: a copy of every ``profile``
+table (skills, tips, marks, reviews, roadmap, activity, streak settings, quiet days) and
+of the profile's settings as they are now (both then diverge); a subscription of either
+kind stays with the account it delivers to; notices stay with the shared profile.
 
 Every table that references ``users`` must have a rule here, every ``users`` column a
 side (account or profile) and every ``subscriptions`` column be known: the contract test
@@ -52,6 +69,13 @@ def _earliest_set(a: str, b: str) -> str:
     return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} ELSE {_least(a, b)} END"
 
 
+# the other profile's vote wins over the kept one's (see tip_marks below)
+_OTHER_VOTE_WINS = (
+    "(tip_marks.vote = 0 AND excluded.vote <> 0)"
+    " OR (excluded.vote <> 0 AND excluded.vote < tip_marks.vote)"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """How ``link`` treats a table that references ``users``.
@@ -59,7 +83,7 @@ class Rule:
     ``profile``: per-user rows keyed by (user_pk, *key): merged with ``merge`` (an
     ``ON CONFLICT … DO UPDATE`` tail; empty: the older profile's row stays) and copied
     by unlink. ``move``: rows move to the kept profile. ``daily``: subscriptions (one
-    kept, see :func:`link`). ``account``: rows of one account, untouched.
+    kept per kind, see :func:`link`). ``account``: rows of one account, untouched.
     """
 
     kind: Kind
@@ -89,11 +113,51 @@ RULES: dict[str, Rule] = {
     "tip_marks": Rule(
         "profile",
         key=("tip_id",),
-        columns=("tip_id", "vote", "saved_at"),
+        columns=("tip_id", "vote", "saved_at", "voted_at"),
         merge="vote = CASE WHEN tip_marks.vote = 0 THEN excluded.vote"
         " WHEN excluded.vote = 0 THEN tip_marks.vote"
         f" ELSE {_least('tip_marks.vote', 'excluded.vote')} END,"
+        f" voted_at = CASE WHEN {_OTHER_VOTE_WINS} THEN excluded.voted_at"
+        " WHEN excluded.vote = tip_marks.vote AND excluded.vote <> 0"
+        f" THEN {_earliest_set('tip_marks.voted_at', 'excluded.voted_at')}"
+        " ELSE tip_marks.voted_at END,"
         f" saved_at = {_earliest_set('tip_marks.saved_at', 'excluded.saved_at')}",
+    ),
+    "tip_reviews": Rule(
+        "profile",
+        key=("tip_id",),
+        columns=(
+            "tip_id",
+            "due_at",
+            "interval_days",
+            "ease",
+            "streak",
+            "answers",
+            "remembered",
+            "reviewed_at",
+            "carried_on",
+        ),  # fmt: skip
+        merge="due_at = excluded.due_at, interval_days = excluded.interval_days,"
+        " ease = excluded.ease, streak = excluded.streak, answers = excluded.answers,"
+        " remembered = excluded.remembered, reviewed_at = excluded.reviewed_at,"
+        " carried_on = excluded.carried_on"
+        " WHERE (excluded.answers, excluded.due_at) > (tip_reviews.answers, tip_reviews.due_at)",
+    ),
+    "user_prefs": Rule(
+        "profile",
+        columns=("day_start", "away_skip", "weekends_since", "days_zone"),
+        merge="day_start = CASE WHEN user_prefs.day_start = 0 THEN excluded.day_start"
+        " ELSE user_prefs.day_start END,"
+        f" away_skip = {_greatest('user_prefs.away_skip', 'excluded.away_skip')},"
+        " weekends_since = coalesce(user_prefs.weekends_since, excluded.weekends_since),"
+        " days_zone = coalesce(user_prefs.days_zone, excluded.days_zone)",
+    ),
+    "quiet_days": Rule(
+        "profile",
+        key=("day",),
+        columns=("day", "kind"),
+        merge="kind = excluded.kind WHERE excluded.kind = 'skip'"
+        " OR (excluded.kind = 'away' AND quiet_days.kind = 'zone')",
     ),
     "roadmap_done": Rule(
         "profile",
@@ -119,17 +183,25 @@ ACCOUNT_COLUMNS = (
     "created_at",
     "profile_pk",
 )
-PROFILE_COLUMNS = ("tz",)
-# ``subscriptions`` columns :func:`link` knows how to keep one of (a new one — e.g. a
-# kind of subscription — needs a thought there first).
+PROFILE_COLUMNS = ("tz", "level")
+# ``subscriptions`` columns :func:`link` knows how to keep one of (a new one needs a
+# thought there first; ``kind``: one subscription is kept per kind).
 SUBSCRIPTION_COLUMNS = (
     "id", "user_pk", "platform", "tenant", "channel_id", "owner_pk", "minute", "tz", "days",
     "status", "paused_until", "next_due", "next_date", "missed", "reason", "created_at",
-    "updated_at", "identity_pk",
+    "updated_at", "identity_pk", "kind",
+)  # fmt: skip
+# ``deliveries`` columns: a ledger row moves whole to the kept subscription (its key
+# stays unique: it names the subscription it was written for).
+LEDGER_COLUMNS = (
+    "id", "sub_id", "local_date", "due_at", "state", "key", "tip_id", "missed", "attempts",
+    "retry_at", "message_id", "detail", "updated_at", "review_tip_id", "review_seq",
 )  # fmt: skip
 
-# How far a delivery got: on a date held by two ledgers the further one is kept.
-DELIVERY_RANK = {"sent": 3, "pending": 2, "skipped": 1, "failed": 0}
+# How far a delivery got: on a date held by two ledgers the further one is kept. A day
+# the user skipped ('quiet') or was away stays so rather than a second try going out.
+DELIVERY_RANK = {"sent": 5, "quiet": 4, "away": 3, "pending": 2, "skipped": 1, "failed": 0}
+KINDS = ("daily", "weekly")  # of a user's subscriptions, one each
 CODES_KEPT = 86_400  # seconds a code is remembered after it expired ("expired", not "wrong")
 
 
@@ -261,7 +333,7 @@ class StoreLinks:
                 "SELECT id FROM users WHERE id = ? OR id = ? ORDER BY id FOR NO KEY UPDATE",
                 (keep, other),
             )
-        kept, dropped = self._one_daily(keep, other)
+        kept = {kind: self._one_of_kind(kind, keep, other) for kind in KINDS}
         for table, rule in RULES.items():
             if rule.kind == "profile":
                 self._merge_rows(table, rule, keep, other)
@@ -275,7 +347,7 @@ class StoreLinks:
             )
         self._run("UPDATE users SET profile_pk = ? WHERE profile_pk = ?", (keep, other))
         self._run("UPDATE users SET profile_pk = ? WHERE id = ?", (keep, other))
-        return Linked(keep, kept, dropped)
+        return Linked(keep, *kept["daily"], *kept["weekly"])
 
     def _merge_rows(self, table: str, rule: Rule, keep: int, other: int) -> None:
         cols = ", ".join(rule.columns)
@@ -288,13 +360,13 @@ class StoreLinks:
         )
         self._run(f"DELETE FROM {table} WHERE user_pk = ?", (other,))  # noqa: S608
 
-    def _one_daily(self, keep: int, other: int) -> tuple[SubRow | None, SubRow | None]:
-        """Keep one daily subscription of the two profiles: the most recently changed
-        that is not off. Returns (kept, dropped-that-was-on) as they were."""
+    def _one_of_kind(self, kind: str, keep: int, other: int) -> tuple[SubRow | None, SubRow | None]:
+        """Keep one subscription of this kind of the two profiles: the most recently
+        changed that is not off. Returns (kept, dropped-that-was-on) as they were."""
         rows = self._all(
             """SELECT id, status, updated_at, coalesce(identity_pk, user_pk) FROM subscriptions
-               WHERE user_pk = ? OR user_pk = ?""",
-            (keep, other),
+               WHERE (user_pk = ? OR user_pk = ?) AND kind = ?""",
+            (keep, other, kind),
         )
         if not rows:
             return None, None

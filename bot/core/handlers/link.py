@@ -18,10 +18,11 @@ import secrets
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
+from bot.core.handlers.weekly import FULL_DAYS
 from bot.core.records import Identity, SubRow
 from bot.core.replies import Reply
 from bot.core.requests import GLOBAL_TENANT
-from bot.core.schedule import time_of_minute
+from bot.core.schedule import schedule_of, time_of_minute
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 8
@@ -135,6 +136,14 @@ def link(ctx: Context, code: str | None = None) -> Reply:
             zone=done.kept.tz,
             **_names(done.kept, done.dropped),
         )
+    if done.weekly_kept is not None and done.weekly_dropped is not None:
+        plan = schedule_of(done.weekly_kept)
+        body += "\n" + messages.LINK_KEPT_WEEKLY.format(
+            day=FULL_DAYS[min(plan.days)],
+            time=f"{plan.at:%H:%M}",
+            zone=plan.tz,
+            **_names(done.weekly_kept, done.weekly_dropped),
+        )
     return Reply(title=messages.LINK_DONE_TITLE, body=body, kind="link")
 
 
@@ -153,9 +162,12 @@ def _names(kept: SubRow, dropped: SubRow) -> dict[str, str]:
 def unlink(ctx: Context) -> Reply:
     me = _me(ctx)
     sub = ctx.tx.subscriptions.of_user(me.profile_pk)
+    weekly = ctx.tx.subscriptions.of_user(me.profile_pk, "weekly")
     if not ctx.tx.links.unlink(me.pk):
         return Reply(title=messages.UNLINK_TITLE, body=messages.UNLINK_NOT_LINKED, kind="notice")
     body = messages.UNLINK_DONE.format(account=place(me))
     if sub is not None and sub.status != "off":
         body += "\n" + messages.UNLINK_DAILY.format(where=sub.platform.capitalize())
+    if weekly is not None and weekly.status != "off":
+        body += "\n" + messages.UNLINK_WEEKLY.format(where=weekly.platform.capitalize())
     return Reply(title=messages.UNLINK_TITLE, body=body, kind="notice")

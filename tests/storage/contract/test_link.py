@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.core.ports import Store, UnitOfWork
-from bot.storage.link import ACCOUNT_COLUMNS, PROFILE_COLUMNS, RULES, SUBSCRIPTION_COLUMNS
+from bot.core.records import Linked, Prefs
+from bot.storage.link import (
+    ACCOUNT_COLUMNS,
+    LEDGER_COLUMNS,
+    PROFILE_COLUMNS,
+    RULES,
+    SUBSCRIPTION_COLUMNS,
+)
 from tests.storage.contract.conftest import Backend
 from tests.storage.contract.test_users import NOW
 
@@ -46,7 +54,8 @@ def _schema(tx: UnitOfWork, kind: str) -> tuple[set[tuple[str, str]], dict[str, 
 
 async def test_the_link_merge_knows_every_table_and_column(backend: Backend, store: Store) -> None:
     """A table that references users needs a rule in bot/storage/link.py RULES; a users
-    column a side (account or profile); a subscriptions column a thought in link()."""
+    column a side (account or profile); a subscriptions or ledger column a thought in
+    link()."""
     kind = "sqlite" if type(backend).__name__.startswith("Sqlite") else "postgres"
     refs, cols = await store.run(lambda tx: _schema(tx, kind))
     assert refs == {(t, c) for t, rule in RULES.items() for c in rule.refs}
@@ -55,6 +64,7 @@ async def test_the_link_merge_knows_every_table_and_column(backend: Backend, sto
             assert cols[table] == {"user_pk", *rule.columns}, table
     assert cols["users"] == {*ACCOUNT_COLUMNS, *PROFILE_COLUMNS}
     assert cols["subscriptions"] == set(SUBSCRIPTION_COLUMNS)
+    assert cols["deliveries"] == set(LEDGER_COLUMNS)
 
 
 def two_linked(tx: UnitOfWork) -> tuple[int, int, int]:
@@ -313,3 +323,191 @@ async def test_every_merge_rule(store: Store) -> None:
     # nothing is left on the other account's old profile
     left = await store.run(lambda tx: tx.users.export(b))
     assert all(not left[k] for k in ("skills", "tips_seen", "tip_marks", "roadmap"))
+
+
+def _day(d: int) -> datetime:
+    return datetime(2026, 3, d, 9, 0, tzinfo=UTC)
+
+
+def _link(tx: UnitOfWork, code_of: int, typed_by: int) -> Linked:
+    tx.links.issue(code_of, f"h{code_of}-{typed_by}", 100, 700)
+    done = tx.links.link(f"h{code_of}-{typed_by}", typed_by, 200)
+    assert done is not None
+    return done
+
+
+def _kind_sub(tx: UnitOfWork, pk: int, platform: str, tenant: str, kind: str, at: datetime) -> int:
+    return tx.subscriptions.save_user(
+        user_pk=pk, platform=platform, tenant=tenant, minute=960, tz="UTC", days=1 << 4,
+        next_due=1, next_date="2026-03-06", now=at, kind=kind,
+    )  # fmt: skip
+
+
+def _ledger_row(tx: UnitOfWork, sub: int, day: str, review: tuple[str, int] | None) -> int:
+    assert tx.deliveries.insert(sub, day, 1, "pending", NOW)
+    [row] = [r for r in tx.deliveries.pending(1, ["slack", "discord"], 50) if r.local_date == day]
+    tx.deliveries.claim(row.id, "t1", 0, NOW, review=review)
+    return row.id
+
+
+async def test_the_issue_14_records_merge(store: Store) -> None:
+    """Level, vote times, spaced review, streak settings, quiet days, the weekly report
+    and the ledger's review columns through link (the older profile is kept)."""
+
+    def setup(tx: UnitOfWork) -> dict[str, int]:
+        a = tx.users.user("slack", "T1", "U1", "Ada", _day(1)).pk  # older: kept
+        b = tx.users.user("discord", "global", "42", "ada", _day(1)).pk
+        tx.users.set_level(b, "early")  # the kept one has none: filled
+        # votes and their times: the winning vote's time; of two equal, the earlier
+        tx.tips.set_vote(a, "t5", 1, _day(5))
+        tx.tips.set_vote(b, "t5", 1, _day(1))
+        tx.tips.set_saved(a, "t6", _day(1))
+        tx.tips.set_vote(b, "t6", 1, _day(5))  # a vote beats none: its time comes along
+        tx.tips.set_vote(a, "t7", 1, _day(5))
+        tx.tips.set_vote(b, "t7", -1, _day(1))  # not helpful wins: not in any week
+        # spaced review: more answers, else the later due
+        tx.tips.start_review(a, "r1", 100)
+        tx.tips.start_review(b, "r1", 100)
+        tx.tips.answer_review(
+            b, "r1", seq=0, remembered=True, due_at=500, interval=3, ease=260, streak=1,
+            now=_day(2),
+        )  # fmt: skip
+        tx.tips.start_review(a, "r2", 100)
+        for seq in range(2):
+            tx.tips.answer_review(
+                a, "r2", seq=seq, remembered=True, due_at=900, interval=6, ease=270,
+                streak=seq + 1, now=_day(3),
+            )  # fmt: skip
+        tx.tips.start_review(b, "r2", 100)
+        tx.tips.answer_review(
+            b, "r2", seq=0, remembered=False, due_at=50, interval=1, ease=230, streak=0,
+            now=_day(3),
+        )  # fmt: skip
+        tx.tips.start_review(a, "r3", 100)
+        tx.tips.start_review(b, "r3", 200)
+        tx.tips.start_review(b, "r4", 300)  # only there: moves
+        # streak settings: the kept one's, unset ones filled, away-skip if either
+        tx.habits.set_prefs(a, Prefs(0, False, None, "Europe/Berlin"))
+        tx.habits.set_prefs(b, Prefs(6, True, "2026-03-07", "Asia/Tokyo"))
+        # quiet days: the union; skip beats away beats zone
+        tx.habits.add_quiet(a, [date(2026, 3, 1)], "zone")
+        tx.habits.add_quiet(a, [date(2026, 3, 2)], "skip")
+        tx.habits.add_quiet(a, [date(2026, 3, 3)], "away")
+        tx.habits.add_quiet(b, [date(2026, 3, 1)], "skip")
+        tx.habits.add_quiet(b, [date(2026, 3, 2)], "away")
+        tx.habits.add_quiet(b, [date(2026, 3, 3)], "zone")
+        tx.habits.add_quiet(b, [date(2026, 3, 4)], "away")
+        # one subscription per kind: the most recently changed that is on
+        a_daily = _kind_sub(tx, a, "slack", "T1", "daily", _day(3))  # kept
+        b_daily = _kind_sub(tx, b, "discord", "global", "daily", _day(2))
+        a_weekly = _kind_sub(tx, a, "slack", "T1", "weekly", _day(2))
+        b_weekly = _kind_sub(tx, b, "discord", "global", "weekly", _day(3))  # kept
+        # ledgers: a row moves whole (its card's review too); a quiet day stays quiet
+        moved = _ledger_row(tx, b_daily, "2026-03-02", ("r1", 1))
+        tx.deliveries.finish(moved, "sent", NOW)
+        _ledger_row(tx, a_daily, "2026-03-02", ("r2", 2))  # pending: loses to sent
+        tx.deliveries.insert(a_daily, "2026-03-03", 1, "pending", NOW)
+        tx.deliveries.insert(b_daily, "2026-03-03", 1, "quiet", NOW)
+        tx.deliveries.insert(a_weekly, "2026-03-06", 1, "sent", NOW)
+        tx.deliveries.insert(b_weekly, "2026-03-06", 1, "pending", NOW)
+        done = _link(tx, b, a)
+        assert done.profile_pk == a
+        assert done.kept is not None and done.kept.id == a_daily
+        assert done.dropped is not None and done.dropped.id == b_daily
+        assert done.weekly_kept is not None and done.weekly_kept.id == b_weekly
+        assert done.weekly_dropped is not None and done.weekly_dropped.id == a_weekly
+        return {"a": a, "b": b, "moved": moved, "daily": a_daily, "weekly": b_weekly}
+
+    ids = await store.run(setup)
+    a = ids["a"]
+
+    def after(tx: UnitOfWork) -> None:
+        assert tx.users.level(a) == "early"
+        assert tx.progress.changes(a, _day(4), _day(6)).helpful == ("t6",)
+        assert tx.progress.changes(a, _day(1), _day(2)).helpful == ("t5",)
+        assert tx.tips.marks(a)["t7"][0] == -1
+        reviews = {r.tip_id: (r.answers, r.due_at, r.interval, r.ease) for r in tx.tips.reviews(a)}
+        assert reviews == {
+            "r1": (1, 500, 3, 260),
+            "r2": (2, 900, 6, 270),
+            "r3": (0, 200, 1, 250),
+            "r4": (0, 300, 1, 250),
+        }
+        assert tx.habits.prefs(a) == Prefs(6, True, "2026-03-07", "Europe/Berlin")
+        assert tx.habits.quiet_days(a) == {
+            date(2026, 3, 1): "skip",
+            date(2026, 3, 2): "skip",
+            date(2026, 3, 3): "away",
+            date(2026, 3, 4): "away",
+        }
+        daily = tx.subscriptions.of_user(a)
+        weekly = tx.subscriptions.of_user(a, "weekly")
+        assert daily is not None and daily.id == ids["daily"] and daily.platform == "slack"
+        assert weekly is not None and weekly.id == ids["weekly"]
+        assert (weekly.platform, weekly.user_id) == ("discord", "42")  # still goes there
+        assert tx.deliveries.states(ids["daily"]) == {"2026-03-02": "sent", "2026-03-03": "quiet"}
+        assert tx.deliveries.review_of(ids["moved"]) == ("r1", 1)
+        assert tx.deliveries.states(ids["weekly"]) == {"2026-03-06": "sent"}
+        for gone in ("b",):
+            pk = ids[gone]
+            assert tx.tips.reviews(pk) == [] and tx.habits.quiet_days(pk) == {}
+            assert tx.habits.prefs(pk) == Prefs()
+
+    await store.run(after)
+    assert await store.integrity_check() == []
+
+
+async def test_settings_both_profiles_set_stay_the_kept_ones(store: Store) -> None:
+    def unit(tx: UnitOfWork) -> None:
+        a = tx.users.user("slack", "T1", "U1", "Ada", _day(1)).pk
+        b = tx.users.user("discord", "global", "42", "ada", _day(1)).pk
+        tx.users.set_level(a, "aspiring")
+        tx.users.set_level(b, "experienced")
+        tx.habits.set_prefs(a, Prefs(4, False, "2026-02-01", None))
+        tx.habits.set_prefs(b, Prefs(6, False, "2026-03-07", "UTC"))
+        _link(tx, a, b)
+        assert tx.users.level(a) == "aspiring"
+        assert tx.habits.prefs(a) == Prefs(4, False, "2026-02-01", "UTC")
+        c = tx.users.user("slack", "T2", "U3", "Ada", _day(1)).pk
+        tx.habits.set_prefs(c, Prefs(7, True, None, None))  # only the newer one has any
+        _link(tx, c, a)
+        assert tx.habits.prefs(a) == Prefs(4, True, "2026-02-01", "UTC")
+
+    await store.run(unit)
+
+
+async def test_unlink_copies_the_issue_14_records(store: Store) -> None:
+    """The account that leaves takes a copy of level, votes with their times, reviews,
+    streak settings and quiet days; its weekly report stays with it."""
+
+    def setup(tx: UnitOfWork) -> tuple[int, int]:
+        a = tx.users.user("slack", "T1", "U1", "Ada", _day(1)).pk
+        b = tx.users.user("discord", "global", "42", "ada", _day(1)).pk
+        _link(tx, b, a)
+        me = tx.users.user("discord", "global", "42", "ada", _day(1)).pk  # the profile: a
+        tx.users.set_level(me, "early")
+        tx.tips.set_vote(me, "t5", 1, _day(5))
+        tx.tips.start_review(me, "r1", 100)
+        tx.habits.set_prefs(me, Prefs(6, True, "2026-03-07", "UTC"))
+        tx.habits.add_quiet(me, [date(2026, 3, 2)], "skip")
+        weekly = _kind_sub(tx, me, "discord", "global", "weekly", _day(3))
+        assert tx.links.unlink(b)
+        return a, weekly
+
+    a, weekly = await store.run(setup)
+    b = await store.run(lambda tx: tx.users.user("discord", "global", "42", "ada", _day(1)).pk)
+
+    def after(tx: UnitOfWork) -> None:
+        assert b != a
+        for pk in (a, b):  # both a copy
+            assert tx.users.level(pk) == "early"
+            assert tx.progress.changes(pk, _day(4), _day(6)).helpful == ("t5",)
+            assert [(r.tip_id, r.due_at) for r in tx.tips.reviews(pk)] == [("r1", 100)]
+            assert tx.habits.prefs(pk) == Prefs(6, True, "2026-03-07", "UTC")
+            assert tx.habits.quiet_days(pk) == {date(2026, 3, 2): "skip"}
+        sub = tx.subscriptions.of_user(b, "weekly")  # the report stays on Discord
+        assert sub is not None and sub.id == weekly and sub.user_id == "42"
+        assert tx.subscriptions.of_user(a, "weekly") is None
+
+    await store.run(after)
+    assert await store.integrity_check() == []
