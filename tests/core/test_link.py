@@ -209,3 +209,58 @@ async def test_two_slack_workspaces_name_the_workspace(core: Core, clock: FakeCl
         done.body
     )
     assert "Slack (T1) and Slack (T2)" in field(await work("progress"), "Profile")
+
+
+async def test_a_linked_profile_shares_level_settings_weekly_report_and_reviews(
+    core: Core, clock: FakeClock
+) -> None:
+    slack, discord = chats(core)
+    assert (await slack("weekly on fri 16:00 Europe/Berlin")).ok
+    assert (await slack("save t001")).ok
+    assert (await discord("level early")).ok
+    clock.advance(minutes=5)
+    assert (await discord("weekly on mon 09:00 Asia/Tokyo")).ok  # changed last: kept
+    done = await slack(f"link {code_of(await discord('link'))}")
+    assert done.ok, done.body
+    assert (
+        "Kept your weekly report on Mondays at 09:00 Asia/Tokyo on Discord; the one on Slack is off"
+    ) in done.body
+    # level: set on Discord before, shown on both; set on Slack after, shown on both
+    for chat in (slack, discord):
+        assert (await chat("level")).title == "Level: early-career"
+    assert (await slack("level experienced")).ok
+    assert (await discord("level")).title == "Level: experienced"
+    # streak settings: set on one, the same on both
+    assert (await slack("settings day-start 6")).ok
+    shown = [await chat("settings") for chat in (slack, discord)]
+    assert shown[0].body == shown[1].body and "starts at 06:00" in shown[0].body
+    # the weekly report: the kept one on both; set again from Slack, it moves there
+    weekly = [await chat("weekly") for chat in (slack, discord)]
+    assert weekly[0].body == weekly[1].body and "Mondays at 09:00 Asia/Tokyo" in weekly[0].body
+    assert (await slack("weekly on wed 18:00 Europe/Berlin")).ok
+    assert "Wednesdays at 18:00 Europe/Berlin" in (await discord("weekly")).body
+    sub = await core.store.run(
+        lambda tx: tx.subscriptions.of_user(
+            tx.users.find_user("discord", GLOBAL_TENANT, "42") or 0, "weekly"
+        )
+    )
+    assert sub is not None and (sub.platform, sub.user_id) == ("slack", "U1")
+    # the tip saved on Slack comes up for review on both; answered on one, done on both
+    clock.advance(days=1)
+    cards = [await chat("review") for chat in (slack, discord)]
+    assert cards[0].body == cards[1].body and cards[0].kind == "review"
+    assert [b.command for b in cards[1].buttons][0] == "review answer t001 remembered 0"
+    answered = await discord("review answer t001 remembered 0", via_button=True)
+    assert answered.ok and "Next review in 3 day(s)" in answered.title
+    again = await slack("review answer t001 not-yet 0", via_button=True)
+    assert "already answered" in again.title
+    after = [await chat("review") for chat in (slack, discord)]
+    assert after[0].body == after[1].body and "in 3 days" in after[0].body
+    # unlink: the Slack account leaves with a copy, its weekly report stays with it
+    left = await slack("unlink")
+    assert "Your weekly report stays with the account it is delivered to (Slack)" in left.body
+    assert (await slack("level")).title == "Level: experienced"
+    assert "starts at 06:00" in (await slack("settings")).body
+    assert "Wednesdays at 18:00" in (await slack("weekly")).body
+    assert "Your weekly report is off" in (await discord("weekly")).body
+    assert (await discord("level")).title == "Level: experienced"  # the heir's copy
