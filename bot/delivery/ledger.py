@@ -200,14 +200,15 @@ class Ledger:
         else:
             tx.deliveries.count_attempt(row.id, now)
             review = tx.deliveries.review_of(row.id)
-        tip = self.core.bank.tips.get(tip_id)
+        tip = self.core.bank.tips.get(self.core.bank.resolve(tip_id))  # merged: the kept
         if tip is None:  # the bank changed under a pending resend
             tx.deliveries.finish(row.id, "skipped", now, detail="tip gone")
             return None
         saved = False
         if sub.user_pk is not None:
             marks = tx.tips.marks(sub.user_pk)
-            saved = marks.get(tip_id, (0, None))[1] is not None
+            ids = (tip.id, *self.core.bank.merged_into(tip.id))  # saved before a merge too
+            saved = any(marks.get(t, (0, None))[1] is not None for t in ids)
         again = self.core.bank.tips.get(review[0]) if review else None
         carried = (again, review[1]) if again is not None and review else None
         reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved, review=carried)
