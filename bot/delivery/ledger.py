@@ -90,7 +90,9 @@ class Ledger:
             pks = [s.user_pk for s in subs if s.user_pk is not None]
             quiet = tx.habits.quiet_plans(pks, since) if pks else {}
             for sub in subs:
-                plan = quiet.get(sub.user_pk) if sub.user_pk is not None else None
+                # quiet days are the daily tip's ('daily skip'): the weekly report still comes
+                daily = sub.user_pk is not None and sub.kind == "daily"
+                plan = quiet.get(sub.user_pk) if daily and sub.user_pk is not None else None
                 self._plan_one(tx, sub, now, stats, pending, cursors, plan)
             stats.pending += tx.deliveries.insert_pending(pending, now)
             tx.subscriptions.advance_many(cursors)
