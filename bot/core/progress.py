@@ -18,25 +18,6 @@ def bar(done: int, total: int, width: int = 10) -> str:
     return f"{'█' * filled}{'░' * (width - filled)} {round(frac * 100)}%"
 
 
-def streaks(days: Iterable[date], today: date) -> tuple[int, int]:
-    """(current, best) runs of consecutive active days.
-
-    The current streak still counts when today has no activity yet but yesterday had:
-    the day isn't over.
-    """
-    ordered = sorted(set(days))
-    best = run = 0
-    prev: date | None = None
-    for d in ordered:
-        run = run + 1 if prev is not None and d - prev == timedelta(days=1) else 1
-        best = max(best, run)
-        prev = d
-    current = 0
-    if ordered and today - ordered[-1] <= timedelta(days=1):
-        current = run
-    return current, best
-
-
 @dataclass(frozen=True, slots=True)
 class Streak:
     current: int  # active days in the running streak
@@ -129,3 +110,17 @@ def weekend_days(since: date, until: date) -> list[date]:
 def coverage(needed: Iterable[str], done: Iterable[str]) -> tuple[int, int]:
     need = set(needed)
     return len(need & set(done)), len(need)
+
+
+def user_streak(
+    active: Iterable[date],
+    quiet: Iterable[date],
+    weekends_since: str | None,
+    today: date,
+) -> Streak:
+    """A user's :func:`streak` from what is stored: their activity days, their quiet days
+    (skipped, away, passed over by a move east) and quiet weekends since an ISO date."""
+    neutral = set(quiet)
+    if weekends_since is not None:
+        neutral.update(weekend_days(date.fromisoformat(weekends_since), today))
+    return streak(active, today, neutral)

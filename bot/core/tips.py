@@ -208,9 +208,25 @@ def pick_tip(
         return Pick(chosen, scope(bank, skill_id), views)
     views = tx.tips.tip_views(user_pk)
     marks = tx.tips.marks(user_pk)
+    if bank.merged:  # what was seen or rated under a merged id counts for the kept tip
+        views, marks = _follow_merges(bank, views, marks)
     statuses = tx.progress.skill_statuses(user_pk)
     unhelpful = frozenset(t for t, (vote, _) in marks.items() if vote < 0)
     learning = {s for s, st in statuses.items() if st == "learning"}
     level = tx.users.level(user_pk)
     chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id, level)
     return Pick(chosen, scope(bank, skill_id, level), views, marks, unhelpful, level)
+
+
+def _follow_merges(
+    bank: Bank, views: dict[str, int], marks: dict[str, tuple[int, str | None]]
+) -> tuple[dict[str, int], dict[str, tuple[int, str | None]]]:
+    """``views`` and ``marks`` keyed by live tip ids: views of a merged tip add to the
+    kept one's; a kept tip's own mark wins over one made under a merged id."""
+    seen: dict[str, int] = {}
+    for tid, times in views.items():
+        live = bank.resolve(tid)
+        seen[live] = seen.get(live, 0) + times
+    marked = {bank.resolve(t): m for t, m in marks.items() if t in bank.merged}
+    marked.update((t, m) for t, m in marks.items() if t not in bank.merged)
+    return seen, marked

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.bank.model import Bank, Role, Skill
 from bot.core import messages
 from bot.core.ports import UnitOfWork
-from bot.core.progress import coverage, streaks
+from bot.core.progress import activity_day, coverage, user_streak
 from bot.core.records import Changes
 from bot.core.replies import Button, Field, Reply
 from bot.core.schedule import instant
@@ -42,7 +43,12 @@ def read_week(tx: UnitOfWork, user_pk: int, day: date, tz: str, until: datetime)
     first = day - timedelta(days=DAYS - 1)
     since = instant(first, time(0, 0), tz)
     changes = tx.progress.changes(user_pk, since, until)
-    current, _ = streaks(tx.users.activity_days(user_pk), day)
+    # the streak as `progress` shows it: the user's day start, quiet days and freezes
+    prefs = tx.habits.prefs(user_pk)
+    today = activity_day(until, ZoneInfo(tz), prefs.day_start)
+    current = user_streak(
+        tx.users.activity_days(user_pk), tx.habits.quiet_days(user_pk), prefs.weekends_since, today
+    ).current
     return Week(first, day, changes, tx.progress.skill_statuses(user_pk), current)
 
 

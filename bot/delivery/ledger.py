@@ -90,7 +90,9 @@ class Ledger:
             pks = [s.user_pk for s in subs if s.user_pk is not None]
             quiet = tx.habits.quiet_plans(pks, since) if pks else {}
             for sub in subs:
-                plan = quiet.get(sub.user_pk) if sub.user_pk is not None else None
+                # quiet days are the daily tip's ('daily skip'): the weekly report still comes
+                daily = sub.user_pk is not None and sub.kind == "daily"
+                plan = quiet.get(sub.user_pk) if daily and sub.user_pk is not None else None
                 self._plan_one(tx, sub, now, stats, pending, cursors, plan)
             stats.pending += tx.deliveries.insert_pending(pending, now)
             tx.subscriptions.advance_many(cursors)
@@ -200,14 +202,15 @@ class Ledger:
         else:
             tx.deliveries.count_attempt(row.id, now)
             review = tx.deliveries.review_of(row.id)
-        tip = self.core.bank.tips.get(tip_id)
+        tip = self.core.bank.tips.get(self.core.bank.resolve(tip_id))  # merged: the kept
         if tip is None:  # the bank changed under a pending resend
             tx.deliveries.finish(row.id, "skipped", now, detail="tip gone")
             return None
         saved = False
         if sub.user_pk is not None:
             marks = tx.tips.marks(sub.user_pk)
-            saved = marks.get(tip_id, (0, None))[1] is not None
+            ids = (tip.id, *self.core.bank.merged_into(tip.id))  # saved before a merge too
+            saved = any(marks.get(t, (0, None))[1] is not None for t in ids)
         again = self.core.bank.tips.get(review[0]) if review else None
         carried = (again, review[1]) if again is not None and review else None
         reply = delivery_card(self.core.bank, sub, tip, missed=missed, saved=saved, review=carried)

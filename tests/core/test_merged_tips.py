@@ -54,3 +54,15 @@ async def test_a_tip_saved_before_a_merge_shows_as_the_kept_tip(
     # unsaving the kept tip clears the save made under the old id too
     await new("unsave t005")
     assert not (await new("saved")).fields
+
+
+async def test_a_merged_tip_rated_unhelpful_keeps_the_kept_tip_out_of_rotation(
+    tmp_path: Path, store: Store, clock: FakeClock, alice: Chat
+) -> None:
+    old_bank, new_bank = _banks(tmp_path)
+    old = Chat(Core(old_bank, store, clock=clock), alice.user)
+    assert (await old("rate t031 down")).ok
+
+    new = Chat(Core(new_bank, store, clock=clock), alice.user)
+    shown = [(await new("tip rust")).footer.split(" ")[0] for _ in range(4)]
+    assert "t005" not in shown and set(shown) == {"t003"}

@@ -292,3 +292,31 @@ async def test_export_lists_the_weekly_report_and_forget_removes_it(env: Env) ->
     assert data["daily"] == [] and data["daily_deliveries"] == []
     assert (await env.say("forget confirm")).ok
     assert await weekly_sub(env) is None
+
+
+async def test_the_reports_streak_counts_quiet_days_as_progress_does(
+    env: Env, recorder: Recorder
+) -> None:
+    """Quiet days neither count nor break the streak, in the report as in `progress`."""
+    assert (await env.say("weekly on Europe/Berlin")).ok
+    assert (await env.say("daily 08:00 Europe/Berlin")).ok
+    await a_busy_week(env)  # active on Monday 2 March
+    skipped = await env.say("daily skip next 4 days")  # Monday to Thursday
+    assert skipped.ok, skipped.plain_text()
+    assert (await env.at(FRI_16_BERLIN)).sent >= 1
+    [report] = [s.reply for s in recorder.sent if s.reply.kind == "weekly"]
+    assert field(report, "Streak") == "🔥 1 day(s)"  # Tue-Thu were quiet: not a break
+
+
+async def test_quiet_days_skip_the_daily_tip_not_the_weekly_report(
+    env: Env, recorder: Recorder
+) -> None:
+    assert (await env.say("weekly on sat 10:00 Europe/Berlin")).ok
+    assert (await env.say("daily 10:00 Europe/Berlin")).ok
+    assert (await env.say("daily skip weekends")).ok
+    assert (await env.say("daily skip 2026-03-06")).ok  # a Friday off
+    await env.at(utc(2026, 3, 6, 9))  # Friday 10:00 in Berlin: no daily tip
+    await env.at(utc(2026, 3, 7, 9))  # Saturday 10:00: the report, no daily tip
+    kinds = [(s.at.day, s.reply.kind) for s in recorder.sent]
+    assert (6, "weekly") not in kinds and (7, "weekly") in kinds
+    assert not [day for day, kind in kinds if kind != "weekly" and day in (6, 7)]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from bot.core import messages
 from bot.core.app import Context
 from bot.core.commands import Option, command
 from bot.core.handlers import link
-from bot.core.progress import Streak, bar, streak, weekend_days
+from bot.core.progress import Streak, bar, user_streak
 from bot.core.replies import Attachment, Button, Field, Reply
 from bot.core.review import due
 from bot.core.schedule import epoch
@@ -75,12 +74,12 @@ def _reviews(ctx: Context) -> Field:
 def streak_of(ctx: Context) -> Streak:
     """The user's streak: their activity days, with quiet days and weekends neutral."""
     pk = ctx.user.pk
-    today = ctx.day
-    neutral = set(ctx.tx.habits.quiet_days(pk))
-    since = ctx.prefs.weekends_since
-    if since is not None:
-        neutral.update(weekend_days(date.fromisoformat(since), today))
-    return streak(ctx.tx.users.activity_days(pk), today, neutral)
+    return user_streak(
+        ctx.tx.users.activity_days(pk),
+        ctx.tx.habits.quiet_days(pk),
+        ctx.prefs.weekends_since,
+        ctx.day,
+    )
 
 
 def _streak_values(run: Streak) -> dict[str, int]:
