@@ -141,6 +141,9 @@ class LookupResult(Generic[T]):
     suggestions: tuple[T, ...] = ()
 
 
+PROSE_OWNERS_MAX = 3  # a prose word on more cards than this says little
+
+
 class Index(Generic[T]):
     """Keys of every entry, built once per bank."""
 
@@ -164,6 +167,17 @@ class Index(Generic[T]):
             texts = [e.id, e.name, *e.aliases, str(getattr(e, "category", "") or "")]
             for w in {_singular(w) for t in texts for w in _words(t)} - _FILLER:
                 self.word_owners.setdefault(w, set()).add(e.id)
+        # Weaker meaning: rare words of a card's own prose (what, why, how to learn; a
+        # role's summary) — "xgboost" is named only on the scikit-learn card.
+        self.prose_owners: dict[str, set[str]] = {}
+        for e in self.entries:
+            prose = " ".join(
+                [str(getattr(e, f, "") or "") for f in ("what", "why", "summary")]
+                + list(getattr(e, "learn", ()))
+            )
+            for w in {_singular(w) for w in _words(prose)} - _FILLER:
+                if len(w) >= 4:
+                    self.prose_owners.setdefault(w, set()).add(e.id)
         self.exact: dict[str, T] = {}
         for k, e in self.keys:
             self.exact.setdefault(k, e)
@@ -224,11 +238,17 @@ class Index(Generic[T]):
 
     def meaning(self, query: str) -> dict[str, float]:
         """Entry id -> how much the query's words mean it: a shared word of a name,
-        alias, id or category (1 / how many entries have it), half that again for the
-        skills related to them."""
+        alias, id or category (1 / how many entries have it), or else a rare word of an
+        entry's own prose (half that), half that again for the skills related to them."""
         scores: dict[str, float] = {}
         for w in {_singular(w) for w in _words(query)} - _FILLER - self.qualifiers:
             owners = self.word_owners.get(w)
+            prose = self.prose_owners.get(w, set()) if owners is None else set()
+            if prose and len(prose) <= PROSE_OWNERS_MAX:
+                # no name, alias or category has it, but a card's own prose does
+                for eid in prose:
+                    scores[eid] = scores.get(eid, 0.0) + 0.5 / len(prose)
+                continue
             if owners is None and len(w) >= 5:
                 owners = set().union(
                     *(ids for k, ids in self.word_owners.items() if k[:5] == w[:5])

@@ -127,3 +127,15 @@ def test_unknown_terms_are_suggested_by_meaning(
 ) -> None:
     match, shown = _fresh_outcome(bank, kind, query)
     assert match is None and suggested in shown
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("xgboost", "scikit-learn"), ("lightgbm", "scikit-learn"), ("parquet", "spark")],
+)
+def test_a_term_only_a_cards_prose_names_suggests_that_card_first(
+    bank: Bank, query: str, first: str
+) -> None:
+    found = find_skill(bank, query)
+    assert found.match is None  # no card is named so: not a match, a suggestion
+    assert found.suggestions[0].id == first
