@@ -19,9 +19,9 @@ from bot.core.app import Core
 from bot.core.commands import REGISTRY
 from tests.conftest import FakeClock
 from tests.fakes.discord import FakeDiscord
-from tests.fakes.slack import FakeSlack, slash_command
+from tests.fakes.slack import FakeSlack, Message, block_actions, slash_command
 from tests.platforms import discord_env
-from tests.platforms.slack_env import answer, running, slack
+from tests.platforms.slack_env import answer, buttons, header, running, slack, via_url
 
 __all__ = ["slack"]  # fixture: fake Slack with U1 (Europe/Berlin)
 
@@ -161,3 +161,79 @@ async def test_discord_help_lists_every_command_and_explains_new_ones(discord_us
     assert "Usage: daily skip" in await say("help", {"command": "daily skip"})
     assert "Usage: weekly on" in await say("help", {"command": "weekly on"})
     assert "Usage: link" in await say("help", {"command": "link"})
+
+
+# --- spaced review on demand -------------------------------------------------------------
+
+
+async def test_slack_review_on_demand_and_its_not_yet_button(
+    slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    async with running(core, slack, tmp_path):
+
+        async def slash(text: str) -> Message:
+            url = slack.new_response_url("D1", "U1")
+            env = await slack.send_envelope(
+                "slash_commands", slash_command(text, response_url=url, channel_id="D1")
+            )
+            return await answer(slack, url, await slack.wait_ack(env))
+
+        assert "Nothing to review yet" in (await slash("review")).text
+        tip = await slash("tip")
+        save = next(v for v in buttons(tip).values() if v.startswith("save "))
+        tip_id = save.split()[1]
+        url = slack.new_response_url("D1", "U1")
+        env = await slack.send_envelope(
+            "interactive", block_actions(save, action_id=f"career:{save}", response_url=url)
+        )
+        await slack.wait_ack(env)
+        await via_url(slack, url)
+        assert f"Your next review ({tip_id}) is due" in (await slash("review")).text
+        clock.advance(days=1, minutes=1)
+        card = await slash("review")
+        assert header(card).startswith("Review")
+        not_yet = f"review answer {tip_id} not-yet 0"
+        remembered = f"review answer {tip_id} remembered 0"
+        assert {remembered, not_yet} <= set(buttons(card).values())
+        url = slack.new_response_url("D1", "U1")
+        env = await slack.send_envelope(
+            "interactive", block_actions(not_yet, action_id=f"career:{not_yet}", response_url=url)
+        )
+        await slack.wait_ack(env)
+        [answered] = await via_url(slack, url)
+        assert (
+            header(answered)
+            == f"No problem: {tip_id} comes back tomorrow. Next review in 1 day(s)."
+        )
+        assert "Reviews: 1 done, 0 due" in (await slash("progress")).text
+
+
+async def test_discord_review_on_demand_and_its_remembered_button(
+    core: Core, clock: FakeClock
+) -> None:
+    async with FakeDiscord() as fake, discord_env.running(core, fake):
+
+        async def slash(sub: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+            iid = await fake.slash(discord_env.top_of(fake, sub), sub, {})
+            return await fake.wait_callback(iid), fake.messages_for(iid)
+
+        _, [card] = await slash("tip")
+        save = next(
+            b["custom_id"]
+            for row in card["components"]
+            for b in row["components"]
+            if b["custom_id"].startswith("career:save ")
+        )
+        tip_id = save.split()[1]
+        await fake.wait_callback(await fake.click(card, save))
+        clock.advance(days=1, minutes=1)
+        _, [review] = await slash("review")
+        assert "Review" in json.dumps(review["embeds"], ensure_ascii=False)
+        remembered = f"career:review answer {tip_id} remembered 0"
+        assert remembered in [b["custom_id"] for r in review["components"] for b in r["components"]]
+        callback = await fake.wait_callback(await fake.click(review, remembered))
+        assert f"Remembered {tip_id}. Next review in 3 day(s)." in json.dumps(callback["data"])
+        callback, made = await slash("progress")
+        embed = next(e for m in [callback.get("data") or {}, *made] for e in m.get("embeds", []))
+        reviews = next(f["value"] for f in embed["fields"] if f["name"] == "Reviews")
+        assert reviews == "1 done, 0 due"
