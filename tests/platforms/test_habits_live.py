@@ -139,6 +139,40 @@ async def test_slack_quiet_days_skip_and_unskip(slack_user: Any, clock: FakeCloc
     assert "Skipping" not in await say("next")
 
 
+async def test_slack_a_skipped_day_does_not_break_the_streak(
+    slack_user: Any, clock: FakeClock
+) -> None:
+    say = slack_user  # clock: Monday 2 March 2026, 10:00 in Berlin
+    await say("daily skip 2026-03-03")
+    await say("tip")
+    clock.now = berlin(2026, 3, 4, 9, 0)  # Tuesday skipped, Wednesday active
+    await say("tip")
+    assert "🔥 2 day(s) · best 2 · Freezes: 0" in await say("progress")
+    clock.now = berlin(2026, 3, 6, 9, 0)  # Thursday was not skipped: the streak breaks
+    await say("tip")
+    assert "🔥 1 day(s) · best 2 · Freezes: 0" in await say("progress")
+
+
+async def test_discord_quiet_days_typed_and_the_streak_kept(
+    discord_user: Any, clock: FakeClock
+) -> None:
+    say = discord_user  # clock: Monday 2 March 2026, 09:00 UTC
+    assert "2026-03-03" in await say("daily-skip", {"when": "2026-03-03"})
+    assert "Saturdays and Sundays" in await say("daily-skip", {"when": "weekends"})
+    settings = await say("settings")
+    assert "2026-03-03" in settings and "Quiet weekends: on" in settings
+    await say("tip")
+    clock.now = datetime(2026, 3, 4, 9, 0, tzinfo=ZoneInfo("UTC"))
+    await say("tip")
+    assert "🔥 2 day(s) · best 2 · Freezes: 0" in await say("progress")
+    assert "Weekends are back on" in await say("daily-unskip", {"when": "weekends"})
+    # a past quiet day is history: 'unskip all' leaves it, and the streak with it
+    assert "No skipped day ahead matched" in await say("daily-unskip", {"when": "all"})
+    assert "🔥 2 day(s) · best 2 · Freezes: 0" in await say("progress")
+    settings = await say("settings")
+    assert "Skipped days ahead: none" in settings and "Quiet weekends: off" in settings
+
+
 # --- help lists the whole registry -------------------------------------------------------
 
 
