@@ -10,6 +10,7 @@ import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
+from bot.core.commands import REGISTRY
 from tests.test_cli import careerbot, db
 
 __all__ = ["db"]  # fixture
@@ -92,3 +93,13 @@ def test_level_and_exports_from_the_console(db: Path) -> None:
     progress = say(db, "progress export")
     assert "- [ ] Rust" in progress and "- [x] PyTorch" in progress
     assert "1 skills done, 1 learning; 1 of 10 roadmap steps done" in progress
+
+
+def test_help_from_the_console_lists_every_command(db: Path) -> None:
+    listing = say(db, "help")
+    usages = [c.usage for c in REGISTRY if not c.button_only and not c.admin]
+    assert [u for u in usages if f"`{u}`" not in listing] == []
+    assert say(db, "help daily skip").startswith("Usage: daily skip")
+    assert say(db, "help weekly on").startswith("Usage: weekly on")
+    assert say(db, "help link").startswith("Usage: link")
+    assert "Did you mean: daily skip" in refused(db, "help dayly skip")
