@@ -101,6 +101,36 @@ async def test_slack_streak_follows_the_day_start_and_a_freeze_saves_it(
     assert "That didn't work" in bad and "04:00" in await say("settings")
 
 
+async def test_slack_streak_survives_a_move_east(
+    slack: FakeSlack, core: Core, clock: FakeClock, tmp_path: Path
+) -> None:
+    """grace (New York, from users.info) moves to Tokyo and tells careerbot with her daily
+    time (a known zone is kept over Slack's profile, see the users contract test); the
+    calendar day the move skips over is neutral, not a gap."""
+
+    async def say(text: str) -> str:
+        url = slack.new_response_url("D2", "U2")
+        env = await slack.send_envelope(
+            "slash_commands",
+            slash_command(text, response_url=url, user_id="U2", user_name="grace"),
+        )
+        msg = await answer(slack, url, await slack.wait_ack(env))
+        return f"{msg.text}\n{json.dumps(msg.blocks, ensure_ascii=False)}"
+
+    new_york = ZoneInfo("America/New_York")
+    async with running(core, slack, tmp_path):
+        clock.now = datetime(2026, 12, 4, 20, 0, tzinfo=new_york)
+        await say("tip")
+        assert "(America/New_York)" in await say("settings")
+        clock.now = datetime(2026, 12, 5, 20, 0, tzinfo=new_york)
+        await say("tip")
+        clock.now = datetime(2026, 12, 6, 10, 0, tzinfo=new_york)  # Mon 7 Dec 00:00 in Tokyo
+        assert "Asia/Tokyo" in await say("daily 07:30 Asia/Tokyo")
+        await say("tip")
+        assert "(Asia/Tokyo)" in await say("settings")
+        assert "🔥 3 day(s) · best 3 · Freezes: 0" in await say("progress")
+
+
 async def test_discord_streak_follows_the_day_start_typed_option(
     discord_user: Any, clock: FakeClock
 ) -> None:
