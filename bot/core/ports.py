@@ -171,8 +171,9 @@ class Users(Protocol):
         now: datetime,
         tz_hint: str | None = None,
     ) -> UserRow:
-        """The user's row, created on first use; keeps a known name and zone fresh
-        (an empty name or a missing hint never erases a known one)."""
+        """The user's row, created on first use; keeps a known name fresh (an empty name
+        never erases it). ``tz_hint`` (the platform's profile zone) only fills a missing
+        zone: a zone the user typed (``daily``, ``weekly on``) is theirs to change."""
         ...
 
     def find_user(self, platform: str, tenant: str, user_id: str) -> int | None: ...
