@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -25,20 +25,38 @@ from bot.bank.model import Bank, Tip, serves
 from bot.core.ports import UnitOfWork
 
 
-def scope(bank: Bank, skill_id: str | None, level: str | None = None) -> list[Tip]:
+def scope(bank: Bank, skill_id: str | None, level: str | None = None) -> Sequence[Tip]:
     """The tips of a scope (all, or one skill's) that serve ``level`` (None: any level);
-    all the scope's tips when none does."""
-    if skill_id is None:
-        tips = list(bank.tips.values())
-    else:
-        tips = [t for t in bank.tips.values() if skill_id in t.skills]
-    mine = [t for t in tips if serves(t.levels, level)]
-    return mine or tips
+    all the scope's tips when none does. Cached on the bank (read-only)."""
+    key = f"scope:{skill_id or ''}:{level or ''}"
+    cached = bank.cache.get(key)
+    if cached is None:
+        if skill_id is None:
+            tips = tuple(bank.tips.values())
+        else:
+            tips = tuple(t for t in bank.tips.values() if skill_id in t.skills)
+        cached = bank.cache[key] = tuple(t for t in tips if serves(t.levels, level)) or tips
+    return cast("tuple[Tip, ...]", cached)
 
 
 def _clash(a: Tip, b: Tip, common: str | None) -> bool:
     """Two tips share a skill (other than the one every tip of the scope has)."""
     return any(s != common and s in b.skills for s in a.skills)
+
+
+Skillsets = Mapping[str, frozenset[str]]
+
+
+def _skillsets(bank: Bank, common: str | None) -> Skillsets:
+    """Tip id -> its skills but ``common`` (cached on the bank): a clash is then one
+    ``isdisjoint``, the hot test of every ``tip``."""
+    key = f"skillsets:{common or ''}"
+    cached = bank.cache.get(key)
+    if cached is None:
+        cached = bank.cache[key] = {
+            t.id: frozenset(s for s in t.skills if s != common) for t in bank.tips.values()
+        }
+    return cast("Skillsets", cached)
 
 
 def rotation(bank: Bank, skill_id: str | None = None, level: str | None = None) -> list[Tip]:
@@ -88,39 +106,61 @@ def _build_rotation(bank: Bank, tips: Sequence[Tip], common: str | None) -> list
     return out
 
 
-def _interleave(order: list[Tip], learning: Set[str], common: str | None) -> list[Tip]:
+def _interleave(order: list[Tip], learning: Set[str], sets: Skillsets) -> Iterator[Tip]:
     """Every other tip from the learning skills (first one included), the rest between,
-    each the first of its kind in ``order`` that does not share a skill with the last."""
+    each the first of its kind in ``order`` that does not share a skill with the last.
+    Lazy: a ``tip`` needs only the order's first unseen tip, not all of it."""
     mine = [t for t in order if not learning.isdisjoint(t.skills)]
     if not mine or len(mine) == len(order):
-        return order
+        yield from order
+        return
     others = [t for t in order if learning.isdisjoint(t.skills)]
-    out: list[Tip] = []
     turn_mine = True
+    last: frozenset[str] | None = None
     while mine or others:
         queue = mine if (turn_mine and mine) or not others else others
         turn_mine = not turn_mine
-        last = out[-1] if out else None
-        i = next((i for i, t in enumerate(queue) if last is None or not _clash(t, last, common)), 0)
-        out.append(queue.pop(i))
-    return out
+        i = 0
+        if last is not None:
+            i = next((i for i, t in enumerate(queue) if last.isdisjoint(sets[t.id])), 0)
+        tip = queue.pop(i)
+        last = sets[tip.id]
+        yield tip
 
 
-def _repair(order: list[Tip], common: str | None) -> list[Tip]:
+def _repair(order: Iterator[Tip], sets: Skillsets) -> Iterator[Tip]:
     """Move a later tip up wherever two neighbours share a skill (a hole left by a tip
-    rated unhelpful, or the seam of a rotated order), if one fits between."""
-    out = list(order)
-    for i in range(1, len(out)):
-        if not _clash(out[i], out[i - 1], common):
-            continue
-        for j in range(i + 1, len(out)):
-            nxt = out[i + 1] if i + 1 < len(out) and i + 1 != j else None
-            if not _clash(out[j], out[i - 1], common) and (
-                nxt is None or not _clash(out[j], nxt, common)
-            ):
-                out.insert(i, out.pop(j))
-                break
-    return out
+    rated unhelpful, or the seam of a rotated order), if one fits between. Lazy: reads
+    ``order`` one tip ahead, and all of it only where it has to look for a fit."""
+    out: list[Tip] = []
+
+    def fill(k: int) -> None:
+        while len(out) < k:
+            tip = next(order, None)
+            if tip is None:
+                return
+            out.append(tip)
+
+    fill(2)
+    if out:
+        yield out[0]
+    i = 1
+    while True:
+        fill(i + 2)
+        if i >= len(out):
+            return
+        before = sets[out[i - 1].id]
+        if not before.isdisjoint(sets[out[i].id]):
+            out.extend(order)  # look for a fit among all the rest
+            after = sets[out[i + 1].id] if i + 1 < len(out) else None
+            for j in range(i + 1, len(out)):
+                mine = sets[out[j].id]
+                nxt = after if i + 1 != j else None
+                if before.isdisjoint(mine) and (nxt is None or nxt.isdisjoint(mine)):
+                    out.insert(i, out.pop(j))
+                    break
+        yield out[i]
+        i += 1
 
 
 def next_tip(
@@ -139,11 +179,12 @@ def next_tip(
     order = [t for t in base[offset:] + base[:offset] if t.id not in unhelpful]
     if not order:
         return None
-    order = _interleave(order, learning, skill_id)
-    if unhelpful or offset:
-        order = _repair(order, skill_id)
     least = min(views.get(t.id, 0) for t in order)
-    return next(t for t in order if views.get(t.id, 0) == least)
+    sets = _skillsets(bank, skill_id)
+    tips = _interleave(order, learning, sets)
+    if unhelpful or offset:
+        tips = _repair(tips, sets)
+    return next(t for t in tips if views.get(t.id, 0) == least)
 
 
 def seen(
@@ -166,7 +207,7 @@ class Pick:
     scope as the user's ``level`` narrows it)."""
 
     tip: Tip | None
-    in_scope: list[Tip]
+    in_scope: Sequence[Tip]
     views: dict[str, int]  # tip id -> times shown (before this one)
     marks: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # vote, saved_at
     unhelpful: frozenset[str] = frozenset()

@@ -54,7 +54,8 @@ async def build(path: Path, users: int, bank: Bank) -> None:
                 ((i, f"U{i}", f"user {i}", stamp) for i in ids),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO skill_status VALUES (?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO skill_status (user_pk, skill_id, status, updated_at)"
+                " VALUES (?, ?, ?, ?)",
                 (
                     (i, rng.choice(skills), rng.choice(("learning", "done")), stamp)
                     for i in ids
@@ -62,19 +63,21 @@ async def build(path: Path, users: int, bank: Bank) -> None:
                 ),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO tip_views VALUES (?, ?, 1, ?, ?)",
+                "INSERT OR IGNORE INTO tip_views (user_pk, tip_id, times, first_seen, last_seen)"
+                " VALUES (?, ?, 1, ?, ?)",
                 ((i, rng.choice(tips), stamp, stamp) for i in ids for _ in range(5)),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO tip_marks VALUES (?, ?, 1, ?)",
+                "INSERT OR IGNORE INTO tip_marks (user_pk, tip_id, vote, saved_at)"
+                " VALUES (?, ?, 1, ?)",
                 ((i, rng.choice(tips), stamp) for i in ids),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO roadmap_done VALUES (?, ?, ?)",
+                "INSERT OR IGNORE INTO roadmap_done (user_pk, step_id, done_at) VALUES (?, ?, ?)",
                 ((i, rng.choice(steps), stamp) for i in ids),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO activity VALUES (?, ?)",
+                "INSERT OR IGNORE INTO activity (user_pk, day) VALUES (?, ?)",
                 ((i, f"2026-01-0{d}") for i in ids for d in (1, 2)),
             )
     db.close()
