@@ -75,25 +75,39 @@ def streak(active: Iterable[date], today: date, neutral: Iterable[date] = ()) ->
     act = set(active)
     if not act:
         return Streak(0, 0, 0)
-    quiet = set(neutral)
-    one = timedelta(days=1)
+    start, end = min(act), max(max(act), today)
+    quiet = {d for d in neutral if start <= d <= end and d not in act}
     run = best = freezes = earned = 0
-    d, end = min(act), max(max(act), today)
-    while d <= end:
+    last = start - timedelta(days=1)  # the last day walked
+    # day by day only where something happened: the missed days between are counted
+    for d in sorted(act | quiet):
+        run, earned, freezes = _missed(_count_missed(last, d, today), run, earned, freezes)
+        last = d
         if d in act:
             run += 1
             earned += 1
             best = max(best, run)
             if earned == FREEZE_EVERY:
                 freezes, earned = min(FREEZE_CAP, freezes + 1), 0
-        elif d in quiet or d >= today:
-            pass
-        elif freezes:
-            freezes, earned = freezes - 1, 0
-        else:
-            run = earned = 0
-        d += one
+    after = end + timedelta(days=1)
+    run, earned, freezes = _missed(_count_missed(last, after, today), run, earned, freezes)
     return Streak(run, best, freezes)
+
+
+def _count_missed(last: date, until: date, today: date) -> int:
+    """Days strictly between ``last`` and ``until`` that are over (before ``today``)."""
+    return max(0, (min(until, today) - last).days - 1)
+
+
+def _missed(days: int, run: int, earned: int, freezes: int) -> tuple[int, int, int]:
+    """``days`` missed days in a row: each spends a freeze (ending the earning run) while
+    there is one; the first without one breaks the streak."""
+    if days <= 0:
+        return run, earned, freezes
+    spent = min(days, freezes)
+    if days > spent:
+        return 0, 0, 0
+    return run, 0, freezes - spent
 
 
 def weekend_days(since: date, until: date) -> list[date]:
