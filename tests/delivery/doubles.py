@@ -11,13 +11,27 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pytest
+
 from bot.core.ports import SendResult, SendStatus
 from bot.core.replies import Reply
 from bot.core.requests import User
+from bot.delivery import Scheduler
 
 
 class Crash(BaseException):
     """The process dies here (not an Exception: nothing may catch it)."""
+
+
+async def tick_until_crash(scheduler: Scheduler) -> None:
+    """Run one scheduler tick that must die of a :class:`Crash` (alone or in a group)."""
+    with pytest.raises(BaseException) as info:
+        await scheduler.tick()
+    assert (
+        info.group_contains(Crash)
+        if isinstance(info.value, BaseExceptionGroup)
+        else isinstance(info.value, Crash)
+    )
 
 
 @dataclass

@@ -16,7 +16,7 @@ from bot.platforms.discord.tree import ADMIN, GROUP, MORE
 from bot.storage.sqlite import SqliteStore as Store
 from tests.conftest import FakeClock
 from tests.fakes.discord import CHANNEL_ID, FakeDiscord
-from tests.platforms.discord_env import Env, running
+from tests.platforms.discord_env import Env, running, top_of
 
 
 @pytest.fixture
@@ -199,38 +199,26 @@ async def test_level_option_offers_its_choices_and_sets_the_level(env: Env) -> N
     assert env.fake.rejected == []
 
 
-def _top_of(fake: FakeDiscord, sub: str) -> str:
-    """/career or its overflow /career-more: whichever holds ``sub``."""
-    for top in (GROUP, MORE):
-        try:
-            command = fake.find_command(top, guild=False)
-        except KeyError:
-            continue
-        if any(o["name"] == sub for o in command["options"]):
-            return top
-    raise KeyError(sub)
-
-
 async def test_streak_settings_are_typed_options(env: Env) -> None:
     """Issue 14: day-start is an integer 0-23, away-skip a choice; both answer."""
-    top = _top_of(env.fake, "settings-day-start")
+    top = top_of(env.fake, "settings-day-start")
     hour = _sub_option(env.fake, top, "settings-day-start", "hour")
     assert (hour["type"], hour["min_value"], hour["max_value"]) == (4, 0, 23)
     state = _sub_option(
-        env.fake, _top_of(env.fake, "settings-away-skip"), "settings-away-skip", "state"
+        env.fake, top_of(env.fake, "settings-away-skip"), "settings-away-skip", "state"
     )
     assert [c["value"] for c in state["choices"]] == ["off", "on"]
-    skip = _sub_option(env.fake, _top_of(env.fake, "daily-skip"), "daily-skip", "when")
+    skip = _sub_option(env.fake, top_of(env.fake, "daily-skip"), "daily-skip", "when")
     assert skip["type"] == 3 and "next <N> days" in skip["description"]
 
     iid = await env.fake.slash(top, "settings-day-start", {"hour": 4})
     assert "04:00" in _embed(await env.fake.wait_callback(iid))["title"]
-    away_top = _top_of(env.fake, "settings-away-skip")
+    away_top = top_of(env.fake, "settings-away-skip")
     iid = await env.fake.slash(away_top, "settings-away-skip", {"state": "on"})
     refused = _embed(await env.fake.wait_callback(iid))
     assert refused["title"] == messages.ERROR_TITLE
     assert "Discord doesn't tell careerbot when you are away" in refused["description"]
     iid = await env.fake.slash(
-        _top_of(env.fake, "daily-skip"), "daily-skip", {"when": "next 2 days"}
+        top_of(env.fake, "daily-skip"), "daily-skip", {"when": "next 2 days"}
     )
     assert "2026-03-02 to 2026-03-03" in _embed(await env.fake.wait_callback(iid))["title"]
