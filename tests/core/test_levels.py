@@ -19,7 +19,7 @@ from bot.core import messages
 from bot.core.app import Core
 from bot.core.ports import Store, UnitOfWork
 from bot.core.requests import User
-from bot.core.tips import pick_tip, rotation
+from bot.core.tips import pick_tip, rotation, scope
 from tests.conftest import Chat, FakeClock
 
 ONLY_EXPERIENCED_SKILL = "scala"  # every one of its tips is tagged experienced only
@@ -209,3 +209,15 @@ async def test_progress_and_roadmap_say_the_level(lcore: Core, levelled_bank: Ba
     assert roadmap.buttons[0].command == "roadmap done 2"
     done = await chat("roadmap done 1")
     assert "Build an educational foundation" in done.title
+
+
+async def test_progress_counts_the_tips_read_of_the_users_level(
+    lcore: Core, levelled_bank: Bank
+) -> None:
+    chat = _chat(lcore, "tia")
+    await chat("level aspiring")
+    footer = (await chat("tip")).footer or ""  # "tNNN · 1 of M tips seen"
+    total = len(scope(levelled_bank, None, "aspiring"))
+    assert f"1 of {total} tips seen" in footer and total < len(levelled_bank.tips)
+    read = dict((f.name, f.value) for f in (await chat("progress")).fields)["Tips read"]
+    assert read.endswith(f" · 1/{total}")  # the same count as the tip's footer

@@ -12,6 +12,7 @@ from bot.core.progress import Streak, bar, user_streak
 from bot.core.replies import Attachment, Button, Field, Reply
 from bot.core.review import due
 from bot.core.schedule import epoch
+from bot.core.tips import scope
 
 
 @command("progress", "Your dashboard: skills, roadmap, tips, streaks", group="Progress")
@@ -32,7 +33,9 @@ def progress(ctx: Context) -> Reply:
 
     learning = sum(1 for s in statuses.values() if s == "learning")
     done = sum(1 for s in statuses.values() if s == "done")
-    seen = len({bank.resolve(t) for t in views} & bank.tips.keys())
+    level = ctx.tx.users.level(pk)
+    in_level = {t.id for t in scope(bank, None, level)}  # as the tip footer counts them
+    seen = len({bank.resolve(t) for t in views} & in_level)
     n_steps = len(bank.steps)
     roadmap_done = sum(1 for s in bank.steps if s.id in steps_done)
     fields: tuple[Field, ...] = (
@@ -40,11 +43,11 @@ def progress(ctx: Context) -> Reply:
         Field(f"✅ Done ({done})", names("done")),
         Field("Skills done", bar(done, len(bank.skills)), inline=True),
         Field("Roadmap", f"{bar(roadmap_done, n_steps)} · {roadmap_done}/{n_steps}", inline=True),
-        Field("Tips read", f"{bar(seen, len(bank.tips))} · {seen}/{len(bank.tips)}", inline=True),
+        Field("Tips read", f"{bar(seen, len(in_level))} · {seen}/{len(in_level)}", inline=True),
         Field("Saved tips", str(sum(1 for _, at in marks.values() if at)), inline=True),
         Field("Helpful votes", str(sum(1 for v, _ in marks.values() if v > 0)), inline=True),
         Field("Streak", messages.STREAK_VALUE.format(**_streak_values(run)), inline=True),
-        Field("Level", messages.LEVEL_SHORT[ctx.tx.users.level(pk) or "all"], inline=True),
+        Field("Level", messages.LEVEL_SHORT[level or "all"], inline=True),
         _reviews(ctx),
     )
     linked = link.status_line(ctx)
