@@ -39,6 +39,7 @@ container: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.core
+	$(BIN)/python -m tests.bench.rotation # first 30 tips of new users per level: same-skill pairs (goal 0), skills, categories
 	$(BIN)/python -m tests.bench.slack   # HTTP mode: careerbot / same-work bolt app (goal >= 0.9) and / bare
 	$(BIN)/python -m tests.bench.discord # interactions/s: careerbot / same-work discord.py app (goal >= 0.9) and / bare
 	$(BIN)/python -m tests.bench.sizing  # peak RSS of careerbot run (100k users); say tip wall time
