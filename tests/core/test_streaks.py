@@ -17,6 +17,7 @@ from bot.core.progress import (
     day_to_record,
     streak,
 )
+from bot.core.replies import Reply
 from tests.conftest import Chat, FakeClock
 
 D0 = date(2026, 3, 2)
@@ -168,8 +169,8 @@ def test_moving_east_invents_no_gap() -> None:
 # --- through Core (SQLite and PostgreSQL) ------------------------------------------------
 
 
-def field(reply: object, name: str) -> str:
-    return next(f.value for f in reply.fields if f.name == name)  # type: ignore[attr-defined]
+def field(reply: Reply, name: str) -> str:
+    return next(f.value for f in reply.fields if f.name == name)
 
 
 async def test_day_start_moves_late_night_activity_to_yesterday(

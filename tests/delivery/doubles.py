@@ -49,6 +49,7 @@ class Recorder:
     sent: list[Sent] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)  # every key tried, in order
     resends: list[str] = field(default_factory=list)  # keys tried as a possible resend
+    tried: list[Reply] = field(default_factory=list)  # every card tried (a deduplicated one too)
     script: deque[SendResult] = field(default_factory=deque)  # next results, then SENT
     unreachable: set[str] = field(default_factory=set)  # user/channel ids
     crash_after_send: int = 0  # this many next sends deliver, then the process "dies"
@@ -71,6 +72,7 @@ class Recorder:
     def _send(self, where: str, who: str, reply: Reply, key: str) -> SendResult:
         assert len(key) <= 25
         self.calls.append(key)
+        self.tried.append(reply)
         if who in self.unreachable:
             return SendResult(SendStatus.UNREACHABLE, detail="50007")
         if self.script:

@@ -16,8 +16,10 @@ class Switch:
     fail: bool = False
     exclusive: bool = False
     released: int = 0
+    tries: int = 0  # acquire attempts so far
 
     async def acquire(self) -> bool:
+        self.tries += 1
         if self.fail:
             raise OSError("database unreachable")
         return self.ours
@@ -68,7 +70,7 @@ async def test_a_follower_waits_then_leads_and_stops_cleanly() -> None:
 
     leadership = Leadership(lease, make, poll=0.01)
     task = asyncio.create_task(leadership.run())
-    await asyncio.sleep(0.05)
+    await until(lambda: lease.tries >= 3)  # it polled, and polled again
     assert made == [] and not leadership.leading
     lease.ours = True
     await until(lambda: leadership.leading and made[0].events == ["run"])
@@ -106,7 +108,7 @@ async def test_a_database_error_is_following_not_a_crash() -> None:
 
     leadership = Leadership(lease, make, poll=0.01)
     task = asyncio.create_task(leadership.run())
-    await asyncio.sleep(0.05)
+    await until(lambda: lease.tries >= 3)  # the errors did not end it
     assert not task.done() and made == []
     lease.fail = False
     await until(lambda: leadership.leading)

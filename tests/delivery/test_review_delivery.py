@@ -6,17 +6,15 @@ slack-bolt and discord.py clients against the fakes are in test_e2e_review.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 
 from bot.bank import Bank
 from bot.core.app import Core
-from bot.core.ports import SendResult, UnitOfWork
+from bot.core.ports import UnitOfWork
 from bot.core.records import ReviewRow
 from bot.core.replies import Reply
-from bot.core.requests import User
 from bot.storage import open_store
 from tests.conftest import FakeClock
 from tests.delivery.doubles import Recorder, tick_until_crash
@@ -27,22 +25,9 @@ def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-@dataclass
-class Replies(Recorder):
-    """The double, also keeping the card of every attempt (a deduplicated resend too)."""
-
-    tried: list[Reply] = field(default_factory=list)
-
-    async def send_dm(
-        self, user: User, reply: Reply, *, key: str, resend: bool = False
-    ) -> SendResult:
-        self.tried.append(reply)
-        return await super().send_dm(user, reply, key=key, resend=resend)
-
-
 @pytest.fixture
-def replies(clock: FakeClock) -> Replies:
-    return Replies(clock=clock)
+def replies(clock: FakeClock) -> Recorder:
+    return Recorder(clock=clock)
 
 
 def review_of(card: Reply) -> str | None:
@@ -64,7 +49,7 @@ async def reviews(core: Core, user: str = "U1") -> dict[str, ReviewRow]:
 
 
 async def test_a_due_review_rides_on_the_daily_tip_at_most_every_three_days(
-    core: Core, clock: FakeClock, replies: Replies
+    core: Core, clock: FakeClock, replies: Recorder
 ) -> None:
     env = Env(core, clock, replies)
     assert (await env.say("save t001", via_button=True)).ok  # due Tue 09:00
@@ -93,7 +78,7 @@ async def test_a_due_review_rides_on_the_daily_tip_at_most_every_three_days(
 
 
 async def test_no_review_without_reviewable_tips_and_none_for_unsaved_ones(
-    core: Core, clock: FakeClock, replies: Replies
+    core: Core, clock: FakeClock, replies: Recorder
 ) -> None:
     env = Env(core, clock, replies)
     await env.say("save t001", via_button=True)
@@ -107,7 +92,7 @@ async def test_no_review_without_reviewable_tips_and_none_for_unsaved_ones(
 
 
 async def test_a_crash_after_sending_resends_the_identical_card_once_and_its_buttons_work(
-    db_location: str, fixture_bank: Bank, clock: FakeClock, replies: Replies
+    db_location: str, fixture_bank: Bank, clock: FakeClock, replies: Recorder
 ) -> None:
     store = await open_store(db_location)
     env = Env(Core(fixture_bank, store, clock=clock), clock, replies)
@@ -152,7 +137,7 @@ async def test_a_crash_after_sending_resends_the_identical_card_once_and_its_but
 
 
 async def test_a_channel_post_never_carries_its_admins_reviews(
-    core: Core, clock: FakeClock, replies: Replies
+    core: Core, clock: FakeClock, replies: Recorder
 ) -> None:
     env = Env(core, clock, replies)
     await env.say("save t001", user="U9", via_button=True)
