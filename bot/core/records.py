@@ -12,10 +12,12 @@ from datetime import date
 
 @dataclass(frozen=True, slots=True)
 class UserRow:
-    """A user as the core sees it inside a unit of work: their key and known zone."""
+    """A user as the core sees it inside a unit of work: their key, known zone and the
+    tip level they chose (None: all levels), read in the one user look-up."""
 
     pk: int
     tz: str | None
+    level: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,12 +233,14 @@ def pick_tip(
     user_pk: int | None = None,
     channel_sub: int | None = None,
     skill_id: str | None = None,
+    level: str | None = None,
 ) -> Pick:
     """The next tip for a user (``tip``, a daily DM) or a channel's daily post.
 
     A user's pick counts what they saw, skips what they rated unhelpful and favours
-    skills they are learning and keeps to the tips of their level (see :func:`scope`); a
-    channel's counts what the subscription posted (every level).
+    skills they are learning and keeps to the tips of their ``level`` (see :func:`scope`;
+    the caller has it from the user look-up); a channel's counts what the subscription
+    posted (every level).
     Recording the view is the caller's (a command counts it, a resend does not).
     """
     if user_pk is None:
@@ -254,7 +256,6 @@ def pick_tip(
     statuses = tx.progress.skill_statuses(user_pk)
     unhelpful = frozenset(t for t, (vote, _) in marks.items() if vote < 0)
     learning = {s for s, st in statuses.items() if st == "learning"}
-    level = tx.users.level(user_pk)
     chosen = next_tip(bank, user_pk, views, unhelpful, learning, skill_id, level)
     return Pick(chosen, scope(bank, skill_id, level), views, marks, unhelpful, level)
 

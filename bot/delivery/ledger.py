@@ -189,7 +189,10 @@ class Ledger:
         if away_skip and sub.user_pk is not None and tx.habits.prefs(sub.user_pk).away_skip:
             return Outgoing(row.id, row.key, target_of(sub), Reply(title=""), False, True)
         if tip_id is None:
-            pick = pick_tip(tx, self.core.bank, user_pk=sub.user_pk, channel_sub=sub.id)
+            level = tx.users.level(sub.user_pk) if sub.user_pk is not None else None
+            pick = pick_tip(
+                tx, self.core.bank, user_pk=sub.user_pk, channel_sub=sub.id, level=level
+            )
             if pick.tip is None:
                 tx.deliveries.finish(row.id, "skipped", now, detail="no tip left")
                 return None

@@ -38,7 +38,7 @@ T = TypeVar("T")
 COMMANDS = ("tip", "skill pytorch")  # the representative pair, alternating
 
 USER = (  # the account and the profile it uses (its own, or a linked one's)
-    "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+    "SELECT p.id, p.tz, i.display_name, i.id, p.level FROM users i"
     " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
     " WHERE i.platform = ? AND i.tenant = ? AND i.user_id = ?"
 )
@@ -51,7 +51,6 @@ NOTICES = "DELETE FROM notices WHERE user_pk = ? RETURNING id, text"
 SKILLS = "SELECT skill_id, status FROM skill_status WHERE user_pk = ?"
 VIEWS = "SELECT tip_id, times FROM tip_views WHERE user_pk = ?"
 MARKS = "SELECT tip_id, vote, saved_at FROM tip_marks WHERE user_pk = ?"
-LEVEL = "SELECT level FROM users WHERE id = ?"
 VIEW = (
     "INSERT INTO tip_views (user_pk, tip_id, times, first_seen, last_seen) VALUES (?, ?, 1, ?, ?)"
     " ON CONFLICT (user_pk, tip_id) DO UPDATE SET times = times + 1, last_seen = excluded.last_seen"
@@ -127,7 +126,7 @@ def _user(db: sqlite3.Connection, key: tuple[str, str, str], name: str, now: str
     row = db.execute(USER, key).fetchall()
     if not row:
         return int(db.execute(NEW_USER, (*key, name, None, now)).fetchall()[0][0])
-    pk, _tz, old, account = row[0]
+    pk, _tz, old, account, _level = row[0]
     if name and name != old:
         db.execute(RENAME, (name, account))
     return int(pk)
@@ -155,7 +154,6 @@ class Work:
                     db.execute(VIEWS, (pk,)).fetchall()
                     db.execute(MARKS, (pk,)).fetchall()
                     db.execute(SKILLS, (pk,)).fetchall()
-                    db.execute(LEVEL, (pk,)).fetchone()
                     db.execute(VIEW, (pk, tip_id, stamp, stamp))
                     prefs = db.execute(PREFS, (pk,)).fetchall()  # the streak's day (UTC here)
                     [(last,)] = db.execute(LAST_DAY, (pk,)).fetchall()

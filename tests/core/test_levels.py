@@ -126,7 +126,7 @@ async def test_the_daily_pick_follows_the_level_and_stays_per_user(
         pk = tx.users.user("console", "local", user_id, "", clock.now).pk
         tx.users.set_level(pk, "aspiring")
         for _ in range(25):
-            pick = pick_tip(tx, levelled_bank, user_pk=pk)
+            pick = pick_tip(tx, levelled_bank, user_pk=pk, level=tx.users.level(pk))
             assert pick.tip is not None
             tx.tips.record_view(pk, pick.tip.id, clock.now)
             yield pick.tip.id

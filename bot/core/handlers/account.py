@@ -33,7 +33,7 @@ def progress(ctx: Context) -> Reply:
 
     learning = sum(1 for s in statuses.values() if s == "learning")
     done = sum(1 for s in statuses.values() if s == "done")
-    level = ctx.tx.users.level(pk)
+    level = ctx.user.level
     in_level = {t.id for t in scope(bank, None, level)}  # as the tip footer counts them
     seen = len({bank.resolve(t) for t in views} & in_level)
     n_steps = len(bank.steps)

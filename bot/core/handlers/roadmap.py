@@ -17,7 +17,7 @@ STEP = Option("n", "int", "the step number", min_value=1, max_value=99)
 @command("roadmap", "The step-by-step path to ML engineer, with your checkmarks", group=G)
 def roadmap(ctx: Context) -> Reply:
     done = ctx.tx.progress.roadmap_done(ctx.user.pk)
-    level = ctx.tx.users.level(ctx.user.pk)
+    level = ctx.user.level
     steps = ctx.bank.steps
     fields = []
     for n, step in enumerate(steps, 1):  # every step keeps its number ('roadmap done n')

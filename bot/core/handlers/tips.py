@@ -27,7 +27,7 @@ TIP = Option("tip", "word", "the tip id, e.g. t001")
 )
 def tip(ctx: Context, skill: str | None = None) -> Reply:
     skill_id = ctx.skill(skill).id if skill else None
-    pick = pick_tip(ctx.tx, ctx.bank, user_pk=ctx.user.pk, skill_id=skill_id)
+    pick = pick_tip(ctx.tx, ctx.bank, user_pk=ctx.user.pk, skill_id=skill_id, level=ctx.user.level)
     chosen, views, in_scope = pick.tip, dict(pick.views), pick.in_scope
     if chosen is None:
         body = messages.ALL_UNHELPFUL if in_scope else messages.EMPTY_BANK
@@ -167,7 +167,7 @@ def source(ctx: Context, tip: str) -> Reply:
     group=G,
 )
 def level(ctx: Context, level: str | None = None) -> Reply:
-    current = ctx.tx.users.level(ctx.user.pk) or "all"
+    current = ctx.user.level or "all"
     if level is None:
         label = messages.LEVEL_LABELS[current]
         return Reply(

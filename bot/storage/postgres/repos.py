@@ -62,7 +62,7 @@ class PgUsers(Repo):
         # the account and the profile it uses (its own, or the one it was linked to), both
         # rows locked: commands of linked accounts run one after the other too
         select = (
-            "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+            "SELECT p.id, p.tz, i.display_name, i.id, p.level FROM users i"
             " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
             " WHERE i.platform = %s AND i.tenant = %s AND i.user_id = %s FOR NO KEY UPDATE"
         )
@@ -78,14 +78,14 @@ class PgUsers(Repo):
             if row is not None:  # ours: the new row stays locked until we commit
                 return UserRow(int(row[0]), row[1])
             row = self.fetchone(select, key)  # another unit created it first: wait, lock
-        pk, tz, name, account = int(row[0]), row[1], row[2], int(row[3])
+        pk, tz, name, account, level = int(row[0]), row[1], row[2], int(row[3]), row[4]
         new_name = display_name or name
         new_tz = tz or tz_hint
         if new_name != name:
             self.execute("UPDATE users SET display_name = %s WHERE id = %s", (new_name, account))
         if new_tz != tz:
             self.execute("UPDATE users SET tz = %s WHERE id = %s", (new_tz, pk))
-        return UserRow(pk, new_tz)
+        return UserRow(pk, new_tz, level)
 
     def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
         row = self.fetchone(

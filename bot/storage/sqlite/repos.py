@@ -57,7 +57,7 @@ class SqliteUsers(Repo):
         # the account and the profile it uses (its own, or the one it was linked to):
         # one statement, the unique index then the primary key
         row = self.fetchone(
-            "SELECT p.id, p.tz, i.display_name, i.id FROM users i"
+            "SELECT p.id, p.tz, i.display_name, i.id, p.level FROM users i"
             " JOIN users p ON p.id = coalesce(i.profile_pk, i.id)"
             " WHERE i.platform = ? AND i.tenant = ? AND i.user_id = ?",
             key,
@@ -69,14 +69,14 @@ class SqliteUsers(Repo):
                 (*key, display_name, tz_hint, now.isoformat()),
             )
             return UserRow(int(row[0]), row[1])
-        pk, tz, name, account = int(row[0]), row[1], row[2], int(row[3])
+        pk, tz, name, account, level = int(row[0]), row[1], row[2], int(row[3]), row[4]
         new_name = display_name or name
         new_tz = tz or tz_hint
         if new_name != name:
             self.execute("UPDATE users SET display_name = ? WHERE id = ?", (new_name, account))
         if new_tz != tz:
             self.execute("UPDATE users SET tz = ? WHERE id = ?", (new_tz, pk))
-        return UserRow(pk, new_tz)
+        return UserRow(pk, new_tz, level)
 
     def find_user(self, platform: str, tenant: str, user_id: str) -> int | None:
         row = self.fetchone(

@@ -48,6 +48,8 @@ async def test_level_is_stored_cleared_and_exported(store: Store) -> None:
     assert await store.run(lambda tx: tx.users.level(pk)) is None  # default: all levels
     await store.run(lambda tx: tx.users.set_level(pk, "aspiring"))
     assert await store.run(lambda tx: tx.users.level(pk)) == "aspiring"
+    # the user look-up of every command carries it (no second read)
+    assert (await store.run(lambda tx: tx.users.user(*KEY, "Ada", NOW))).level == "aspiring"
     assert await store.run(lambda tx: tx.users.level(other)) is None  # only hers
     assert (await store.run(lambda tx: tx.users.export(pk)))["user"]["level"] == "aspiring"
     await store.run(lambda tx: tx.users.set_level(pk, "experienced"))
