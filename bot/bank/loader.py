@@ -183,21 +183,30 @@ class _Reader:
         return Source(doc, quote)
 
 
-def read_records(path: Path, key: str, problems: list[Problem]) -> list[_Map]:
-    """Items of the top-level ``key`` list, each a dict with ``.line`` and ``.key_lines``."""
+def _parse(path: Path, problems: list[Problem]) -> object:
+    """The YAML document of ``path`` (None, with the problem reported, when unreadable)."""
     name = path.name
     if not path.is_file():
         problems.append(Problem(name, 0, "file is missing"))
-        return []
+        return None
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 0
         problems.append(Problem(name, line, f"invalid YAML: {exc.problem}"))
-        return []
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(name, 0, f"cannot read: {exc}"))
-        return []
+    return None
+
+
+def read_records(path: Path, key: str, problems: list[Problem], data: object = None) -> list[_Map]:
+    """Items of the top-level ``key`` list, each a dict with ``.line`` and ``.key_lines``
+    (``data``: the file's document when the caller has parsed it already)."""
+    name = path.name
+    if data is None:
+        data = _parse(path, problems)
+        if data is None:
+            return []
     if not isinstance(data, _Map) or not isinstance(data.get(key), list):
         problems.append(Problem(name, 1, f"expected a top-level '{key}:' list"))
         return []
@@ -263,7 +272,8 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
 
     r = _Reader("tips.yaml", problems, known_docs, quoted)
     seen = set()
-    for rec in read_records(tips_dir / "tips.yaml", "tips", problems):
+    tips_doc = _parse(tips_dir / "tips.yaml", problems)  # parsed once: tips, then merged
+    for rec in _records(tips_dir / "tips.yaml", "tips", problems, tips_doc):
         tid = r.ident(rec, seen)
         tip = Tip(
             id=tid,
@@ -275,11 +285,12 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         tips[tid] = tip
         pending.append((r, rec, "skills", tip.skills, "skill"))
 
-    merged = _read_merged(tips_dir / "tips.yaml", tips, problems)
+    merged = _read_merged(tips_dir / "tips.yaml", tips_doc, tips, problems)
 
     r = _Reader("roles.yaml", problems, known_docs, quoted)
     seen = set()
-    for rec in read_records(tips_dir / "roles.yaml", "roles", problems):
+    roles_doc = _parse(tips_dir / "roles.yaml", problems)  # parsed once: roles, industries
+    for rec in _records(tips_dir / "roles.yaml", "roles", problems, roles_doc):
         rid = r.ident(rec, seen)
         role = Role(
             id=rid,
@@ -292,7 +303,7 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
         roles[rid] = role
         pending.append((r, rec, "skills", role.skills, "skill"))
     seen = set()
-    for rec in read_records(tips_dir / "roles.yaml", "industries", problems):
+    for rec in _records(tips_dir / "roles.yaml", "industries", problems, roles_doc):
         iid = r.ident(rec, seen)
         industries[iid] = Industry(
             id=iid,
@@ -325,13 +336,17 @@ def load_bank(tips_dir: Path | None = None, seeds_dir: Path | None = None) -> Ba
     return Bank(skills, tips, roles, industries, tuple(steps), docs, merged)
 
 
-def _read_merged(path: Path, tips: Container[str], problems: list[Problem]) -> dict[str, str]:
-    """The optional top-level ``merged:`` mapping of tips.yaml: retired tip id -> the live
-    tip it was merged into (users' saves, votes and views of the old id follow it)."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
-        return {}  # reported by read_records
+def _records(path: Path, key: str, problems: list[Problem], data: object) -> list[_Map]:
+    """:func:`read_records` of a document parsed already (None: unreadable, reported)."""
+    return [] if data is None else read_records(path, key, problems, data)
+
+
+def _read_merged(
+    path: Path, data: object, tips: Container[str], problems: list[Problem]
+) -> dict[str, str]:
+    """The optional top-level ``merged:`` mapping of tips.yaml (its parsed ``data``):
+    retired tip id -> the live tip it was merged into (users' saves, votes and views of
+    the old id follow it)."""
     if not isinstance(data, _Map) or "merged" not in data:
         return {}
     value = data["merged"]
