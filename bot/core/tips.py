@@ -17,56 +17,56 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any
 
 from bot.bank.model import Bank, Tip, serves
 from bot.core.ports import UnitOfWork
 
 
+def _cached(bank: Bank, key: str, build: Callable[[], object]) -> Any:
+    """``build()``, once per bank: the bank never changes while it is loaded."""
+    found = bank.cache.get(key)
+    if found is None:
+        found = bank.cache[key] = build()
+    return found
+
+
 def scope(bank: Bank, skill_id: str | None, level: str | None = None) -> Sequence[Tip]:
     """The tips of a scope (all, or one skill's) that serve ``level`` (None: any level);
     all the scope's tips when none does. Cached on the bank (read-only)."""
-    key = f"scope:{skill_id or ''}:{level or ''}"
-    cached = bank.cache.get(key)
-    if cached is None:
-        if skill_id is None:
-            tips = tuple(bank.tips.values())
-        else:
-            tips = tuple(t for t in bank.tips.values() if skill_id in t.skills)
-        cached = bank.cache[key] = tuple(t for t in tips if serves(t.levels, level)) or tips
-    return cast("tuple[Tip, ...]", cached)
 
+    def build() -> tuple[Tip, ...]:
+        tips = tuple(t for t in bank.tips.values() if skill_id is None or skill_id in t.skills)
+        return tuple(t for t in tips if serves(t.levels, level)) or tips
 
-def _clash(a: Tip, b: Tip, common: str | None) -> bool:
-    """Two tips share a skill (other than the one every tip of the scope has)."""
-    return any(s != common and s in b.skills for s in a.skills)
+    scoped: tuple[Tip, ...] = _cached(bank, f"scope:{skill_id or ''}:{level or ''}", build)
+    return scoped
 
 
 Skillsets = Mapping[str, frozenset[str]]
 
 
 def _skillsets(bank: Bank, common: str | None) -> Skillsets:
-    """Tip id -> its skills but ``common`` (cached on the bank): a clash is then one
-    ``isdisjoint``, the hot test of every ``tip``."""
-    key = f"skillsets:{common or ''}"
-    cached = bank.cache.get(key)
-    if cached is None:
-        cached = bank.cache[key] = {
-            t.id: frozenset(s for s in t.skills if s != common) for t in bank.tips.values()
-        }
-    return cast("Skillsets", cached)
+    """Tip id -> its skills but ``common``, the skill every tip of the scope has (cached
+    on the bank): two tips clash when their sets meet — the hot test of every ``tip``."""
+
+    def build() -> Skillsets:
+        return {t.id: frozenset(s for s in t.skills if s != common) for t in bank.tips.values()}
+
+    sets: Skillsets = _cached(bank, f"skillsets:{common or ''}", build)
+    return sets
 
 
 def rotation(bank: Bank, skill_id: str | None = None, level: str | None = None) -> list[Tip]:
     """The scope's tips in rotation order (cached on the bank)."""
-    key = f"rotation:{skill_id or ''}:{level or ''}"
-    cached = bank.cache.get(key)
-    if cached is None:
-        tips = scope(bank, skill_id, level)
-        cached = bank.cache[key] = _build_rotation(bank, tips, skill_id)
-    return cast("list[Tip]", cached)
+
+    def build() -> list[Tip]:
+        return _build_rotation(bank, scope(bank, skill_id, level), skill_id)
+
+    order: list[Tip] = _cached(bank, f"rotation:{skill_id or ''}:{level or ''}", build)
+    return order
 
 
 _Cost = tuple[bool, bool, int, int, str]
@@ -79,6 +79,7 @@ def _build_rotation(bank: Bank, tips: Sequence[Tip], common: str | None) -> list
     def cats(t: Tip) -> set[str]:
         return {bank.skills[s].category for s in t.skills if s in bank.skills}
 
+    sets = _skillsets(bank, common)
     rank = {t.id: hashlib.sha256(t.id.encode()).hexdigest() for t in tips}
     left = sorted(tips, key=lambda t: rank[t.id])
     skill_uses: Counter[str] = Counter()
@@ -91,7 +92,7 @@ def _build_rotation(bank: Bank, tips: Sequence[Tip], common: str | None) -> list
         def cost(t: Tip, last: Tip | None = last, last_cats: set[str] = last_cats) -> _Cost:
             tc = cats(t)
             return (
-                last is not None and _clash(t, last, common),
+                last is not None and not sets[t.id].isdisjoint(sets[last.id]),
                 bool(tc & last_cats),
                 max((skill_uses[s] for s in t.skills if s != common), default=0),
                 min((cat_uses[c] for c in tc), default=0),
