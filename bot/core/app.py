@@ -67,6 +67,11 @@ class Context:
         """The user's day for streaks: their local date, turning at their day-start hour."""
         return progress.activity_day(self.now, self.zone, self.prefs.day_start)
 
+    def adopt_zone(self, tz: str, typed: bool) -> None:
+        """``tz`` becomes the user's zone when they typed it (they moved) or had none."""
+        if tz != self.user.tz and (typed or self.user.tz is None):
+            self.tx.users.set_tz(self.user.pk, tz)
+
     def mark_active(self) -> None:
         """Record a learning action today (streaks count the user's days with one).
 

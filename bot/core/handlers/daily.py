@@ -100,8 +100,7 @@ def daily(
     tz = zone or (current.tz if current else None) or ctx.user.tz
     if tz is None:
         raise UsageError(messages.DAILY_NEED_ZONE.format(time=f"{time:%H:%M}"))
-    if tz != ctx.user.tz and (zone is not None or ctx.user.tz is None):
-        ctx.tx.users.set_tz(pk, tz)  # a zone the user types is theirs now (they moved)
+    ctx.adopt_zone(tz, typed=zone is not None)
     chosen = days if days else (mask_days(current.days) if current else ALL_DAYS)
     plan = Daily(time, tz, chosen)
     quiet = quiet_of(ctx)

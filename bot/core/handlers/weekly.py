@@ -110,8 +110,7 @@ def weekly_on(
         raise UsageError(
             messages.WEEKLY_NEED_ZONE.format(day=DAY_NAMES[weekday], time=f"{at:%H:%M}")
         )
-    if tz != ctx.user.tz and (zone is not None or ctx.user.tz is None):
-        ctx.tx.users.set_tz(pk, tz)  # a zone the user types is theirs now (they moved)
+    ctx.adopt_zone(tz, typed=zone is not None)
     plan = Daily(at, tz, frozenset({weekday}))
     first, moment = _first_report(ctx.tx, current, plan, ctx.now)
     user = ctx.request.user
